@@ -1,0 +1,401 @@
+//! A dataset: named signals with description, owner, purpose and project.
+
+use indexmap::IndexMap;
+use std::collections::{HashMap, HashSet};
+
+use crate::naming::{
+    series_name, signal_base, signal_name, split_number, validate_base, validate_output_name,
+    SeriesName, MAX_NAME_LEN,
+};
+use crate::time_series::dedup_steps;
+use crate::{DatasetProcessOptions, DatasetTransform, Error, MetaTime, Result, Signal};
+
+/// A collection of signals (`reactor`: `CODa#1`, `CODb#1`, `AVERAGE#1`) with descriptive
+/// fields. Signals are keyed by their numbered names, in insertion order.
+///
+/// ```
+/// use meteaudata_core::{Dataset, Signal};
+/// let mut ds = Dataset::new("reactor").unwrap();
+/// assert_eq!(ds.add(Signal::new("A", "mg/L").unwrap()).unwrap(), "A#1");
+/// assert_eq!(ds.add(Signal::new("A", "mg/L").unwrap()).unwrap(), "A#2");
+/// assert_eq!(ds.add(Signal::new("Temp#5", "°C").unwrap()).unwrap(), "Temp#1");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// When the dataset was created.
+    pub created_on: MetaTime,
+    /// When it was last updated.
+    pub last_updated: MetaTime,
+    name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Owner.
+    pub owner: Option<String>,
+    signals: IndexMap<String, Signal>,
+    /// Purpose.
+    pub purpose: Option<String>,
+    /// Project.
+    pub project: Option<String>,
+}
+
+/// Checks a dataset name: non-empty, bounded, no path separators or control characters.
+pub fn validate_dataset_name(name: &str) -> Result<()> {
+    let reason = if name.is_empty() {
+        Some("it is empty")
+    } else if name.len() > MAX_NAME_LEN {
+        Some("it is too long")
+    } else if name.contains('/') || name.contains('\\') {
+        Some("a dataset name cannot contain path separators")
+    } else if name.chars().any(char::is_control) {
+        Some("a dataset name cannot contain control characters")
+    } else if name == "." || name == ".." {
+        Some("a dataset name cannot be '.' or '..'")
+    } else {
+        None
+    };
+    match reason {
+        Some(r) => Err(Error::invalid_name(name, r)),
+        None => Ok(()),
+    }
+}
+
+impl Dataset {
+    /// An empty dataset.
+    pub fn new(name: &str) -> Result<Self> {
+        validate_dataset_name(name)?;
+        let now = MetaTime::now();
+        Ok(Dataset {
+            created_on: now,
+            last_updated: now,
+            name: name.to_string(),
+            description: None,
+            owner: None,
+            signals: IndexMap::new(),
+            purpose: None,
+            project: None,
+        })
+    }
+
+    /// Adds signals under their own names, builder style. Two signals with one name are a
+    /// [`Conflict`](crate::ErrorKind::Conflict) (Python silently keeps the last one).
+    pub fn with_signals<I: IntoIterator<Item = Signal>>(mut self, signals: I) -> Result<Self> {
+        for s in signals {
+            self.insert(s)?;
+        }
+        Ok(self)
+    }
+
+    /// Sets the description, builder style.
+    pub fn with_description(mut self, v: impl Into<String>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+    /// Sets the owner, builder style.
+    pub fn with_owner(mut self, v: impl Into<String>) -> Self {
+        self.owner = Some(v.into());
+        self
+    }
+    /// Sets the purpose, builder style.
+    pub fn with_purpose(mut self, v: impl Into<String>) -> Self {
+        self.purpose = Some(v.into());
+        self
+    }
+    /// Sets the project, builder style.
+    pub fn with_project(mut self, v: impl Into<String>) -> Self {
+        self.project = Some(v.into());
+        self
+    }
+
+    /// The dataset name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The signals, keyed by name, in insertion order.
+    pub fn signals(&self) -> &IndexMap<String, Signal> {
+        &self.signals
+    }
+
+    /// Signal names, in insertion order.
+    pub fn all_signals(&self) -> Vec<&str> {
+        self.signals.keys().map(String::as_str).collect()
+    }
+
+    /// One signal.
+    pub fn signal(&self, name: &str) -> Result<&Signal> {
+        self.signals
+            .get(name)
+            .ok_or_else(|| Error::not_found("signal", name, self.signals.keys()))
+    }
+
+    /// One signal, mutably. Renaming it through this reference bypasses lineage rewriting in
+    /// the other signals: use [`Dataset::rename_signal`].
+    pub fn signal_mut(&mut self, name: &str) -> Result<&mut Signal> {
+        let available: Vec<String> = self.signals.keys().cloned().collect();
+        self.signals
+            .get_mut(name)
+            .ok_or_else(|| Error::not_found("signal", name, available))
+    }
+
+    /// Inserts a signal under its own name; an existing name is a conflict.
+    pub fn insert(&mut self, signal: Signal) -> Result<()> {
+        if self.signals.contains_key(signal.name()) {
+            return Err(Error::Conflict(format!(
+                "dataset {:?} already has a signal {:?}",
+                self.name,
+                signal.name()
+            )));
+        }
+        self.signals.insert(signal.name().to_string(), signal);
+        Ok(())
+    }
+
+    /// The largest number in use for a signal base.
+    pub fn max_number(&self, base: &str) -> Option<u32> {
+        self.signals
+            .keys()
+            .filter_map(|k| match split_number(k) {
+                (b, n) if b == base => Some(n.unwrap_or(1)),
+                _ => None,
+            })
+            .max()
+    }
+
+    /// Adds a signal as a new version of its base, numbered `base#(max+1)` as Python does
+    /// (`Temp#5` added to a dataset without `Temp` becomes `Temp#1`). The signal is renamed,
+    /// its own histories follow the rename; returns the new name.
+    pub fn add(&mut self, mut signal: Signal) -> Result<String> {
+        let base = signal_base(signal.name()).to_string();
+        let name = signal_name(&base, self.max_number(&base).unwrap_or(0) + 1);
+        signal.rename_exact(&name);
+        self.signals.insert(name.clone(), signal);
+        Ok(name)
+    }
+
+    /// Removes a signal and returns it.
+    pub fn remove(&mut self, name: &str) -> Result<Signal> {
+        self.signals
+            .shift_remove(name)
+            .ok_or_else(|| Error::not_found("signal", name, self.signals.keys()))
+    }
+
+    /// Renames a signal; every reference to its series in any history of the dataset is
+    /// rewritten. The new name must be free.
+    pub fn rename_signal(&mut self, old: &str, new: &str) -> Result<()> {
+        let new = crate::naming::numbered_signal_name(new)?;
+        if old == new {
+            return Ok(());
+        }
+        if self.signals.contains_key(&new) {
+            return Err(Error::Conflict(format!(
+                "dataset {:?} already has a signal {new:?}",
+                self.name
+            )));
+        }
+        let idx = self
+            .signals
+            .get_index_of(old)
+            .ok_or_else(|| Error::not_found("signal", old, self.signals.keys()))?;
+        let (_, mut sig) = self
+            .signals
+            .shift_remove_index(idx)
+            .ok_or_else(|| Error::not_found("signal", old, Vec::<String>::new()))?;
+        sig.rename_exact(&new);
+        self.signals.shift_insert(idx, new.clone(), sig);
+        for s in self.signals.values_mut() {
+            s.rewrite_lineage(old, &new);
+        }
+        Ok(())
+    }
+
+    /// Finds the signal owning a full series name.
+    fn owner_of(&self, series: &str) -> Option<&Signal> {
+        let p = SeriesName::parse(series);
+        self.signals
+            .get(&p.signal)
+            .filter(|s| s.time_series().contains_key(series))
+    }
+
+    /// Every series name in the dataset.
+    fn all_series_names(&self) -> Vec<String> {
+        self.signals
+            .values()
+            .flat_map(|s| s.time_series().keys().cloned())
+            .collect()
+    }
+
+    /// Runs a multivariate transform on named series (from any signals) and stores each
+    /// returned signal as a new signal. Returns the new signal names, in order.
+    ///
+    /// * Every input must exist (else [`NotFound`](crate::ErrorKind::NotFound)).
+    /// * Output signals are named from their base (or `output_signal_names`), numbered
+    ///   `#(max+1)`, or, with `overwrite`, replacing the latest version of that base.
+    /// * `output_ts_names` (one per series of each output signal) rename the series bases.
+    /// * Each output series' history is every input's history (request order), then its own
+    ///   steps, de-duplicated; steps without input names get the requested names.
+    /// * Nothing is changed when any check fails.
+    pub fn process<T: DatasetTransform + ?Sized>(
+        &mut self,
+        input_names: &[&str],
+        transform: &T,
+        options: DatasetProcessOptions,
+    ) -> Result<Vec<String>> {
+        let mut copies = Vec::with_capacity(input_names.len());
+        for name in input_names {
+            match self.owner_of(name) {
+                Some(sig) => copies.push(sig.clone()),
+                None => {
+                    return Err(Error::not_found(
+                        "time series",
+                        *name,
+                        self.all_series_names(),
+                    ))
+                }
+            }
+        }
+        let requested: Vec<String> = input_names.iter().map(|s| s.to_string()).collect();
+        let outputs = transform.apply(&copies, &requested)?;
+        if let Some(names) = &options.output_signal_names {
+            if names.len() != outputs.len() {
+                return Err(Error::invalid_input(format!(
+                    "output_signal_names must have the same length as the number of output signals. Expected {}, got {}",
+                    outputs.len(),
+                    names.len()
+                )));
+            }
+            for n in names {
+                validate_output_name("output_signal_names", n)?;
+            }
+        }
+        if let Some(names) = &options.output_ts_names {
+            for n in names {
+                validate_output_name("output_ts_names", n)?;
+            }
+            for out in &outputs {
+                if names.len() != out.time_series().len() {
+                    return Err(Error::invalid_input(format!(
+                        "output_ts_names must have the same length as the number of time series in each output signal. Expected {}, got {}",
+                        out.time_series().len(),
+                        names.len()
+                    )));
+                }
+            }
+        }
+        let history: Vec<_> = input_names
+            .iter()
+            .filter_map(|n| self.owner_of(n).map(|s| &s.time_series()[*n]))
+            .flat_map(|ts| ts.processing_steps.iter().cloned())
+            .collect();
+
+        let mut next: HashMap<String, u32> = HashMap::new();
+        let mut used = HashSet::new();
+        let mut planned = Vec::with_capacity(outputs.len());
+        for (i, out) in outputs.into_iter().enumerate() {
+            let base = match &options.output_signal_names {
+                Some(names) => names[i].clone(),
+                None => signal_base(out.name()).to_string(),
+            };
+            validate_base("signal name", &base)?;
+            let latest = self.max_number(&base);
+            let number = if options.overwrite {
+                latest.unwrap_or(1)
+            } else {
+                let n = next
+                    .entry(base.clone())
+                    .or_insert_with(|| latest.unwrap_or(0));
+                *n += 1;
+                *n
+            };
+            let final_name = signal_name(&base, number);
+            if !used.insert(final_name.clone()) {
+                return Err(Error::Conflict(format!(
+                    "two output signals of one process call map to {final_name:?}"
+                )));
+            }
+            planned.push(self.finish_output(out, &final_name, &options, &history, &requested)?);
+        }
+        let names = planned.iter().map(|s| s.name().to_string()).collect();
+        for sig in planned {
+            self.signals.insert(sig.name().to_string(), sig);
+        }
+        Ok(names)
+    }
+
+    /// Renames an output signal and its series, and prepends the inputs' history.
+    fn finish_output(
+        &self,
+        out: Signal,
+        final_name: &str,
+        options: &DatasetProcessOptions,
+        history: &[crate::ProcessingStep],
+        requested: &[String],
+    ) -> Result<Signal> {
+        let mut entries = Vec::with_capacity(out.time_series().len());
+        let old_name = out.name().to_string();
+        let Signal {
+            created_on,
+            last_updated,
+            units,
+            provenance,
+            time_series,
+            ..
+        } = out;
+        let mut seen = HashSet::new();
+        for (j, (key, mut ts)) in time_series.into_iter().enumerate() {
+            let p = SeriesName::parse(&key);
+            let base = match &options.output_ts_names {
+                Some(names) => names[j].clone(),
+                None => p.base.clone(),
+            };
+            let new_key = series_name(final_name, &base, p.number_or_one());
+            if !seen.insert(new_key.clone()) {
+                return Err(Error::Conflict(format!(
+                    "two series of output signal {old_name:?} map to {new_key:?}"
+                )));
+            }
+            let mut steps = history.to_vec();
+            for mut step in std::mem::take(&mut ts.processing_steps) {
+                if step.input_series_names.is_empty() {
+                    step.input_series_names = requested.to_vec();
+                }
+                steps.push(step);
+            }
+            dedup_steps(&mut steps);
+            ts.processing_steps = steps;
+            ts.created_on = MetaTime::now();
+            entries.push((new_key, ts));
+        }
+        // The output's own steps are kept as written: they name the inputs, never the output
+        // signal's provisional name.
+        Signal::from_parts(
+            final_name,
+            units,
+            provenance,
+            created_on,
+            last_updated,
+            entries,
+        )
+    }
+
+    /// Builds a dataset from recorded parts (used by loaders); signal names are kept.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_parts(
+        name: &str,
+        description: Option<String>,
+        owner: Option<String>,
+        purpose: Option<String>,
+        project: Option<String>,
+        created_on: MetaTime,
+        last_updated: MetaTime,
+        signals: Vec<Signal>,
+    ) -> Result<Self> {
+        let mut ds = Dataset::new(name)?;
+        ds.description = description;
+        ds.owner = owner;
+        ds.purpose = purpose;
+        ds.project = project;
+        ds.created_on = created_on;
+        ds.last_updated = last_updated;
+        ds.with_signals(signals)
+    }
+}

@@ -1,0 +1,129 @@
+//! The processing protocol: univariate transforms (series in, series and steps out) and
+//! multivariate ones (signals in, new signals out), with their options.
+
+use crate::{ProcessingStep, Result, Series, Signal};
+
+/// One output of a univariate transform: a series and the steps that made it.
+///
+/// Name the series `<anything>_<SUFFIX>` (or just `<SUFFIX>`): the signal keeps only the base
+/// after the last `_`, prefixes its own name and numbers it. Give each step the exact names of
+/// the inputs it read; steps left with no `input_series_names` get the names of all inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransformOutput {
+    /// The produced series.
+    pub series: Series,
+    /// The new steps (only this transform's; the signal prepends the inputs' histories).
+    pub steps: Vec<ProcessingStep>,
+}
+
+impl TransformOutput {
+    /// An output with one step.
+    pub fn new(series: Series, step: ProcessingStep) -> Self {
+        TransformOutput {
+            series,
+            steps: vec![step],
+        }
+    }
+}
+
+/// A univariate transform: receives copies of the input series (named with their full names)
+/// and returns outputs. Closures `Fn(&[Series]) -> Result<Vec<TransformOutput>>` are
+/// transforms, and so is any type implementing this trait.
+pub trait Transform {
+    /// Runs the transform.
+    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>>;
+}
+
+impl<F> Transform for F
+where
+    F: Fn(&[Series]) -> Result<Vec<TransformOutput>>,
+{
+    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
+        self(inputs)
+    }
+}
+
+/// A multivariate transform: receives copies of the signals owning the requested series (one
+/// per requested name, in order) and the requested names, and returns **new** signals whose
+/// series carry only the new steps (the dataset prepends the inputs' histories).
+pub trait DatasetTransform {
+    /// Runs the transform.
+    fn apply(&self, signals: &[Signal], input_names: &[String]) -> Result<Vec<Signal>>;
+}
+
+impl<F> DatasetTransform for F
+where
+    F: Fn(&[Signal], &[String]) -> Result<Vec<Signal>>,
+{
+    fn apply(&self, signals: &[Signal], input_names: &[String]) -> Result<Vec<Signal>> {
+        self(signals, input_names)
+    }
+}
+
+/// Options of [`Signal::process`](crate::Signal::process).
+///
+/// ```
+/// use meteaudata_core::ProcessOptions;
+/// let o = ProcessOptions::new().output_names(["daily"]).overwrite(true);
+/// assert!(o.overwrite);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcessOptions {
+    /// Custom bases for the outputs, one per output (no `_`, no `#`).
+    pub output_names: Option<Vec<String>>,
+    /// Replace the latest version of each output base instead of adding `#(max+1)`.
+    pub overwrite: bool,
+}
+
+impl ProcessOptions {
+    /// Default options: automatic names, no overwrite.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets custom output names.
+    pub fn output_names<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.output_names = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets overwrite.
+    pub fn overwrite(mut self, overwrite: bool) -> Self {
+        self.overwrite = overwrite;
+        self
+    }
+}
+
+/// Options of [`Dataset::process`](crate::Dataset::process).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatasetProcessOptions {
+    /// Custom signal bases, one per output signal.
+    pub output_signal_names: Option<Vec<String>>,
+    /// Custom series bases, one per series of each output signal.
+    pub output_ts_names: Option<Vec<String>>,
+    /// Replace the latest version of each output signal base instead of adding `#(max+1)`.
+    pub overwrite: bool,
+}
+
+impl DatasetProcessOptions {
+    /// Default options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets custom signal names.
+    pub fn output_signal_names<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        names: I,
+    ) -> Self {
+        self.output_signal_names = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets custom series names.
+    pub fn output_ts_names<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.output_ts_names = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets overwrite.
+    pub fn overwrite(mut self, overwrite: bool) -> Self {
+        self.overwrite = overwrite;
+        self
+    }
+}

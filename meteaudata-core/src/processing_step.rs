@@ -1,0 +1,120 @@
+//! One step of a time series' processing history.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::{FunctionInfo, MetaTime, Parameters, ProcessingType};
+
+/// One operation in a time series' history: what was done, by which function, with which
+/// parameters, on which inputs.
+///
+/// Lineage is carried by `input_series_names`: the exact full names of the series the step read.
+/// Equality compares every field (including `run_datetime`), which is what history
+/// de-duplication relies on.
+///
+/// ```
+/// use meteaudata_core::{ProcessingStep, ProcessingType, FunctionInfo};
+/// let step = ProcessingStep::new(
+///     ProcessingType::Smoothing,
+///     "rolling mean",
+///     FunctionInfo::new("smooth", "1.0", "me", "notes"),
+///     "SMOOTH",
+/// )
+/// .with_inputs(["A#1_RAW#1"]);
+/// assert_eq!(step.input_series_names, vec!["A#1_RAW#1".to_string()]);
+/// assert!(step.to_string().contains("using function `smooth`"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessingStep {
+    /// Kind of operation.
+    #[serde(rename = "type")]
+    pub step_type: ProcessingType,
+    /// Free-text description.
+    pub description: String,
+    /// When it ran.
+    pub run_datetime: MetaTime,
+    /// Whether the result needs calibration.
+    pub requires_calibration: bool,
+    /// The function that ran.
+    pub function_info: FunctionInfo,
+    /// Its parameters; `None` is written as `null`, an empty record as `{}`.
+    #[serde(default)]
+    pub parameters: Option<Parameters>,
+    /// Time-step shift of the result relative to its input (positive: a forecast).
+    #[serde(default)]
+    pub step_distance: i64,
+    /// Short operation label used to name outputs (`RESAMPLED`, `LIN-INT`, ...).
+    pub suffix: String,
+    /// Exact full names of the inputs.
+    #[serde(default)]
+    pub input_series_names: Vec<String>,
+}
+
+impl ProcessingStep {
+    /// A step run now, with no parameters, no inputs and `step_distance` 0.
+    pub fn new(
+        step_type: ProcessingType,
+        description: impl Into<String>,
+        function_info: FunctionInfo,
+        suffix: impl Into<String>,
+    ) -> Self {
+        ProcessingStep {
+            step_type,
+            description: description.into(),
+            run_datetime: MetaTime::now(),
+            requires_calibration: false,
+            function_info,
+            parameters: None,
+            step_distance: 0,
+            suffix: suffix.into(),
+            input_series_names: Vec::new(),
+        }
+    }
+
+    /// Sets the parameters.
+    pub fn with_parameters(mut self, parameters: Parameters) -> Self {
+        self.parameters = Some(parameters);
+        self
+    }
+
+    /// Sets the input names.
+    pub fn with_inputs<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.input_series_names = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the step distance.
+    pub fn with_step_distance(mut self, distance: i64) -> Self {
+        self.step_distance = distance;
+        self
+    }
+
+    /// Sets `requires_calibration`.
+    pub fn with_calibration(mut self, requires: bool) -> Self {
+        self.requires_calibration = requires;
+        self
+    }
+}
+
+impl fmt::Display for ProcessingStep {
+    /// `Processed ['A#1_RAW#1'] on 2024-01-01 00:00:00 using function `resample`. Result has suffix RESAMPLED`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inputs: Vec<String> = self
+            .input_series_names
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect();
+        write!(
+            f,
+            "Processed [{}] on {} using function `{}`. Result has suffix {}",
+            inputs.join(", "),
+            self.run_datetime.naive_local().format("%Y-%m-%d %H:%M:%S"),
+            self.function_info.name,
+            self.suffix
+        )
+    }
+}

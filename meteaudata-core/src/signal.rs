@@ -1,0 +1,343 @@
+//! A signal: one measured quantity with its units, provenance and every version of its series.
+
+use indexmap::IndexMap;
+use std::collections::{HashMap, HashSet};
+
+use crate::lineage::rewrite_signal_prefix;
+use crate::naming::{
+    numbered_signal_name, series_name, validate_base, validate_output_name, SeriesName,
+};
+use crate::time_series::dedup_steps;
+use crate::{
+    DataProvenance, Error, MetaTime, ProcessOptions, Result, Series, TimeSeries, Transform,
+};
+
+/// One measured quantity (`Temperature#1`): units, provenance and its time series keyed by full
+/// name (`Temperature#1_RAW#1`, `Temperature#1_RESAMPLED#1`, ...), in insertion order.
+///
+/// ```
+/// use meteaudata_core::{Signal, Series, Index};
+/// let mut s = Signal::new("Temperature", "°C").unwrap();
+/// assert_eq!(s.name(), "Temperature#1");
+/// let key = s.add_series(Series::from_f64("RAW", Index::range(3), vec![1.0, 2.0, 3.0]).unwrap()).unwrap();
+/// assert_eq!(key, "Temperature#1_RAW#1");
+/// let again = s.add_series(Series::from_f64("RAW", Index::range(1), vec![4.0]).unwrap()).unwrap();
+/// assert_eq!(again, "Temperature#1_RAW#2");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    /// When the signal was created.
+    pub created_on: MetaTime,
+    /// When it was last updated.
+    pub last_updated: MetaTime,
+    name: String,
+    /// Units (free text; `"unit"` means none, as upstream).
+    pub units: String,
+    /// Where the data came from.
+    pub provenance: DataProvenance,
+    pub(crate) time_series: IndexMap<String, TimeSeries>,
+}
+
+impl Signal {
+    /// A signal with no series. The name is validated and numbered (`Temperature` →
+    /// `Temperature#1`); provenance is all `"unknown"` as in Python.
+    pub fn new(name: &str, units: impl Into<String>) -> Result<Self> {
+        let now = MetaTime::now();
+        Ok(Signal {
+            created_on: now,
+            last_updated: now,
+            name: numbered_signal_name(name)?,
+            units: units.into(),
+            provenance: DataProvenance::unknown(),
+            time_series: IndexMap::new(),
+        })
+    }
+
+    /// Sets the provenance, builder style.
+    pub fn with_provenance(mut self, provenance: DataProvenance) -> Self {
+        self.provenance = provenance;
+        self
+    }
+
+    /// Adds a series, builder style (see [`Signal::add_series`]).
+    pub fn with_series(mut self, series: Series) -> Result<Self> {
+        self.add_series(series)?;
+        Ok(self)
+    }
+
+    /// The numbered name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The time series, keyed by full name, in insertion order.
+    pub fn time_series(&self) -> &IndexMap<String, TimeSeries> {
+        &self.time_series
+    }
+
+    /// The full names of the time series, in insertion order.
+    pub fn all_time_series(&self) -> Vec<&str> {
+        self.time_series.keys().map(String::as_str).collect()
+    }
+
+    /// One time series by full name.
+    pub fn get(&self, name: &str) -> Result<&TimeSeries> {
+        self.time_series
+            .get(name)
+            .ok_or_else(|| Error::not_found("time series", name, self.time_series.keys()))
+    }
+
+    /// One time series by full name, mutably.
+    pub fn get_mut(&mut self, name: &str) -> Result<&mut TimeSeries> {
+        if !self.time_series.contains_key(name) {
+            return Err(Error::not_found(
+                "time series",
+                name,
+                self.time_series.keys(),
+            ));
+        }
+        self.time_series
+            .get_mut(name)
+            .ok_or_else(|| Error::not_found("time series", name, Vec::<String>::new()))
+    }
+
+    /// The largest number in use for `base`, across all keys (an unnumbered key counts as 1).
+    pub fn max_number(&self, base: &str) -> Option<u32> {
+        self.time_series
+            .keys()
+            .map(|k| SeriesName::parse(k))
+            .filter(|p| p.base == base)
+            .map(|p| p.number_or_one())
+            .max()
+    }
+
+    /// Adds a time series as a new version of its base: the base is the part of the series
+    /// name after the last `_` (without any `#n`), the number is `max + 1`. The series is
+    /// renamed to the returned key.
+    pub fn add(&mut self, mut ts: TimeSeries) -> Result<String> {
+        let base = SeriesName::parse(ts.name()).base;
+        validate_base("series base", &base)?;
+        let key = series_name(&self.name, &base, self.max_number(&base).unwrap_or(0) + 1);
+        ts.set_name(&key);
+        self.time_series.insert(key.clone(), ts);
+        Ok(key)
+    }
+
+    /// Adds a series with no history (see [`Signal::add`]).
+    pub fn add_series(&mut self, series: Series) -> Result<String> {
+        self.add(TimeSeries::new(series))
+    }
+
+    /// Inserts a time series under an exact key of this signal (used by loaders). The key is
+    /// parsed leniently; a foreign or empty signal part is replaced by this signal's name and an
+    /// unnumbered key gets the next free number. Returns the key used; an existing key is a
+    /// [`Conflict`](crate::ErrorKind::Conflict).
+    pub fn insert(&mut self, key: &str, mut ts: TimeSeries) -> Result<String> {
+        let parsed = SeriesName::parse(key);
+        validate_base("series base", &parsed.base)?;
+        let number = match parsed.number {
+            Some(n) => n,
+            None => self.max_number(&parsed.base).unwrap_or(0) + 1,
+        };
+        let canonical = series_name(&self.name, &parsed.base, number);
+        if self.time_series.contains_key(&canonical) {
+            return Err(Error::Conflict(format!(
+                "signal {:?} already has a time series {canonical:?}",
+                self.name
+            )));
+        }
+        ts.set_name(&canonical);
+        self.time_series.insert(canonical.clone(), ts);
+        Ok(canonical)
+    }
+
+    /// Removes a time series and returns it.
+    pub fn remove(&mut self, name: &str) -> Result<TimeSeries> {
+        self.time_series
+            .shift_remove(name)
+            .ok_or_else(|| Error::not_found("time series", name, self.time_series.keys()))
+    }
+
+    /// Renames the signal (validated and numbered like [`Signal::new`]): every key and series
+    /// name is rewritten, and so is every reference to this signal's series in its histories.
+    pub fn rename(&mut self, new_name: &str) -> Result<()> {
+        let new_name = numbered_signal_name(new_name)?;
+        self.rename_exact(&new_name);
+        Ok(())
+    }
+
+    /// Renames to an already valid, numbered name.
+    pub(crate) fn rename_exact(&mut self, new_name: &str) {
+        if new_name == self.name {
+            return;
+        }
+        let old = std::mem::replace(&mut self.name, new_name.to_string());
+        let entries: Vec<(String, TimeSeries)> = self.time_series.drain(..).collect();
+        for (key, mut ts) in entries {
+            let p = SeriesName::parse(&key);
+            let new_key = series_name(new_name, &p.base, p.number_or_one());
+            ts.set_name(&new_key);
+            self.time_series.insert(new_key, ts);
+        }
+        self.rewrite_lineage(&old, new_name);
+    }
+
+    /// Rewrites references to signal `old`'s series into signal `new` in every history here.
+    pub(crate) fn rewrite_lineage(&mut self, old: &str, new: &str) {
+        rewrite_signal_prefix(
+            self.time_series
+                .values_mut()
+                .flat_map(|ts| ts.processing_steps.iter_mut()),
+            old,
+            new,
+        );
+    }
+
+    /// Runs a univariate transform on named series of this signal and stores each output as a
+    /// new time series. Returns the keys of the outputs, in order.
+    ///
+    /// * Inputs must exist (else [`NotFound`](crate::ErrorKind::NotFound), listing what exists).
+    /// * Each output's history is the concatenation of every input's history (in request
+    ///   order) followed by its own steps, with duplicates removed (first kept).
+    /// * Steps keep the exact input names; steps without input names get all input names.
+    /// * The output base is the output series' base, or the matching `output_names` entry.
+    ///   Numbering is `#(max+1)`; with `overwrite` the latest existing version is replaced.
+    /// * Nothing is changed when any check fails.
+    ///
+    /// ```
+    /// use meteaudata_core::*;
+    /// let mut s = Signal::new("A", "mg/L").unwrap()
+    ///     .with_series(Series::from_f64("RAW", Index::range(3), vec![1.0, 2.0, 3.0]).unwrap()).unwrap();
+    /// let double = |inputs: &[Series]| -> Result<Vec<TransformOutput>> {
+    ///     inputs.iter().map(|s| {
+    ///         let vals: Vec<f64> = s.f64_values().unwrap().values().iter().map(|v| v * 2.0).collect();
+    ///         let out = Series::from_f64("DOUBLED", s.index().clone(), vals)?;
+    ///         let step = ProcessingStep::new(ProcessingType::Transformation, "x2",
+    ///             FunctionInfo::new("double", "1", "me", "-"), "DOUBLED").with_inputs([s.name()]);
+    ///         Ok(TransformOutput::new(out, step))
+    ///     }).collect()
+    /// };
+    /// let keys = s.process(&["A#1_RAW#1"], &double, ProcessOptions::new()).unwrap();
+    /// assert_eq!(keys, ["A#1_DOUBLED#1"]);
+    /// let out = s.get("A#1_DOUBLED#1").unwrap();
+    /// assert_eq!(out.processing_steps[0].input_series_names, ["A#1_RAW#1"]);
+    /// ```
+    pub fn process<T: Transform + ?Sized>(
+        &mut self,
+        input_names: &[&str],
+        transform: &T,
+        options: ProcessOptions,
+    ) -> Result<Vec<String>> {
+        let mut inputs = Vec::with_capacity(input_names.len());
+        for name in input_names {
+            inputs.push(self.get(name)?.series().clone());
+        }
+        let outputs = transform.apply(&inputs)?;
+        if let Some(names) = &options.output_names {
+            if names.len() != outputs.len() {
+                return Err(Error::invalid_input(format!(
+                    "output_names must have the same length as the number of outputs. Expected {}, got {}",
+                    outputs.len(),
+                    names.len()
+                )));
+            }
+            for n in names {
+                validate_output_name("output_names", n)?;
+            }
+        }
+        let history: Vec<_> = input_names
+            .iter()
+            .flat_map(|n| self.time_series[*n].processing_steps.iter().cloned())
+            .collect();
+        let exact_inputs: Vec<String> = input_names.iter().map(|s| s.to_string()).collect();
+
+        // Name every output first, so that a failure changes nothing.
+        let mut planned: Vec<(String, TimeSeries)> = Vec::with_capacity(outputs.len());
+        let mut next: HashMap<String, u32> = HashMap::new();
+        let mut used = HashSet::new();
+        for (i, out) in outputs.into_iter().enumerate() {
+            let base = match &options.output_names {
+                Some(names) => names[i].clone(),
+                None => SeriesName::parse(out.series.name()).base,
+            };
+            validate_base("series base", &base)?;
+            let latest = self.max_number(&base);
+            let number = if options.overwrite {
+                latest.unwrap_or(1)
+            } else {
+                let n = next
+                    .entry(base.clone())
+                    .or_insert_with(|| latest.unwrap_or(0));
+                *n += 1;
+                *n
+            };
+            let key = series_name(&self.name, &base, number);
+            if !used.insert(key.clone()) {
+                return Err(Error::Conflict(format!(
+                    "two outputs of one process call map to {key:?}"
+                )));
+            }
+            let mut steps = history.clone();
+            for mut step in out.steps {
+                if step.input_series_names.is_empty() {
+                    step.input_series_names = exact_inputs.clone();
+                }
+                steps.push(step);
+            }
+            dedup_steps(&mut steps);
+            let mut series = out.series;
+            series.set_name(&key);
+            planned.push((key, TimeSeries::new(series).with_steps(steps)));
+        }
+        let keys = planned.iter().map(|(k, _)| k.clone()).collect();
+        for (key, ts) in planned {
+            self.time_series.insert(key, ts);
+        }
+        Ok(keys)
+    }
+
+    /// Builds a signal from recorded parts (used by loaders and metadata readers); keys are
+    /// inserted with [`Signal::insert`] and the name is kept as recorded when valid.
+    pub fn from_parts(
+        name: &str,
+        units: impl Into<String>,
+        provenance: DataProvenance,
+        created_on: MetaTime,
+        last_updated: MetaTime,
+        series: Vec<(String, TimeSeries)>,
+    ) -> Result<Self> {
+        let mut s = Signal {
+            created_on,
+            last_updated,
+            name: numbered_signal_name(name)?,
+            units: units.into(),
+            provenance,
+            time_series: IndexMap::new(),
+        };
+        // Numbered keys first, so that an unnumbered one takes the next free number.
+        let (numbered, unnumbered): (Vec<_>, Vec<_>) = series
+            .into_iter()
+            .partition(|(k, _)| SeriesName::parse(k).number.is_some());
+        let mut renamed = HashMap::new();
+        for (key, ts) in numbered.into_iter().chain(unnumbered) {
+            let used = s.insert(&key, ts)?;
+            if used != key {
+                renamed.insert(key, used);
+            }
+        }
+        if !renamed.is_empty() {
+            for step in s
+                .time_series
+                .values_mut()
+                .flat_map(|ts| ts.processing_steps.iter_mut())
+            {
+                for n in &mut step.input_series_names {
+                    if let Some(new) = renamed.get(n) {
+                        *n = new.clone();
+                    }
+                }
+            }
+        }
+        Ok(s)
+    }
+}

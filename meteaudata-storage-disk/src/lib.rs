@@ -1,0 +1,1 @@
+//! meteaudata-storage-disk
