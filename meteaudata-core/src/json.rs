@@ -272,7 +272,7 @@ fn values_from_json(dtype: &str, vals: &[Value]) -> Result<ArrayRef> {
 
 fn ts_json(ts: &TimeSeries) -> Result<TimeSeriesJson> {
     Ok(TimeSeriesJson {
-        series: SeriesJson::from_series(ts.series()),
+        series: SeriesJson::from_series(ts.series()?),
         meta: ts.metadata(),
     })
 }

@@ -230,7 +230,7 @@ impl Signal {
     ) -> Result<Vec<String>> {
         let mut inputs = Vec::with_capacity(input_names.len());
         for name in input_names {
-            inputs.push(self.get(name)?.series().clone());
+            inputs.push(self.get(name)?.series()?.clone());
         }
         let outputs = transform.apply(&inputs)?;
         if let Some(names) = &options.output_names {

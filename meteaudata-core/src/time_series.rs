@@ -68,9 +68,10 @@ impl TimeSeries {
         }
     }
 
-    /// The data.
-    pub fn series(&self) -> &Series {
-        &self.series
+    /// The data. Fallible because a stored series may be loaded from its backend on first
+    /// access.
+    pub fn series(&self) -> crate::Result<&Series> {
+        Ok(&self.series)
     }
 
     /// Replaces the data; index metadata and dtype are recomputed from it.
@@ -81,8 +82,8 @@ impl TimeSeries {
     }
 
     /// Takes the data out.
-    pub fn into_series(self) -> Series {
-        self.series
+    pub fn into_series(self) -> crate::Result<Series> {
+        Ok(self.series)
     }
 
     /// The full name (the series' name).

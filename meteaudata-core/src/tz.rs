@@ -166,12 +166,25 @@ impl Timestamp {
 
     /// ISO-8601 text: `YYYY-MM-DDTHH:MM:SS[.fff…][±HH:MM]`, with as many fractional digits as
     /// needed (3, 6 or 9) and `+00:00` for UTC.
+    ///
+    /// Historic zone offsets with seconds (LMT, `-03:30:52`) cannot be written as `±HH:MM`;
+    /// such instants are written in UTC (`+00:00`), which reads back to the same instant.
     pub fn to_iso(&self) -> String {
-        let local = self.local();
-        let mut s = local.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let utc = nanos_to_naive(self.nanos);
+        let (wall, off) = match self.tz {
+            None => (utc, None),
+            Some(tz) => {
+                let off = tz.offset_at(&utc);
+                if off.local_minus_utc() % 60 == 0 {
+                    (utc + off, Some(off))
+                } else {
+                    (utc, FixedOffset::east_opt(0))
+                }
+            }
+        };
+        let mut s = wall.format("%Y-%m-%dT%H:%M:%S").to_string();
         push_fraction(&mut s, self.nanos.rem_euclid(1_000_000_000));
-        if let Some(tz) = self.tz {
-            let off = tz.offset_at(&nanos_to_naive(self.nanos));
+        if let Some(off) = off {
             s.push_str(&format_offset(off));
         }
         s
