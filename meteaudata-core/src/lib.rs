@@ -75,6 +75,7 @@ mod signal;
 mod time_series;
 mod timestamp;
 mod tz;
+mod yaml_writer;
 
 pub use dataset::{validate_dataset_name, Dataset};
 pub use error::{Error, ErrorKind, Result};

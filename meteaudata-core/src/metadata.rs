@@ -107,10 +107,11 @@ pub type SignalMetadata = SignalDoc<TimeSeriesMetadata>;
 /// A dataset's metadata sidecar.
 pub type DatasetMetadata = DatasetDoc<TimeSeriesMetadata>;
 
-/// Serialises to YAML with keys sorted at every level, as Python's `yaml.dump` writes them.
+/// Serialises to YAML with keys sorted at every level, as Python's `yaml.dump` writes them,
+/// in a form PyYAML's `safe_load` reads back as the same values.
 pub fn to_sorted_yaml<T: Serialize>(value: &T) -> Result<String> {
     let v = serde_yaml::to_value(value).map_err(|e| Error::parse("metadata", e))?;
-    serde_yaml::to_string(&sort_keys(v)).map_err(|e| Error::parse("metadata", e))
+    Ok(crate::yaml_writer::emit(&sort_keys(v)))
 }
 
 fn sort_keys(v: serde_yaml::Value) -> serde_yaml::Value {

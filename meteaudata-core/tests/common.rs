@@ -17,7 +17,9 @@ pub fn python() -> Option<PathBuf> {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("CI=true but METEAUDATA_PYTHON is not set: the Python comparison cannot be skipped in CI");
             }
-            eprintln!("skipped: METEAUDATA_PYTHON is not set (Python meteaudata comparison not run)");
+            eprintln!(
+                "skipped: METEAUDATA_PYTHON is not set (Python meteaudata comparison not run)"
+            );
             None
         }
     }

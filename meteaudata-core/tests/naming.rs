@@ -20,13 +20,19 @@ fn series_named_raw_becomes_raw_1() {
     assert_eq!(s.name(), "A#1");
     assert_eq!(s.all_time_series(), ["A#1_RAW#1"]);
     // The stored series carries its key as its name (upstream M12 left DataFrame names raw).
-    assert_eq!(s.get("A#1_RAW#1").unwrap().series().unwrap().name(), "A#1_RAW#1");
+    assert_eq!(
+        s.get("A#1_RAW#1").unwrap().series().unwrap().name(),
+        "A#1_RAW#1"
+    );
 }
 
 #[test]
 fn numbered_signal_keeps_its_number() {
     assert_eq!(signal("A#3").name(), "A#3");
-    assert_eq!(numbered_signal_name("Temperature").unwrap(), "Temperature#1");
+    assert_eq!(
+        numbered_signal_name("Temperature").unwrap(),
+        "Temperature#1"
+    );
 }
 
 #[test]
@@ -89,7 +95,8 @@ fn adding_twice_numbers_max_plus_one() {
 #[test]
 fn unnumbered_keys_count_as_one() {
     let mut s = signal("A");
-    s.insert("A#1_RESAMPLED", TimeSeries::new(raw("r"))).unwrap();
+    s.insert("A#1_RESAMPLED", TimeSeries::new(raw("r")))
+        .unwrap();
     assert_eq!(s.all_time_series(), ["A#1_RESAMPLED#1"]);
     assert_eq!(s.max_number("RESAMPLED"), Some(1));
     assert_eq!(s.add_series(raw("RESAMPLED")).unwrap(), "A#1_RESAMPLED#2");
@@ -99,7 +106,10 @@ fn unnumbered_keys_count_as_one() {
 
 #[test]
 fn dataset_add_renumbers_like_upstream() {
-    let mut ds = Dataset::new("d").unwrap().with_signals([signal("A")]).unwrap();
+    let mut ds = Dataset::new("d")
+        .unwrap()
+        .with_signals([signal("A")])
+        .unwrap();
     assert_eq!(ds.add(signal("A")).unwrap(), "A#2");
     assert_eq!(ds.add(signal("Temp#5")).unwrap(), "Temp#1");
     assert_eq!(ds.add(signal("Temp#5")).unwrap(), "Temp#2");
@@ -116,10 +126,16 @@ fn dataset_add_rewrites_the_signal_series_and_lineage() {
     let copy = |inputs: &[Series]| -> Result<Vec<TransformOutput>> {
         Ok(vec![TransformOutput::new(
             inputs[0].clone().with_name("COPY"),
-            ProcessingStep::new(ProcessingType::Other, "copy", FunctionInfo::new("copy", "1", "t", "-"), "COPY"),
+            ProcessingStep::new(
+                ProcessingType::Other,
+                "copy",
+                FunctionInfo::new("copy", "1", "t", "-"),
+                "COPY",
+            ),
         )])
     };
-    a.process(&["A#1_RAW#1"], &copy, ProcessOptions::new()).unwrap();
+    a.process(&["A#1_RAW#1"], &copy, ProcessOptions::new())
+        .unwrap();
     ds.add(a.clone()).unwrap();
     let name = ds.add(a).unwrap();
     assert_eq!(name, "A#2");
@@ -128,7 +144,12 @@ fn dataset_add_rewrites_the_signal_series_and_lineage() {
     let step = &s.get("A#2_COPY#1").unwrap().processing_steps[0];
     assert_eq!(step.input_series_names, ["A#2_RAW#1"]);
     // A#1's history is untouched.
-    let step1 = &ds.signal("A#1").unwrap().get("A#1_COPY#1").unwrap().processing_steps[0];
+    let step1 = &ds
+        .signal("A#1")
+        .unwrap()
+        .get("A#1_COPY#1")
+        .unwrap()
+        .processing_steps[0];
     assert_eq!(step1.input_series_names, ["A#1_RAW#1"]);
 }
 
@@ -146,21 +167,40 @@ fn duplicate_signals_in_a_dataset_are_a_conflict() {
 #[test]
 fn rename_rewrites_keys_and_lineage_across_the_dataset() {
     let mut ds = Dataset::new("d").unwrap();
-    ds.add(signal("A").with_series(raw("RAW")).unwrap()).unwrap();
-    ds.add(signal("B").with_series(raw("RAW")).unwrap()).unwrap();
+    ds.add(signal("A").with_series(raw("RAW")).unwrap())
+        .unwrap();
+    ds.add(signal("B").with_series(raw("RAW")).unwrap())
+        .unwrap();
     let pair = |sigs: &[Signal], names: &[String]| -> Result<Vec<Signal>> {
         let s = sigs[0].get(&names[0])?.series()?.clone().with_name("RAW");
-        let step = ProcessingStep::new(ProcessingType::DimensionalityReduction, "pair",
-            FunctionInfo::new("pair", "1", "t", "-"), "RAW");
+        let step = ProcessingStep::new(
+            ProcessingType::DimensionalityReduction,
+            "pair",
+            FunctionInfo::new("pair", "1", "t", "-"),
+            "RAW",
+        );
         let mut out = Signal::new("SUM", "mg/L")?;
         out.add(TimeSeries::new(s).with_steps(vec![step]))?;
         Ok(vec![out])
     };
-    ds.process(&["A#1_RAW#1", "B#1_RAW#1"], &pair, DatasetProcessOptions::new()).unwrap();
+    ds.process(
+        &["A#1_RAW#1", "B#1_RAW#1"],
+        &pair,
+        DatasetProcessOptions::new(),
+    )
+    .unwrap();
     ds.rename_signal("A#1", "Inflow").unwrap();
     assert_eq!(ds.all_signals(), ["Inflow#1", "B#1", "SUM#1"]);
-    assert_eq!(ds.signal("Inflow#1").unwrap().all_time_series(), ["Inflow#1_RAW#1"]);
-    let step = &ds.signal("SUM#1").unwrap().get("SUM#1_RAW#1").unwrap().processing_steps[0];
+    assert_eq!(
+        ds.signal("Inflow#1").unwrap().all_time_series(),
+        ["Inflow#1_RAW#1"]
+    );
+    let step = &ds
+        .signal("SUM#1")
+        .unwrap()
+        .get("SUM#1_RAW#1")
+        .unwrap()
+        .processing_steps[0];
     assert_eq!(step.input_series_names, ["Inflow#1_RAW#1", "B#1_RAW#1"]);
     // Renaming onto an existing name is a conflict and changes nothing.
     let e = ds.rename_signal("B#1", "Inflow#1").unwrap_err();
@@ -174,14 +214,23 @@ fn signal_rename_follows_its_own_lineage() {
     let copy = |inputs: &[Series]| -> Result<Vec<TransformOutput>> {
         Ok(vec![TransformOutput::new(
             inputs[0].clone().with_name("X_COPY"),
-            ProcessingStep::new(ProcessingType::Other, "copy", FunctionInfo::new("copy", "1", "t", "-"), "COPY"),
+            ProcessingStep::new(
+                ProcessingType::Other,
+                "copy",
+                FunctionInfo::new("copy", "1", "t", "-"),
+                "COPY",
+            ),
         )])
     };
-    s.process(&["A#1_RAW#1"], &copy, ProcessOptions::new()).unwrap();
+    s.process(&["A#1_RAW#1"], &copy, ProcessOptions::new())
+        .unwrap();
     s.rename("Flow").unwrap();
     assert_eq!(s.all_time_series(), ["Flow#1_RAW#1", "Flow#1_COPY#1"]);
     let ts = s.get("Flow#1_COPY#1").unwrap();
     assert_eq!(ts.series().unwrap().name(), "Flow#1_COPY#1");
     assert_eq!(ts.processing_steps[0].input_series_names, ["Flow#1_RAW#1"]);
-    assert_eq!(s.rename("bad_name").unwrap_err().kind(), ErrorKind::InvalidName);
+    assert_eq!(
+        s.rename("bad_name").unwrap_err().kind(),
+        ErrorKind::InvalidName
+    );
 }

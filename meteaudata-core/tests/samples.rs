@@ -24,7 +24,12 @@ fn every_sample_yaml_parses() {
     for entry in walk(&common::samples_dir()) {
         if entry.extension().is_some_and(|e| e == "yaml") {
             let text = fs::read_to_string(&entry).unwrap();
-            let ok = if entry.file_name().unwrap().to_string_lossy().starts_with("reactor_") {
+            let ok = if entry
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("reactor_")
+            {
                 DatasetMetadata::from_yaml(&text).map(|_| ())
             } else {
                 SignalMetadata::from_yaml(&text).map(|_| ())
@@ -60,7 +65,11 @@ fn signal_sidecar_contents() {
     assert_eq!(sig.name(), "Temperature#1");
     assert_eq!(
         sig.all_time_series(),
-        ["Temperature#1_LIN-INT#1", "Temperature#1_RAW#1", "Temperature#1_RESAMPLED#1"]
+        [
+            "Temperature#1_LIN-INT#1",
+            "Temperature#1_RAW#1",
+            "Temperature#1_RESAMPLED#1"
+        ]
     );
     let lin = sig.get("Temperature#1_LIN-INT#1").unwrap();
     assert_eq!(lin.processing_steps.len(), 2);
@@ -69,13 +78,28 @@ fn signal_sidecar_contents() {
     assert_eq!(resample.suffix, "RESAMPLED");
     assert_eq!(resample.input_series_names, ["Temperature#1_RAW#1"]);
     assert_eq!(
-        resample.parameters.as_ref().unwrap().get("frequency").unwrap().as_str(),
+        resample
+            .parameters
+            .as_ref()
+            .unwrap()
+            .get("frequency")
+            .unwrap()
+            .as_str(),
         Some("2h")
     );
     assert_eq!(resample.function_info.version, "0.1");
-    assert!(resample.function_info.source_code.as_ref().unwrap().starts_with("def resample("));
+    assert!(resample
+        .function_info
+        .source_code
+        .as_ref()
+        .unwrap()
+        .starts_with("def resample("));
     let interp = &lin.processing_steps[1];
-    assert_eq!(interp.parameters.as_ref().map(|p| p.len()), Some(0), "parameters: {{}} is kept apart from null");
+    assert_eq!(
+        interp.parameters.as_ref().map(|p| p.len()),
+        Some(0),
+        "parameters: {{}} is kept apart from null"
+    );
     assert_eq!(lin.index_metadata().frequency.as_deref(), Some("2h"));
     assert_eq!(lin.index_metadata().dtype, "datetime64[us]");
     assert_eq!(lin.values_dtype(), "float64");
@@ -83,14 +107,19 @@ fn signal_sidecar_contents() {
 
 #[test]
 fn dataset_sidecar_contents() {
-    let meta = DatasetMetadata::from_yaml(&read("dataset_zip/extracted/reactor_metadata.yaml")).unwrap();
+    let meta =
+        DatasetMetadata::from_yaml(&read("dataset_zip/extracted/reactor_metadata.yaml")).unwrap();
     assert_eq!(meta.name, "reactor");
     assert_eq!(meta.owner.as_deref(), Some("Research team"));
     let ds = meta
         .into_dataset(|_, key, doc| Ok(doc.into_time_series(Series::empty(key))))
         .unwrap();
     assert_eq!(ds.all_signals(), ["AVERAGE#1", "CODa#1", "CODb#1"]);
-    let avg = ds.signal("AVERAGE#1").unwrap().get("AVERAGE#1_RAW#1").unwrap();
+    let avg = ds
+        .signal("AVERAGE#1")
+        .unwrap()
+        .get("AVERAGE#1_RAW#1")
+        .unwrap();
     let step = &avg.processing_steps[0];
     assert_eq!(step.step_type, ProcessingType::DimensionalityReduction);
     assert_eq!(step.parameters, None, "parameters: null");
@@ -101,7 +130,11 @@ fn dataset_sidecar_contents() {
 fn index_type_sidecars_record_each_kind() {
     let cases = [
         ("categorical_ordered", "CategoricalIndex", "category"),
-        ("datetime_midnights_nofreq", "DatetimeIndex", "datetime64[us]"),
+        (
+            "datetime_midnights_nofreq",
+            "DatetimeIndex",
+            "datetime64[us]",
+        ),
         ("datetime_naive_freq", "DatetimeIndex", "datetime64[us]"),
         ("datetime_utc", "DatetimeIndex", "datetime64[us, UTC]"),
         ("float", "Index", "float64"),
@@ -112,11 +145,23 @@ fn index_type_sidecars_record_each_kind() {
         ("timedelta", "TimedeltaIndex", "timedelta64[us]"),
     ];
     for (dir, ty, dtype) in cases {
-        let meta = SignalMetadata::from_yaml(&read(&format!("index_types/{dir}/S#1_metadata.yaml"))).unwrap();
-        let im = meta.time_series["S#1_RAW#1"].index_metadata.clone().unwrap();
-        assert_eq!((im.index_type.as_str(), im.dtype.as_str()), (ty, dtype), "{dir}");
+        let meta =
+            SignalMetadata::from_yaml(&read(&format!("index_types/{dir}/S#1_metadata.yaml")))
+                .unwrap();
+        let im = meta.time_series["S#1_RAW#1"]
+            .index_metadata
+            .clone()
+            .unwrap();
+        assert_eq!(
+            (im.index_type.as_str(), im.dtype.as_str()),
+            (ty, dtype),
+            "{dir}"
+        );
         if dir == "range_named" {
-            assert_eq!((im.start, im.end, im.step, im.name.as_deref()), (Some(10), Some(16), Some(2), Some("row")));
+            assert_eq!(
+                (im.start, im.end, im.step, im.name.as_deref()),
+                (Some(10), Some(16), Some(2), Some("row"))
+            );
         }
         if dir == "categorical_ordered" {
             assert_eq!(im.ordered, Some(true));
@@ -192,12 +237,18 @@ units: unit
         .into_signal(|key, doc| Ok(doc.into_time_series(Series::empty(key))))
         .unwrap();
     // Numbered keys first; the unnumbered `A#1_RAW` takes RAW#1 and lineage follows it.
-    assert_eq!(sig.all_time_series(), ["A#1_RESAMPLED#1", "A#1_SMOOTH#4", "A#1_RAW#1"]);
+    assert_eq!(
+        sig.all_time_series(),
+        ["A#1_RESAMPLED#1", "A#1_SMOOTH#4", "A#1_RAW#1"]
+    );
     let step = &sig.get("A#1_RESAMPLED#1").unwrap().processing_steps[0];
     assert_eq!(step.input_series_names, ["A#1_RAW#1"]);
     let pairs = step.parameters.as_ref().unwrap().get("pairs").unwrap();
     assert_eq!(pairs, &meteaudata_core::ParameterValue::from(vec![1i64, 2]));
-    assert_eq!(step.function_info.source_code.as_deref(), Some("Function not found in globals."));
+    assert_eq!(
+        step.function_info.source_code.as_deref(),
+        Some("Function not found in globals.")
+    );
 }
 
 #[test]

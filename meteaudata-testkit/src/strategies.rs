@@ -36,8 +36,15 @@ fn opt_text() -> impl Strategy<Value = Option<String>> {
 /// A zone: UTC, named zones with DST (and odd offsets), or a fixed offset.
 pub fn time_zone() -> impl Strategy<Value = TimeZone> {
     prop::sample::select(vec![
-        "UTC", "America/Toronto", "Europe/Paris", "Australia/Lord_Howe", "Asia/Kolkata",
-        "Pacific/Chatham", "America/St_Johns", "UTC-05:00", "UTC+05:45",
+        "UTC",
+        "America/Toronto",
+        "Europe/Paris",
+        "Australia/Lord_Howe",
+        "Asia/Kolkata",
+        "Pacific/Chatham",
+        "America/St_Johns",
+        "UTC-05:00",
+        "UTC+05:45",
     ])
     .prop_map(|z| z.parse().expect("listed zones parse"))
 }
@@ -72,8 +79,15 @@ fn leaf_value() -> impl Strategy<Value = ParameterValue> {
         any::<bool>().prop_map(ParameterValue::Bool),
         any::<i64>().prop_map(ParameterValue::Int),
         any::<f64>().prop_map(ParameterValue::Float),
-        prop::sample::select(vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, 1e-300, 0.1])
-            .prop_map(ParameterValue::Float),
+        prop::sample::select(vec![
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.0,
+            1e-300,
+            0.1
+        ])
+        .prop_map(ParameterValue::Float),
         tricky_text().prop_map(ParameterValue::String),
         timestamp().prop_map(ParameterValue::DateTime),
         any::<i64>().prop_map(ParameterValue::Duration),
@@ -90,7 +104,11 @@ fn ndarray() -> impl Strategy<Value = NdArray> {
             vec(any::<f64>().prop_map(ParameterValue::Float), n).boxed()
         };
         let dtype = if ints { "int64" } else { "float64" }.to_string();
-        data.prop_map(move |data| NdArray { dtype: dtype.clone(), shape: shape.clone(), data })
+        data.prop_map(move |data| NdArray {
+            dtype: dtype.clone(),
+            shape: shape.clone(),
+            data,
+        })
     })
 }
 
@@ -111,21 +129,36 @@ pub fn parameters() -> impl Strategy<Value = Parameters> {
 
 /// A function identity.
 pub fn function_info() -> impl Strategy<Value = FunctionInfo> {
-    (tricky_text(), tricky_text(), tricky_text(), tricky_text(), opt_text()).prop_map(
-        |(name, version, author, reference, source_code)| FunctionInfo {
-            name,
-            version,
-            author,
-            reference,
-            source_code,
-        },
+    (
+        tricky_text(),
+        tricky_text(),
+        tricky_text(),
+        tricky_text(),
+        opt_text(),
     )
+        .prop_map(
+            |(name, version, author, reference, source_code)| FunctionInfo {
+                name,
+                version,
+                author,
+                reference,
+                source_code,
+            },
+        )
 }
 
 /// A provenance.
 pub fn provenance() -> impl Strategy<Value = DataProvenance> {
-    (opt_text(), opt_text(), opt_text(), opt_text(), opt_text(), opt_text(), opt_text()).prop_map(
-        |(a, b, c, d, e, f, g)| DataProvenance {
+    (
+        opt_text(),
+        opt_text(),
+        opt_text(),
+        opt_text(),
+        opt_text(),
+        opt_text(),
+        opt_text(),
+    )
+        .prop_map(|(a, b, c, d, e, f, g)| DataProvenance {
             source_repository: a,
             project: b,
             location: c,
@@ -133,8 +166,7 @@ pub fn provenance() -> impl Strategy<Value = DataProvenance> {
             parameter: e,
             purpose: f,
             metadata_id: g,
-        },
-    )
+        })
 }
 
 /// A processing step (any type, parameters absent, empty or full).
@@ -169,12 +201,17 @@ pub fn index(len: usize) -> impl Strategy<Value = Index> {
     let kind = prop_oneof![
         (vec(nanos(), n), prop::option::of(time_zone()))
             .prop_map(|(v, tz)| Index::datetime_nanos(v, tz)),
-        (nanos(), 1i64..10_000_000_000_000, prop::option::of(time_zone())).prop_map(
-            move |(start, step, tz)| {
-                let v = (0..n as i64).map(|i| start.saturating_add(i * step)).collect();
+        (
+            nanos(),
+            1i64..10_000_000_000_000,
+            prop::option::of(time_zone())
+        )
+            .prop_map(move |(start, step, tz)| {
+                let v = (0..n as i64)
+                    .map(|i| start.saturating_add(i * step))
+                    .collect();
                 Index::datetime_nanos(v, tz).with_frequency("ns")
-            }
-        ),
+            }),
         (-1000i64..1000, 1i64..5, any::<bool>()).prop_map(move |(start, step, down)| {
             let step = if down { -step } else { step };
             let stop = start + step * n as i64;
@@ -243,14 +280,18 @@ pub fn float_datetime_series(name: String, max_len: usize) -> impl Strategy<Valu
 
 /// A time series with history.
 pub fn time_series(name: String, max_len: usize) -> impl Strategy<Value = TimeSeries> {
-    (series(name, max_len), vec(processing_step(), 0..3), opt_text(), meta_time()).prop_map(
-        |(s, steps, id, created)| {
+    (
+        series(name, max_len),
+        vec(processing_step(), 0..3),
+        opt_text(),
+        meta_time(),
+    )
+        .prop_map(|(s, steps, id, created)| {
             let mut ts = TimeSeries::new(s).with_steps(steps);
             ts.metadata_id = id;
             ts.created_on = created;
             ts
-        },
-    )
+        })
 }
 
 fn base() -> impl Strategy<Value = String> {
@@ -278,14 +319,18 @@ pub fn signal(max_len: usize) -> impl Strategy<Value = Signal> {
                 .collect();
             let series: Vec<_> = keys
                 .iter()
-                .map(|k| time_series(k.clone(), max_len).prop_map({
-                    let k = k.clone();
-                    move |ts| (k.clone(), ts)
-                }))
+                .map(|k| {
+                    time_series(k.clone(), max_len).prop_map({
+                        let k = k.clone();
+                        move |ts| (k.clone(), ts)
+                    })
+                })
                 .collect();
-            (Just((name, units, prov, c, u)), series).prop_map(|((name, units, prov, c, u), series)| {
-                Signal::from_parts(&name, units, prov, c, u, series).expect("valid names")
-            })
+            (Just((name, units, prov, c, u)), series).prop_map(
+                |((name, units, prov, c, u), series)| {
+                    Signal::from_parts(&name, units, prov, c, u, series).expect("valid names")
+                },
+            )
         })
 }
 

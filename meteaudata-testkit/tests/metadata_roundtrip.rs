@@ -1,7 +1,9 @@
 //! Property tests: every metadata type round-trips exactly through YAML and JSON, and the
 //! data-bearing JSON form and Arrow batches round-trip series of every kind.
 
-use meteaudata_core::metadata::{to_sorted_yaml, DatasetMetadata, SignalMetadata, TimeSeriesMetadata};
+use meteaudata_core::metadata::{
+    to_sorted_yaml, DatasetMetadata, SignalMetadata, TimeSeriesMetadata,
+};
 use meteaudata_core::*;
 use meteaudata_testkit::strategies as st;
 use proptest::prelude::*;
@@ -13,10 +15,12 @@ where
     T: Serialize + DeserializeOwned + PartialEq + Debug,
 {
     let yaml = to_sorted_yaml(value).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let back: T = serde_yaml::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
+    let back: T =
+        serde_yaml::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
     prop_assert_eq!(&back, value, "YAML:\n{}", yaml);
     let json = serde_json::to_string(value).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let back: T = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
+    let back: T =
+        serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
     prop_assert_eq!(&back, value, "JSON:\n{}", json);
     Ok(())
 }
@@ -90,14 +94,36 @@ proptest! {
 
 #[test]
 fn yaml_keys_are_sorted_like_python() {
-    let step = ProcessingStep::new(ProcessingType::Resampling, "d", FunctionInfo::new("f", "0.1", "a", "r"), "RESAMPLED")
-        .with_parameters(Parameters::new().with("frequency", "2h"));
+    let step = ProcessingStep::new(
+        ProcessingType::Resampling,
+        "d",
+        FunctionInfo::new("f", "0.1", "a", "r"),
+        "RESAMPLED",
+    )
+    .with_parameters(Parameters::new().with("frequency", "2h"));
     let yaml = to_sorted_yaml(&step).unwrap();
-    let keys: Vec<&str> = yaml.lines().filter(|l| !l.starts_with(' ') && !l.starts_with('-')).map(|l| l.split(':').next().unwrap()).collect();
+    let keys: Vec<&str> = yaml
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('-'))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
     assert_eq!(
         keys,
-        ["description", "function_info", "input_series_names", "parameters", "requires_calibration", "run_datetime", "step_distance", "suffix", "type"]
+        [
+            "description",
+            "function_info",
+            "input_series_names",
+            "parameters",
+            "requires_calibration",
+            "run_datetime",
+            "step_distance",
+            "suffix",
+            "type"
+        ]
     );
-    assert!(yaml.contains("version: '0.1'"), "numeric-looking strings are quoted:\n{yaml}");
+    assert!(
+        yaml.contains("version: \"0.1\""),
+        "numeric-looking strings are quoted:\n{yaml}"
+    );
     assert!(yaml.contains("type: resampling"));
 }
