@@ -120,7 +120,7 @@ fn sort_keys(v: serde_yaml::Value) -> serde_yaml::Value {
         Value::Mapping(m) => {
             let mut entries: Vec<(Value, Value)> =
                 m.into_iter().map(|(k, v)| (k, sort_keys(v))).collect();
-            entries.sort_by(|a, b| key_text(&a.0).cmp(&key_text(&b.0)));
+            entries.sort_by_key(|e| key_text(&e.0));
             Value::Mapping(entries.into_iter().collect())
         }
         Value::Sequence(s) => Value::Sequence(s.into_iter().map(sort_keys).collect()),

@@ -76,7 +76,7 @@ impl From<NaiveDateTime> for MetaTime {
 
 impl fmt::Display for MetaTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let frac = if self.naive.nanosecond() % 1_000 == 0 {
+        let frac = if self.naive.nanosecond().is_multiple_of(1_000) {
             "%Y-%m-%dT%H:%M:%S%.6f"
         } else {
             "%Y-%m-%dT%H:%M:%S%.9f"
