@@ -3,7 +3,7 @@
 //! Python writes a series as `{name, index, data, dtype}` where `data` maps label → value and
 //! the index is never rebuilt on reading (bug M10). We write the same object plus a `values`
 //! list (one entry per point, `null` for missing, `"NaN"`/`"inf"`/`"-inf"` for non-finite
-//! floats), and read the index back through its recorded [`IndexMetadata`], so index kind,
+//! floats), and read the index back through its recorded [`IndexMetadata`](crate::IndexMetadata), so index kind,
 //! zone, frequency, duplicates and nanoseconds survive.
 //!
 //! ```
