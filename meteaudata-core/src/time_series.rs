@@ -1,10 +1,33 @@
-//! A series together with its full processing history and recorded metadata.
+//! A series together with its full processing history and recorded metadata, optionally
+//! attached to a storage backend (and then possibly unloaded from memory).
 
-use crate::{IndexMetadata, MetaTime, ProcessingStep, Series};
+use std::sync::{Arc, OnceLock};
+
+use crate::storage::{SharedBackend, StorageKey};
+use crate::{Error, IndexMetadata, MetaTime, ProcessingStep, Result, Series};
+
+/// Where the data of a time series is.
+#[derive(Debug, Clone)]
+enum Data {
+    /// In memory.
+    Loaded(Series),
+    /// Only in the attached backend; loaded (and cached) on first access.
+    Unloaded(Arc<OnceLock<Series>>),
+}
+
+/// The backend a time series was saved to, and its key there.
+#[derive(Debug, Clone)]
+pub(crate) struct Attachment {
+    pub(crate) backend: SharedBackend,
+    pub(crate) key: StorageKey,
+}
 
 /// A [`Series`] with everything needed to know how it was made: its full processing history
 /// (inputs' steps first, its own last), the [`IndexMetadata`] and values dtype Python records,
 /// an external `metadata_id` and its creation time.
+///
+/// Once saved to a backend, a time series may be [unloaded](TimeSeries::unload): its data is
+/// dropped from memory and read back from the backend on first access.
 ///
 /// ```
 /// use meteaudata_core::{TimeSeries, Series, Index};
@@ -13,9 +36,10 @@ use crate::{IndexMetadata, MetaTime, ProcessingStep, Series};
 /// assert_eq!(ts.index_metadata().index_type, "RangeIndex");
 /// assert!(ts.processing_steps.is_empty());
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct TimeSeries {
-    series: Series,
+    name: String,
+    data: Data,
     /// Full history, oldest first.
     pub processing_steps: Vec<ProcessingStep>,
     index_metadata: IndexMetadata,
@@ -24,6 +48,21 @@ pub struct TimeSeries {
     pub metadata_id: Option<String>,
     /// When this time series was created.
     pub created_on: MetaTime,
+    storage: Option<Attachment>,
+}
+
+impl PartialEq for TimeSeries {
+    /// Equal names, data (loaded from the backend if needed; a load failure compares unequal),
+    /// history and recorded metadata. The backend attachment is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.processing_steps == other.processing_steps
+            && self.index_metadata == other.index_metadata
+            && self.values_dtype == other.values_dtype
+            && self.metadata_id == other.metadata_id
+            && self.created_on == other.created_on
+            && matches!((self.series(), other.series()), (Ok(a), Ok(b)) if a == b)
+    }
 }
 
 impl TimeSeries {
@@ -32,12 +71,14 @@ impl TimeSeries {
         let index_metadata = series.index().metadata();
         let values_dtype = series.values_dtype();
         TimeSeries {
-            series,
+            name: series.name().to_string(),
+            data: Data::Loaded(series),
             processing_steps: Vec::new(),
             index_metadata,
             values_dtype,
             metadata_id: None,
             created_on: MetaTime::now(),
+            storage: None,
         }
     }
 
@@ -59,40 +100,74 @@ impl TimeSeries {
         created_on: MetaTime,
     ) -> Self {
         TimeSeries {
-            series,
+            name: series.name().to_string(),
+            data: Data::Loaded(series),
             processing_steps,
             index_metadata,
             values_dtype,
             metadata_id,
             created_on,
+            storage: None,
         }
     }
 
-    /// The data. Fallible because a stored series may be loaded from its backend on first
-    /// access.
-    pub fn series(&self) -> crate::Result<&Series> {
-        Ok(&self.series)
+    /// The data. When the series was unloaded it is read from its backend now (and kept);
+    /// that read can fail, hence the `Result`.
+    pub fn series(&self) -> Result<&Series> {
+        match &self.data {
+            Data::Loaded(s) => Ok(s),
+            Data::Unloaded(cell) => {
+                if let Some(s) = cell.get() {
+                    return Ok(s);
+                }
+                let att = self.storage.as_ref().ok_or_else(|| {
+                    Error::invalid_input(format!("{}: data unloaded without a backend", self.name))
+                })?;
+                let (mut series, _) = att.backend.load(&att.key)?;
+                series.set_name(&self.name);
+                let _ = cell.set(series);
+                cell.get().ok_or_else(|| {
+                    Error::invalid_input(format!("{}: data could not be cached", self.name))
+                })
+            }
+        }
     }
 
     /// Replaces the data; index metadata and dtype are recomputed from it.
-    pub fn set_series(&mut self, series: Series) {
+    pub fn set_series(&mut self, mut series: Series) {
         self.index_metadata = series.index().metadata();
         self.values_dtype = series.values_dtype();
-        self.series = series;
+        series.set_name(&self.name);
+        self.data = Data::Loaded(series);
     }
 
-    /// Takes the data out.
-    pub fn into_series(self) -> crate::Result<Series> {
-        Ok(self.series)
+    /// Takes the data out (reading it from the backend if it was unloaded).
+    pub fn into_series(self) -> Result<Series> {
+        match self.data {
+            Data::Loaded(s) => Ok(s),
+            Data::Unloaded(_) => {
+                let s = self.series()?.clone();
+                Ok(s)
+            }
+        }
     }
 
-    /// The full name (the series' name).
+    /// The full name.
     pub fn name(&self) -> &str {
-        self.series.name()
+        &self.name
     }
 
     pub(crate) fn set_name(&mut self, name: &str) {
-        self.series.set_name(name);
+        self.name = name.to_string();
+        match &mut self.data {
+            Data::Loaded(s) => s.set_name(name),
+            Data::Unloaded(cell) => {
+                if let Some(mut s) = Arc::make_mut(cell).take() {
+                    s.set_name(name);
+                    self.data = Data::Loaded(s);
+                }
+            }
+        }
     }
 
     /// What Python records about the index.
@@ -109,6 +184,65 @@ impl TimeSeries {
     pub fn remove_duplicated_steps(&mut self) -> &mut Self {
         dedup_steps(&mut self.processing_steps);
         self
+    }
+
+    /// Whether the data is in memory.
+    pub fn is_loaded(&self) -> bool {
+        match &self.data {
+            Data::Loaded(_) => true,
+            Data::Unloaded(cell) => cell.get().is_some(),
+        }
+    }
+
+    /// The key this series was saved under, when it was saved to a backend.
+    pub fn storage_key(&self) -> Option<&StorageKey> {
+        self.storage.as_ref().map(|a| &a.key)
+    }
+
+    /// Saves data and metadata to `backend` under `key` and remembers the attachment.
+    pub fn save_to(&mut self, backend: &SharedBackend, key: StorageKey) -> Result<()> {
+        let meta = self.metadata();
+        backend.save(&key, self.series()?, &meta)?;
+        self.storage = Some(Attachment {
+            backend: Arc::clone(backend),
+            key,
+        });
+        Ok(())
+    }
+
+    /// Replaces data and metadata with what `backend` holds under `key`; returns false (and
+    /// changes nothing) when the key does not exist.
+    pub fn load_from(&mut self, backend: &SharedBackend, key: StorageKey) -> Result<bool> {
+        if !backend.exists(&key)? {
+            return Ok(false);
+        }
+        let (mut series, meta) = backend.load(&key)?;
+        series.set_name(&self.name);
+        self.processing_steps = meta.processing_steps;
+        self.index_metadata = meta
+            .index_metadata
+            .unwrap_or_else(|| series.index().metadata());
+        self.values_dtype = meta.values_dtype;
+        self.metadata_id = meta.metadata_id;
+        if let Some(c) = meta.created_on {
+            self.created_on = c;
+        }
+        self.data = Data::Loaded(series);
+        self.storage = Some(Attachment {
+            backend: Arc::clone(backend),
+            key,
+        });
+        Ok(true)
+    }
+
+    /// Drops the data from memory when it is saved in a backend; it is read back on first
+    /// access. Returns whether it was unloaded (a series never saved stays in memory).
+    pub fn unload(&mut self) -> bool {
+        if self.storage.is_none() {
+            return false;
+        }
+        self.data = Data::Unloaded(Arc::new(OnceLock::new()));
+        true
     }
 }
 

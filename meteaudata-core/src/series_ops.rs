@@ -1,0 +1,320 @@
+//! Operations on series that backends and transforms share: slicing, time windows, appending
+//! and deep copies, all on Arrow arrays without per-point work where a kernel exists.
+
+use arrow_array::{Array, ArrayRef, BooleanArray, Int64Array};
+use arrow_data::transform::MutableArrayData;
+use std::sync::Arc;
+
+use crate::index::{Index, IndexData};
+use crate::{Error, Result, Series};
+
+/// A half-open time window `[start, end)` in nanoseconds (UTC for zoned indexes, wall clock
+/// for naive ones); either bound may be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimeRange {
+    /// Inclusive start.
+    pub start: Option<i64>,
+    /// Exclusive end.
+    pub end: Option<i64>,
+}
+
+impl TimeRange {
+    /// `[start, end)`.
+    pub fn new(start: Option<i64>, end: Option<i64>) -> Self {
+        TimeRange { start, end }
+    }
+
+    /// Whether `t` lies in the window.
+    pub fn contains(&self, t: i64) -> bool {
+        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t < e)
+    }
+}
+
+fn deep_copy(a: &ArrayRef) -> ArrayRef {
+    let data = a.to_data();
+    let mut m = MutableArrayData::new(vec![&data], false, data.len());
+    if m.try_extend(0, 0, data.len()).is_err() {
+        return Arc::clone(a);
+    }
+    arrow_array::make_array(m.freeze())
+}
+
+fn filter_index(index: &Index, mask: &BooleanArray) -> Result<Index> {
+    let err = |e| Error::invalid_input(format!("cannot filter index: {e}"));
+    let filt = |a: &dyn Array| arrow_select::filter::filter(a, mask).map_err(err);
+    let data = match index.data() {
+        IndexData::DateTime { values, tz } => IndexData::DateTime {
+            values: downcast(filt(values)?)?,
+            tz: *tz,
+        },
+        IndexData::Range { .. } => {
+            let arr = index.to_arrow();
+            IndexData::Int(downcast::<Int64Array>(filt(arr.as_ref())?)?)
+        }
+        IndexData::Int(a) => IndexData::Int(downcast(filt(a)?)?),
+        IndexData::Float(a) => IndexData::Float(downcast(filt(a)?)?),
+        IndexData::String(a) => IndexData::String(downcast(filt(a)?)?),
+        IndexData::Categorical { values, ordered } => IndexData::Categorical {
+            values: downcast(filt(values)?)?,
+            ordered: *ordered,
+        },
+        IndexData::Timedelta(a) => IndexData::Timedelta(downcast(filt(a)?)?),
+        IndexData::Period(a) => IndexData::Period(downcast(filt(a)?)?),
+    };
+    rebuild(index, data)
+}
+
+fn downcast<T: Array + Clone + 'static>(a: ArrayRef) -> Result<T> {
+    a.as_any()
+        .downcast_ref::<T>()
+        .cloned()
+        .ok_or_else(|| Error::invalid_input("unexpected array type"))
+}
+
+fn rebuild(like: &Index, data: IndexData) -> Result<Index> {
+    let mut idx = Index::new(data)?;
+    idx.set_name(like.name().map(str::to_string));
+    idx.set_frequency(like.frequency().map(str::to_string));
+    Ok(idx)
+}
+
+impl Series {
+    /// A copy that shares no buffers with `self` (what a store keeps).
+    pub fn deep_copy(&self) -> Series {
+        let index = match self.index().data() {
+            IndexData::Range { .. } => self.index().clone(),
+            _ => {
+                let arr = deep_copy(&self.index().to_arrow());
+                let data = match self.index().data() {
+                    IndexData::DateTime { tz, .. } => arr
+                        .as_any()
+                        .downcast_ref::<arrow_array::TimestampNanosecondArray>()
+                        .map(|v| IndexData::DateTime {
+                            values: v.clone().with_timezone_opt(None::<String>),
+                            tz: *tz,
+                        }),
+                    IndexData::Int(_) => arr.as_any().downcast_ref().cloned().map(IndexData::Int),
+                    IndexData::Float(_) => {
+                        arr.as_any().downcast_ref().cloned().map(IndexData::Float)
+                    }
+                    IndexData::String(_) => {
+                        arr.as_any().downcast_ref().cloned().map(IndexData::String)
+                    }
+                    IndexData::Categorical { ordered, .. } => arr
+                        .as_any()
+                        .downcast_ref()
+                        .cloned()
+                        .map(|values| IndexData::Categorical {
+                            values,
+                            ordered: *ordered,
+                        }),
+                    IndexData::Timedelta(_) => arr
+                        .as_any()
+                        .downcast_ref()
+                        .cloned()
+                        .map(IndexData::Timedelta),
+                    IndexData::Period(_) => {
+                        arr.as_any().downcast_ref().cloned().map(IndexData::Period)
+                    }
+                    IndexData::Range { .. } => None,
+                };
+                match data.and_then(|d| rebuild(self.index(), d).ok()) {
+                    Some(i) => i,
+                    None => self.index().clone(),
+                }
+            }
+        };
+        Series::new(self.name().to_string(), index, deep_copy(self.values()))
+            .unwrap_or_else(|_| self.clone())
+    }
+
+    /// The points whose datetime label lies in `range`. Sorted indexes are cut with two binary
+    /// searches (zero-copy slices); unsorted ones are filtered. Non-datetime indexes are an
+    /// [`InvalidInput`](crate::ErrorKind::InvalidInput) error.
+    pub fn time_window(&self, range: TimeRange) -> Result<Series> {
+        let IndexData::DateTime { values, .. } = self.index().data() else {
+            return Err(Error::invalid_input(format!(
+                "series {:?}: a time window needs a datetime index",
+                self.name()
+            )));
+        };
+        let v = values.values();
+        let sorted = values.null_count() == 0 && v.windows(2).all(|w| w[0] <= w[1]);
+        if sorted {
+            let lo = range.start.map_or(0, |s| v.partition_point(|&t| t < s));
+            let hi = range.end.map_or(v.len(), |e| v.partition_point(|&t| t < e));
+            return Ok(self.slice(lo, hi.saturating_sub(lo)));
+        }
+        let mask: BooleanArray = values
+            .iter()
+            .map(|t| Some(t.is_some_and(|t| range.contains(t))))
+            .collect();
+        let index = filter_index(self.index(), &mask)?;
+        let vals = arrow_select::filter::filter(self.values().as_ref(), &mask)
+            .map_err(|e| Error::invalid_input(format!("cannot filter values: {e}")))?;
+        Series::new(self.name().to_string(), index, vals)
+    }
+
+    /// `len` points from `offset` (clamped), sharing buffers.
+    pub fn slice(&self, offset: usize, len: usize) -> Series {
+        let offset = offset.min(self.len());
+        let len = len.min(self.len() - offset);
+        let data = match self.index().data() {
+            IndexData::Range { start, step, .. } => {
+                let s = start + offset as i64 * step;
+                IndexData::Range {
+                    start: s,
+                    stop: s + len as i64 * step,
+                    step: *step,
+                }
+            }
+            IndexData::DateTime { values, tz } => IndexData::DateTime {
+                values: values.slice(offset, len),
+                tz: *tz,
+            },
+            IndexData::Int(a) => IndexData::Int(a.slice(offset, len)),
+            IndexData::Float(a) => IndexData::Float(a.slice(offset, len)),
+            IndexData::String(a) => IndexData::String(a.slice(offset, len)),
+            IndexData::Categorical { values, ordered } => IndexData::Categorical {
+                values: values.slice(offset, len),
+                ordered: *ordered,
+            },
+            IndexData::Timedelta(a) => IndexData::Timedelta(a.slice(offset, len)),
+            IndexData::Period(a) => IndexData::Period(a.slice(offset, len)),
+        };
+        let index = rebuild(self.index(), data).unwrap_or_else(|_| self.index().clone());
+        Series::new(
+            self.name().to_string(),
+            index,
+            self.values().slice(offset, len),
+        )
+        .unwrap_or_else(|_| self.clone())
+    }
+
+    /// `self` followed by `more` (same index kind and zone, same value type). A range index
+    /// stays a range when `more` continues it; otherwise it becomes integer labels.
+    pub fn append(&self, more: &Series) -> Result<Series> {
+        if self.values().data_type() != more.values().data_type() {
+            return Err(Error::invalid_input(format!(
+                "cannot append {} values to a series of {} values",
+                more.values().data_type(),
+                self.values().data_type()
+            )));
+        }
+        let cat = |a: &dyn Array, b: &dyn Array| {
+            arrow_select::concat::concat(&[a, b])
+                .map_err(|e| Error::invalid_input(format!("cannot append: {e}")))
+        };
+        let mismatch =
+            || Error::invalid_input("cannot append a series with another index kind or zone");
+        let data = match (self.index().data(), more.index().data()) {
+            (
+                IndexData::Range { start, stop, step },
+                IndexData::Range {
+                    start: s2,
+                    stop: e2,
+                    step: st2,
+                },
+            ) if stop == s2 && (step == st2 || more.is_empty()) => IndexData::Range {
+                start: *start,
+                stop: if more.is_empty() { *stop } else { *e2 },
+                step: *step,
+            },
+            (
+                IndexData::Range { .. } | IndexData::Int(_),
+                IndexData::Range { .. } | IndexData::Int(_),
+            ) => IndexData::Int(downcast(cat(
+                &self.index().to_arrow(),
+                &more.index().to_arrow(),
+            )?)?),
+            (IndexData::DateTime { values: a, tz }, IndexData::DateTime { values: b, tz: tz2 })
+                if tz == tz2 =>
+            {
+                IndexData::DateTime {
+                    values: downcast(cat(a, b)?)?,
+                    tz: *tz,
+                }
+            }
+            (IndexData::Float(a), IndexData::Float(b)) => IndexData::Float(downcast(cat(a, b)?)?),
+            (IndexData::String(a), IndexData::String(b)) => {
+                IndexData::String(downcast(cat(a, b)?)?)
+            }
+            (IndexData::Timedelta(a), IndexData::Timedelta(b)) => {
+                IndexData::Timedelta(downcast(cat(a, b)?)?)
+            }
+            (IndexData::Period(a), IndexData::Period(b)) => {
+                IndexData::Period(downcast(cat(a, b)?)?)
+            }
+            (
+                IndexData::Categorical { values: a, ordered },
+                IndexData::Categorical { values: b, .. },
+            ) => IndexData::Categorical {
+                values: downcast(cat(a, b)?)?,
+                ordered: *ordered,
+            },
+            _ => return Err(mismatch()),
+        };
+        let index = rebuild(self.index(), data)?;
+        let values: ArrayRef = cat(self.values(), more.values())?;
+        Series::new(self.name().to_string(), index, Arc::clone(&values))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(times: Vec<i64>) -> Series {
+        let n = times.len();
+        Series::from_f64(
+            "x",
+            Index::datetime_nanos(times, None),
+            (0..n).map(|i| i as f64).collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn windows_sorted_and_unsorted() {
+        let sorted = s(vec![1, 2, 3, 4, 5]);
+        let w = sorted
+            .time_window(TimeRange::new(Some(2), Some(4)))
+            .unwrap();
+        assert_eq!(w.f64_values().unwrap().values().to_vec(), vec![1.0, 2.0]);
+        let open = sorted.time_window(TimeRange::new(None, Some(3))).unwrap();
+        assert_eq!(open.len(), 2);
+        let unsorted = s(vec![5, 1, 4, 2]);
+        let w = unsorted.time_window(TimeRange::new(Some(2), None)).unwrap();
+        assert_eq!(
+            w.f64_values().unwrap().values().to_vec(),
+            vec![0.0, 2.0, 3.0]
+        );
+        assert!(Series::empty("e")
+            .time_window(TimeRange::default())
+            .is_err());
+    }
+
+    #[test]
+    fn appends() {
+        let a = Series::from_f64("a", Index::range(2), vec![1.0, 2.0]).unwrap();
+        let b = Series::from_f64(
+            "b",
+            Index::new(IndexData::Range {
+                start: 2,
+                stop: 3,
+                step: 1,
+            })
+            .unwrap(),
+            vec![3.0],
+        )
+        .unwrap();
+        let c = a.append(&b).unwrap();
+        assert_eq!(c.index(), &Index::range(3));
+        assert_eq!(c.name(), "a");
+        let d = a.append(&a).unwrap();
+        assert_eq!(d.index().label(3), "1");
+        assert!(a.append(&s(vec![1])).is_err());
+        let copy = c.deep_copy();
+        assert_eq!(copy, c);
+    }
+}

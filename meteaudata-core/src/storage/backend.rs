@@ -1,0 +1,178 @@
+//! The storage backend trait and what a backend says it can do.
+
+use std::fmt::Debug;
+
+use crate::metadata::TimeSeriesMetadata;
+use crate::series_ops::TimeRange;
+use crate::storage::StorageKey;
+use crate::{Error, Result, Series};
+
+/// What a backend supports beyond the required operations. The conformance suite skips, with
+/// a message, the cases a backend says it cannot do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// [`StorageBackend::load_range`] reads only the requested window.
+    pub range_reads: bool,
+    /// [`StorageBackend::append`] adds points without rewriting the stored series.
+    pub append: bool,
+    /// Each save and delete is atomic: readers see the old or the new value, never a mix.
+    pub transactions: bool,
+    /// [`StorageBackend::size_on_disk`] reports a size.
+    pub size: bool,
+    /// Data survives the process (false for the memory backend).
+    pub persistent: bool,
+    /// Several processes may write at once.
+    pub concurrent_writers: bool,
+}
+
+impl Capabilities {
+    /// Every capability on (a starting point for `..` updates in backend code).
+    pub fn all() -> Self {
+        Capabilities {
+            range_reads: true,
+            append: true,
+            transactions: true,
+            size: true,
+            persistent: true,
+            concurrent_writers: true,
+        }
+    }
+
+    /// Every capability off.
+    pub fn none() -> Self {
+        Capabilities::default()
+    }
+}
+
+/// A stored series: the data and its metadata document.
+pub type Stored = (Series, TimeSeriesMetadata);
+
+/// Where series are stored: one key per series, each holding the data and its metadata.
+///
+/// Every method takes `&self`, so one backend can be shared (as `Arc<dyn StorageBackend>`)
+/// by a dataset, its signals and their series, and across threads. Implementations must:
+///
+/// * call [`check_save_input`] before writing, and never damage the stored value when a save
+///   fails;
+/// * return [`NotFound`](crate::ErrorKind::NotFound) errors naming the key for missing keys
+///   (`load`, `delete`, `append`, `load_range`);
+/// * list keys in sorted order;
+/// * keep every key inside the backend (keys are validated by [`StorageKey`]).
+///
+/// The `meteaudata-testkit` crate states this contract as tests any backend can run.
+pub trait StorageBackend: Debug + Send + Sync {
+    /// A short name: `memory`, `disk`, `sqlite`, `postgresql`, `mysql`, ...
+    fn backend_type(&self) -> &str;
+
+    /// What this backend supports.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Stores `series` and `metadata` under `key`, replacing any previous value.
+    fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()>;
+
+    /// Loads the series and metadata stored under `key`.
+    fn load(&self, key: &StorageKey) -> Result<Stored>;
+
+    /// Loads only the points of a datetime-indexed series inside `range` (`[start, end)`).
+    /// Backends without [`Capabilities::range_reads`] may keep this default, which loads the
+    /// whole series and cuts it.
+    fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {
+        let (series, meta) = self.load(key)?;
+        Ok((series.time_window(range)?, meta))
+    }
+
+    /// Adds points after the stored ones (same index kind and value type). The default
+    /// rewrites the whole series; backends with [`Capabilities::append`] do better.
+    fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
+        let (series, meta) = self.load(key)?;
+        let joined = series.append(more)?;
+        self.save(key, &joined, &meta)
+    }
+
+    /// Whether `key` holds a value.
+    fn exists(&self, key: &StorageKey) -> Result<bool>;
+
+    /// Removes `key`; a missing key is [`NotFound`](crate::ErrorKind::NotFound).
+    fn delete(&self, key: &StorageKey) -> Result<()>;
+
+    /// Every key, sorted.
+    fn list_keys(&self) -> Result<Vec<StorageKey>>;
+
+    /// Removes every value, keeping the place (directory, tables).
+    fn clear(&self) -> Result<()>;
+
+    /// Removes the place itself (directory, tables) where that applies; the default clears.
+    fn cleanup(&self) -> Result<()> {
+        self.clear()
+    }
+
+    /// Bytes used, when [`Capabilities::size`] is set.
+    fn size_on_disk(&self) -> Result<Option<u64>> {
+        Ok(None)
+    }
+
+    /// An id for a processed series derived from its source's id, for backends tied to an
+    /// external metadata system. `degree` is the processing degree (`Resampled`). The default
+    /// makes none.
+    fn generate_metadata_id(&self, _source: Option<&str>, _degree: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Checks that `metadata` describes `series` (same index kind; a value dtype of the same
+/// family), so that a backend never stores a pair that cannot be read back. Every backend
+/// calls this first; a failure is an [`InvalidInput`](crate::ErrorKind::InvalidInput) error and
+/// nothing is written.
+pub fn check_save_input(
+    key: &StorageKey,
+    series: &Series,
+    metadata: &TimeSeriesMetadata,
+) -> Result<()> {
+    let actual = series.index().metadata();
+    if let Some(recorded) = &metadata.index_metadata {
+        let same_kind = recorded.index_type == actual.index_type
+            || matches!(
+                (recorded.index_type.as_str(), actual.index_type.as_str()),
+                (
+                    "Index" | "Int64Index" | "Float64Index" | "IntervalIndex" | "MultiIndex",
+                    "Index"
+                ) | ("RangeIndex", "Index")
+                    | ("Index", "RangeIndex")
+            );
+        if !same_kind {
+            return Err(Error::invalid_input(format!(
+                "{key}: metadata describes a {} but the series has a {}",
+                recorded.index_type, actual.index_type
+            )));
+        }
+    }
+    let family = |d: &str| -> &'static str {
+        let d = d.to_ascii_lowercase();
+        if d.starts_with("float") {
+            "float"
+        } else if d.starts_with("int") || d.starts_with("uint") {
+            "int"
+        } else if d.starts_with("bool") {
+            "bool"
+        } else if d.starts_with("datetime") {
+            "datetime"
+        } else if d == "category" {
+            "category"
+        } else {
+            "text"
+        }
+    };
+    let (rec, act) = (
+        family(&metadata.values_dtype),
+        family(&series.values_dtype()),
+    );
+    if rec != act && !(rec == "text" && act == "category") {
+        return Err(Error::invalid_input(format!(
+            "{key}: metadata says values are {} but the series holds {}",
+            metadata.values_dtype,
+            series.values_dtype()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! Which backend to use, as data: a disk path, a database URL, or memory.
+
+use std::path::PathBuf;
+
+/// A backend choice, turned into a backend by `meteaudata::create_backend`.
+///
+/// ```
+/// use meteaudata_core::storage::StorageConfig;
+/// assert_eq!(StorageConfig::disk("./my_data").backend_type(), "disk");
+/// assert_eq!(StorageConfig::sql("sqlite:///:memory:").backend_type(), "sqlite");
+/// assert_eq!(StorageConfig::sql("mysql+pymysql://u@h/db").backend_type(), "mysql");
+/// assert_eq!(StorageConfig::memory().backend_type(), "memory");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StorageConfig {
+    /// Parquet files and YAML sidecars in a directory.
+    Disk {
+        /// The directory (created on demand).
+        path: PathBuf,
+    },
+    /// A SQL database.
+    Sql {
+        /// Connection URL: `sqlite:///path`, `sqlite:///:memory:`, `postgresql://…`,
+        /// `mysql://…` (also `mysql+pymysql://…`, as Python writes it).
+        url: String,
+    },
+    /// In memory.
+    Memory,
+}
+
+impl StorageConfig {
+    /// A disk backend in `path`.
+    pub fn disk(path: impl Into<PathBuf>) -> Self {
+        StorageConfig::Disk { path: path.into() }
+    }
+
+    /// A SQL backend at `url`.
+    pub fn sql(url: impl Into<String>) -> Self {
+        StorageConfig::Sql { url: url.into() }
+    }
+
+    /// An in-memory backend.
+    pub fn memory() -> Self {
+        StorageConfig::Memory
+    }
+
+    /// The backend type this config makes: `disk`, `memory`, or for SQL the database from the
+    /// URL scheme (`sqlite`, `postgresql`, `mysql`; `sql` when the scheme is unknown).
+    pub fn backend_type(&self) -> &'static str {
+        match self {
+            StorageConfig::Disk { .. } => "disk",
+            StorageConfig::Memory => "memory",
+            StorageConfig::Sql { url } => {
+                let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
+                let base = scheme.split('+').next().unwrap_or("");
+                match base {
+                    "sqlite" => "sqlite",
+                    "postgres" | "postgresql" => "postgresql",
+                    "mysql" | "mariadb" => "mysql",
+                    _ => "sql",
+                }
+            }
+        }
+    }
+}

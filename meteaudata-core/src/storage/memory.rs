@@ -1,0 +1,116 @@
+//! The in-memory backend: a sorted map behind a lock. No dependencies, passes the whole
+//! conformance suite; handy for tests and for pipelines that need no persistence.
+
+use std::collections::BTreeMap;
+use std::sync::{PoisonError, RwLock};
+
+use crate::metadata::TimeSeriesMetadata;
+use crate::series_ops::TimeRange;
+use crate::storage::{check_save_input, Capabilities, StorageBackend, StorageKey, Stored};
+use crate::{Error, Result, Series};
+
+/// Keeps series in memory, each as its own deep copy (so a stored series shares no buffers
+/// with the caller's, like a real store).
+///
+/// ```
+/// use meteaudata_core::storage::{MemoryBackend, StorageBackend, StorageKey};
+/// use meteaudata_core::{Series, Index, TimeSeries};
+/// let backend = MemoryBackend::new();
+/// let key = StorageKey::new("demo/A#1/RAW#1").unwrap();
+/// let ts = TimeSeries::new(Series::from_f64("A#1_RAW#1", Index::range(2), vec![1.0, 2.0]).unwrap());
+/// backend.save(&key, ts.series().unwrap(), &ts.metadata()).unwrap();
+/// let (series, meta) = backend.load(&key).unwrap();
+/// assert_eq!(&series, ts.series().unwrap());
+/// assert_eq!(backend.list_keys().unwrap(), vec![key]);
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryBackend {
+    map: RwLock<BTreeMap<StorageKey, Stored>>,
+}
+
+fn missing(key: &StorageKey) -> Error {
+    Error::NotFound {
+        what: "key",
+        name: key.to_string(),
+        available: " in the memory backend".to_string(),
+    }
+}
+
+impl MemoryBackend {
+    /// An empty backend.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<StorageKey, Stored>> {
+        self.map.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<StorageKey, Stored>> {
+        self.map.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl StorageBackend for MemoryBackend {
+    fn backend_type(&self) -> &str {
+        "memory"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            range_reads: true,
+            append: true,
+            transactions: true,
+            size: false,
+            persistent: false,
+            concurrent_writers: false,
+        }
+    }
+
+    fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
+        check_save_input(key, series, metadata)?;
+        let value = (series.deep_copy(), metadata.clone());
+        self.write().insert(key.clone(), value);
+        Ok(())
+    }
+
+    fn load(&self, key: &StorageKey) -> Result<Stored> {
+        self.read().get(key).cloned().ok_or_else(|| missing(key))
+    }
+
+    fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {
+        let map = self.read();
+        let (series, meta) = map.get(key).ok_or_else(|| missing(key))?;
+        Ok((series.time_window(range)?, meta.clone()))
+    }
+
+    fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
+        let mut map = self.write();
+        let (series, _) = map.get(key).ok_or_else(|| missing(key))?;
+        let joined = series.append(&more.deep_copy())?;
+        if let Some(entry) = map.get_mut(key) {
+            entry.0 = joined;
+        }
+        Ok(())
+    }
+
+    fn exists(&self, key: &StorageKey) -> Result<bool> {
+        Ok(self.read().contains_key(key))
+    }
+
+    fn delete(&self, key: &StorageKey) -> Result<()> {
+        self.write()
+            .remove(key)
+            .map(|_| ())
+            .ok_or_else(|| missing(key))
+    }
+
+    fn list_keys(&self) -> Result<Vec<StorageKey>> {
+        Ok(self.read().keys().cloned().collect())
+    }
+
+    fn clear(&self) -> Result<()> {
+        self.write().clear();
+        Ok(())
+    }
+}
