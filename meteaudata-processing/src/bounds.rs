@@ -268,6 +268,24 @@ fn parse_partial(text: &str) -> Option<(NaiveDateTime, NaiveDateTime, Option<Fix
     Some((start, end, offset))
 }
 
+/// Parses an ISO-8601 date-time (date-only, minutes, seconds or fractions; optional `Z` or
+/// offset) into a naive or fixed-offset [`Timestamp`].
+pub(crate) fn parse_instant(text: &str) -> Option<Timestamp> {
+    let (start, _, offset) = parse_partial(text)?;
+    let nanos = naive_to_nanos(&start).ok()?;
+    Some(match offset {
+        None => Timestamp { nanos, tz: None },
+        Some(off) => Timestamp {
+            nanos: nanos - i64::from(off.local_minus_utc()) * 1_000_000_000,
+            tz: Some(if off.local_minus_utc() == 0 {
+                meteaudata_core::TimeZone::Utc
+            } else {
+                meteaudata_core::TimeZone::Fixed(off)
+            }),
+        },
+    })
+}
+
 /// Parses a duration text: pandas' `0 days 00:10:00` / ISO forms, or unit sums like `10min`,
 /// `1h30min`, `2 days`.
 pub(crate) fn parse_duration_text(text: &str) -> Option<i64> {

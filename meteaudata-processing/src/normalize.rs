@@ -4,8 +4,9 @@
 //! * `unit` is one of `D`/`days`, `h`/`hours`, `min`/`minutes`, `s`/`seconds`,
 //!   `ms`/`milliseconds`, `us`/`microseconds`, `ns`/`nanoseconds` (case-sensitive); it is
 //!   checked when the transform is built.
-//! * The number for an instant *t* is `((t − ref) in ns ÷ 10⁹) ÷ seconds-per-unit`, computed
-//!   exactly as Python does. NaT becomes NaN.
+//! * The number for an instant *t* is `seconds(t − ref) ÷ seconds-per-unit`, where the seconds
+//!   are whole seconds plus the nanosecond remainder ÷ 10⁹ (bit for bit what pandas'
+//!   `total_seconds` gives). NaT becomes NaN.
 //! * `ref` is the given reference or, without one, the **first stored** element (not the
 //!   minimum). A naive reference on a zoned index is read in the index zone; a zoned reference on
 //!   a naive index keeps its wall-clock time (its zone is dropped, as upstream does); two zones
@@ -57,6 +58,26 @@ pub const UNITS: [(&str, f64); 14] = [
     ("ns", 1e-9),
     ("nanoseconds", 1e-9),
 ];
+
+/// Seconds in `delta` nanoseconds, as pandas' `total_seconds` computes them: whole seconds
+/// plus the remainder, and, when the sum rounds onto a whole second although the remainder is
+/// not zero, the neighbouring float inside the interval.
+fn total_seconds(delta: i128) -> f64 {
+    let floor = delta.div_euclid(1_000_000_000);
+    let residual = delta.rem_euclid(1_000_000_000);
+    let floor_f = floor as f64;
+    let result = floor_f + residual as f64 / 1e9;
+    let large = delta.unsigned_abs() > 1u128 << 53;
+    if large && residual != 0 && floor.unsigned_abs() < 1u128 << 52 {
+        if result == floor_f {
+            return floor_f.next_up();
+        }
+        if result == floor_f + 1.0 {
+            return (floor_f + 1.0).next_down();
+        }
+    }
+    result
+}
 
 /// The reference instant of [`NormalizeIndexToNumericDelta`].
 #[derive(Debug, Clone, PartialEq)]
@@ -173,7 +194,7 @@ impl NormalizeIndexToNumericDelta {
                             None => f64::NAN,
                             Some(t) => {
                                 let delta = i128::from(t) - i128::from(r.nanos);
-                                (delta as f64 / 1e9) / self.unit_seconds
+                                total_seconds(delta) / self.unit_seconds
                             }
                         })
                         .collect(),
@@ -204,7 +225,7 @@ impl NormalizeIndexToNumericDelta {
         tz: Option<meteaudata_core::TimeZone>,
     ) -> Result<Timestamp> {
         let t = match r {
-            ReferenceTime::Text(s) => Timestamp::parse(s, None).map_err(|_| {
+            ReferenceTime::Text(s) => crate::bounds::parse_instant(s).ok_or_else(|| {
                 Error::parse(
                     "reference_time",
                     format!("{s:?} is not an ISO-8601 date/time"),

@@ -254,11 +254,15 @@ impl Grid {
         let named_zone = matches!(tz, Some(TimeZone::Named(_)));
         if duration || (!matches!(f.unit, FrequencyUnit::Day) || !named_zone) {
             if let Some(step) = f.fixed_nanos() {
-                let origin = if duration {
+                let anchor = if duration {
                     min
                 } else {
                     midnight(date_number(min, tz), tz)?
                 };
+                // The grid is anchored at `anchor`; output starts at the bin holding `min`.
+                let skip = (i128::from(min) - i128::from(anchor)).div_euclid(i128::from(step));
+                let origin = i64::try_from(i128::from(anchor) + skip * i128::from(step))
+                    .map_err(|_| too_many(0))?;
                 let n = (i128::from(max) - i128::from(origin)) / i128::from(step) + 1;
                 if n > MAX_BINS as i128 {
                     return Err(too_many(n));
