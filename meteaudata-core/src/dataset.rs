@@ -7,6 +7,7 @@ use crate::naming::{
     series_name, signal_base, signal_name, split_number, validate_base, validate_output_name,
     SeriesName, MAX_NAME_LEN,
 };
+use crate::storage::{SharedBackend, StorageKey};
 use crate::time_series::dedup_steps;
 use crate::{DatasetProcessOptions, DatasetTransform, Error, MetaTime, Result, Signal};
 
@@ -20,7 +21,7 @@ use crate::{DatasetProcessOptions, DatasetTransform, Error, MetaTime, Result, Si
 /// assert_eq!(ds.add(Signal::new("A", "mg/L").unwrap()).unwrap(), "A#2");
 /// assert_eq!(ds.add(Signal::new("Temp#5", "°C").unwrap()).unwrap(), "Temp#1");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Dataset {
     /// When the dataset was created.
     pub created_on: MetaTime,
@@ -36,6 +37,22 @@ pub struct Dataset {
     pub purpose: Option<String>,
     /// Project.
     pub project: Option<String>,
+    backend: Option<SharedBackend>,
+    auto_save: bool,
+}
+
+impl PartialEq for Dataset {
+    /// Every field and every signal; the backend attachment is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.created_on == other.created_on
+            && self.last_updated == other.last_updated
+            && self.name == other.name
+            && self.description == other.description
+            && self.owner == other.owner
+            && self.purpose == other.purpose
+            && self.project == other.project
+            && self.signals == other.signals
+    }
 }
 
 /// Checks a dataset name: non-empty, bounded, no path separators or control characters.
@@ -73,6 +90,8 @@ impl Dataset {
             signals: IndexMap::new(),
             purpose: None,
             project: None,
+            backend: None,
+            auto_save: false,
         })
     }
 
@@ -121,10 +140,21 @@ impl Dataset {
         self.signals.keys().map(String::as_str).collect()
     }
 
-    /// One signal.
+    /// Resolves a signal name: exact, or a base without `#n` meaning its latest version.
+    fn resolve(&self, name: &str) -> Option<String> {
+        if self.signals.contains_key(name) {
+            return Some(name.to_string());
+        }
+        if name.contains('#') {
+            return None;
+        }
+        self.max_number(name).map(|n| signal_name(name, n))
+    }
+
+    /// One signal, by exact name or by base (`Temperature` means the latest `Temperature#n`).
     pub fn signal(&self, name: &str) -> Result<&Signal> {
-        self.signals
-            .get(name)
+        self.resolve(name)
+            .and_then(|n| self.signals.get(&n))
             .ok_or_else(|| Error::not_found("signal", name, self.signals.keys()))
     }
 
@@ -132,9 +162,13 @@ impl Dataset {
     /// the other signals: use [`Dataset::rename_signal`].
     pub fn signal_mut(&mut self, name: &str) -> Result<&mut Signal> {
         let available: Vec<String> = self.signals.keys().cloned().collect();
-        self.signals
-            .get_mut(name)
-            .ok_or_else(|| Error::not_found("signal", name, available))
+        match self.resolve(name) {
+            Some(n) => self
+                .signals
+                .get_mut(&n)
+                .ok_or_else(|| Error::not_found("signal", name, available)),
+            None => Err(Error::not_found("signal", name, available)),
+        }
     }
 
     /// Inserts a signal under its own name; an existing name is a conflict.
@@ -146,8 +180,19 @@ impl Dataset {
                 signal.name()
             )));
         }
+        let mut signal = signal;
+        self.attach(&mut signal);
         self.signals.insert(signal.name().to_string(), signal);
         Ok(())
+    }
+
+    /// Gives a signal this dataset's name and backend.
+    fn attach(&self, signal: &mut Signal) {
+        signal.dataset_name = Some(self.name.clone());
+        if let Some(b) = &self.backend {
+            signal.backend = Some(std::sync::Arc::clone(b));
+            signal.auto_save = self.auto_save;
+        }
     }
 
     /// The largest number in use for a signal base.
@@ -168,6 +213,7 @@ impl Dataset {
         let base = signal_base(signal.name()).to_string();
         let name = signal_name(&base, self.max_number(&base).unwrap_or(0) + 1);
         signal.rename_exact(&name);
+        self.attach(&mut signal);
         self.signals.insert(name.clone(), signal);
         Ok(name)
     }
@@ -315,8 +361,13 @@ impl Dataset {
             planned.push(self.finish_output(out, &final_name, &options, &history, &requested)?);
         }
         let names = planned.iter().map(|s| s.name().to_string()).collect();
-        for sig in planned {
+        for mut sig in planned {
+            self.attach(&mut sig);
             self.signals.insert(sig.name().to_string(), sig);
+        }
+        if self.auto_save && self.backend.is_some() {
+            self.save_all()?;
+            self.unload();
         }
         Ok(names)
     }
@@ -397,5 +448,80 @@ impl Dataset {
         ds.created_on = created_on;
         ds.last_updated = last_updated;
         ds.with_signals(signals)
+    }
+}
+
+/// Storage: attaching a backend, saving, loading and unloading.
+impl Dataset {
+    /// Attaches a backend to the dataset and every signal and series in it, with the
+    /// dataset's name as the first part of their keys. With `auto_save`, every `process` (of
+    /// the dataset or of one of its signals) ends by saving and unloading the series; they are
+    /// read back on first access. Replacing a different backend logs a warning.
+    pub fn set_backend(&mut self, backend: SharedBackend, auto_save: bool) {
+        if let Some(old) = &self.backend {
+            if !std::sync::Arc::ptr_eq(old, &backend) {
+                tracing::warn!(
+                    dataset = %self.name,
+                    old = old.backend_type(),
+                    new = backend.backend_type(),
+                    "replacing the storage backend of a dataset"
+                );
+            }
+        }
+        self.backend = Some(backend);
+        self.auto_save = auto_save;
+        let (name, backend) = (self.name.clone(), self.backend.clone());
+        for s in self.signals.values_mut() {
+            s.dataset_name = Some(name.clone());
+            s.backend = backend.clone();
+            s.auto_save = auto_save;
+        }
+    }
+
+    /// The attached backend.
+    pub fn backend(&self) -> Option<&SharedBackend> {
+        self.backend.as_ref()
+    }
+
+    /// Whether auto-save is on.
+    pub fn auto_save(&self) -> bool {
+        self.auto_save
+    }
+
+    fn require_backend(&self) -> Result<()> {
+        match self.backend {
+            Some(_) => Ok(()),
+            None => Err(Error::invalid_input(
+                "No storage backend configured. Call set_backend() first.",
+            )),
+        }
+    }
+
+    /// Saves every series of every signal; returns the keys written.
+    pub fn save_all(&mut self) -> Result<Vec<StorageKey>> {
+        self.require_backend()?;
+        let name = self.name.clone();
+        let mut keys = Vec::new();
+        for s in self.signals.values_mut() {
+            keys.extend(s.save_all(Some(&name))?);
+        }
+        Ok(keys)
+    }
+
+    /// Replaces every series' data and metadata with its stored version where one exists;
+    /// returns how many were loaded.
+    pub fn load_all(&mut self) -> Result<usize> {
+        self.require_backend()?;
+        let name = self.name.clone();
+        let mut n = 0;
+        for s in self.signals.values_mut() {
+            n += s.load_all(Some(&name))?;
+        }
+        Ok(n)
+    }
+
+    /// Drops the data of every saved series from memory; returns how many were unloaded.
+    pub fn unload(&mut self) -> usize {
+        self.signals.values_mut().map(Signal::unload).sum()
     }
 }

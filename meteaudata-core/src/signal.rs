@@ -7,6 +7,7 @@ use crate::lineage::rewrite_signal_prefix;
 use crate::naming::{
     numbered_signal_name, series_name, validate_base, validate_output_name, SeriesName,
 };
+use crate::storage::{SharedBackend, StorageKey};
 use crate::time_series::dedup_steps;
 use crate::{
     DataProvenance, Error, MetaTime, ProcessOptions, Result, Series, TimeSeries, Transform,
@@ -24,7 +25,7 @@ use crate::{
 /// let again = s.add_series(Series::from_f64("RAW", Index::range(1), vec![4.0]).unwrap()).unwrap();
 /// assert_eq!(again, "Temperature#1_RAW#2");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Signal {
     /// When the signal was created.
     pub created_on: MetaTime,
@@ -36,6 +37,21 @@ pub struct Signal {
     /// Where the data came from.
     pub provenance: DataProvenance,
     pub(crate) time_series: IndexMap<String, TimeSeries>,
+    pub(crate) backend: Option<SharedBackend>,
+    pub(crate) auto_save: bool,
+    pub(crate) dataset_name: Option<String>,
+}
+
+impl PartialEq for Signal {
+    /// Every field and every time series; the backend attachment is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.created_on == other.created_on
+            && self.last_updated == other.last_updated
+            && self.name == other.name
+            && self.units == other.units
+            && self.provenance == other.provenance
+            && self.time_series == other.time_series
+    }
 }
 
 impl Signal {
@@ -50,6 +66,9 @@ impl Signal {
             units: units.into(),
             provenance: DataProvenance::unknown(),
             time_series: IndexMap::new(),
+            backend: None,
+            auto_save: false,
+            dataset_name: None,
         })
     }
 
@@ -293,6 +312,10 @@ impl Signal {
         for (key, ts) in planned {
             self.time_series.insert(key, ts);
         }
+        if self.auto_save && self.backend.is_some() {
+            self.save_all(None)?;
+            self.unload();
+        }
         Ok(keys)
     }
 
@@ -313,6 +336,9 @@ impl Signal {
             units: units.into(),
             provenance,
             time_series: IndexMap::new(),
+            backend: None,
+            auto_save: false,
+            dataset_name: None,
         };
         // Numbered keys first, so that an unnumbered one takes the next free number.
         let (numbered, unnumbered): (Vec<_>, Vec<_>) = series
@@ -339,5 +365,117 @@ impl Signal {
             }
         }
         Ok(s)
+    }
+}
+
+/// Storage: attaching a backend, saving, loading and unloading.
+impl Signal {
+    /// Attaches a backend to the signal (and so to every series it saves). With `auto_save`,
+    /// every `process` ends by saving all series and unloading them from memory; they are read
+    /// back on first access. Replacing a different backend logs a warning.
+    pub fn set_backend(&mut self, backend: SharedBackend, auto_save: bool) {
+        if let Some(old) = &self.backend {
+            if !std::sync::Arc::ptr_eq(old, &backend) {
+                tracing::warn!(
+                    signal = %self.name,
+                    old = old.backend_type(),
+                    new = backend.backend_type(),
+                    "replacing the storage backend of a signal"
+                );
+            }
+        }
+        self.backend = Some(backend);
+        self.auto_save = auto_save;
+    }
+
+    /// The attached backend.
+    pub fn backend(&self) -> Option<&SharedBackend> {
+        self.backend.as_ref()
+    }
+
+    /// Whether auto-save is on.
+    pub fn auto_save(&self) -> bool {
+        self.auto_save
+    }
+
+    /// The dataset name used in storage keys (set by the owning dataset).
+    pub fn dataset_name(&self) -> Option<&str> {
+        self.dataset_name.as_deref()
+    }
+
+    /// Sets the dataset name used in storage keys of a lone signal (default `default`).
+    pub fn set_dataset_name(&mut self, name: impl Into<String>) {
+        self.dataset_name = Some(name.into());
+    }
+
+    fn storage_dataset(&self, dataset_name: Option<&str>) -> String {
+        dataset_name
+            .or(self.dataset_name.as_deref())
+            .unwrap_or("default")
+            .to_string()
+    }
+
+    fn require_backend(&self) -> Result<SharedBackend> {
+        self.backend.clone().ok_or_else(|| {
+            Error::invalid_input("No storage backend configured. Call set_backend() first.")
+        })
+    }
+
+    /// The storage key of one of this signal's series.
+    pub fn storage_key(&self, dataset_name: Option<&str>, series: &str) -> Result<StorageKey> {
+        StorageKey::for_series(&self.storage_dataset(dataset_name), &self.name, series)
+    }
+
+    /// Saves every series under `dataset/signal/series` (dataset: `dataset_name`, else the
+    /// owning dataset's name, else `default`). A RAW series without a `metadata_id` takes the
+    /// provenance's; a processed one asks the backend for one. Returns the keys written.
+    pub fn save_all(&mut self, dataset_name: Option<&str>) -> Result<Vec<StorageKey>> {
+        let backend = self.require_backend()?;
+        let dataset = self.storage_dataset(dataset_name);
+        let provenance_id = self.provenance.metadata_id.clone();
+        let mut keys = Vec::with_capacity(self.time_series.len());
+        for (name, ts) in self.time_series.iter_mut() {
+            let base = SeriesName::parse(name).base;
+            if ts.metadata_id.is_none() {
+                ts.metadata_id = if base.eq_ignore_ascii_case("raw") {
+                    provenance_id.clone()
+                } else {
+                    let mut degree = base.to_ascii_lowercase();
+                    if let Some(first) = degree.get_mut(0..1) {
+                        first.make_ascii_uppercase();
+                    }
+                    backend.generate_metadata_id(provenance_id.as_deref(), &degree)
+                };
+            }
+            let key = StorageKey::for_series(&dataset, &self.name, name)?;
+            ts.save_to(&backend, key.clone())?;
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+
+    /// Replaces each series' data and metadata with the stored version, where one exists.
+    /// Returns how many series were loaded.
+    pub fn load_all(&mut self, dataset_name: Option<&str>) -> Result<usize> {
+        let backend = self.require_backend()?;
+        let dataset = self.storage_dataset(dataset_name);
+        let mut n = 0;
+        for (name, ts) in self.time_series.iter_mut() {
+            let key = StorageKey::for_series(&dataset, &self.name, name)?;
+            if ts.load_from(&backend, key)? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Drops the data of every saved series from memory (it is read back on first access).
+    /// Returns how many were unloaded.
+    pub fn unload(&mut self) -> usize {
+        self.time_series
+            .values_mut()
+            .map(|ts| ts.unload())
+            .filter(|u| *u)
+            .count()
     }
 }

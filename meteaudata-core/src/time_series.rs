@@ -10,7 +10,7 @@ use crate::{Error, IndexMetadata, MetaTime, ProcessingStep, Result, Series};
 #[derive(Debug, Clone)]
 enum Data {
     /// In memory.
-    Loaded(Series),
+    Loaded(Box<Series>),
     /// Only in the attached backend; loaded (and cached) on first access.
     Unloaded(Arc<OnceLock<Series>>),
 }
@@ -72,7 +72,7 @@ impl TimeSeries {
         let values_dtype = series.values_dtype();
         TimeSeries {
             name: series.name().to_string(),
-            data: Data::Loaded(series),
+            data: Data::Loaded(Box::new(series)),
             processing_steps: Vec::new(),
             index_metadata,
             values_dtype,
@@ -101,7 +101,7 @@ impl TimeSeries {
     ) -> Self {
         TimeSeries {
             name: series.name().to_string(),
-            data: Data::Loaded(series),
+            data: Data::Loaded(Box::new(series)),
             processing_steps,
             index_metadata,
             values_dtype,
@@ -138,13 +138,13 @@ impl TimeSeries {
         self.index_metadata = series.index().metadata();
         self.values_dtype = series.values_dtype();
         series.set_name(&self.name);
-        self.data = Data::Loaded(series);
+        self.data = Data::Loaded(Box::new(series));
     }
 
     /// Takes the data out (reading it from the backend if it was unloaded).
     pub fn into_series(self) -> Result<Series> {
         match self.data {
-            Data::Loaded(s) => Ok(s),
+            Data::Loaded(s) => Ok(*s),
             Data::Unloaded(_) => {
                 let s = self.series()?.clone();
                 Ok(s)
@@ -164,7 +164,7 @@ impl TimeSeries {
             Data::Unloaded(cell) => {
                 if let Some(mut s) = Arc::make_mut(cell).take() {
                     s.set_name(name);
-                    self.data = Data::Loaded(s);
+                    self.data = Data::Loaded(Box::new(s));
                 }
             }
         }
@@ -227,7 +227,7 @@ impl TimeSeries {
         if let Some(c) = meta.created_on {
             self.created_on = c;
         }
-        self.data = Data::Loaded(series);
+        self.data = Data::Loaded(Box::new(series));
         self.storage = Some(Attachment {
             backend: Arc::clone(backend),
             key,

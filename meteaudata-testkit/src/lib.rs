@@ -1,21 +1,106 @@
 //! # meteaudata-testkit
 //!
-//! The conformance suite for meteaudata storage backends (built with the storage contract) and
-//! [`strategies`]: proptest generators for arbitrary meteaudata values, for round-trip tests in
-//! this workspace and in third-party crates.
+//! The storage contract of meteaudata as tests, for our backends and yours, plus
+//! [`strategies`]: proptest generators for every model type.
+//!
+//! ## Running the conformance suite against a backend
+//!
+//! Each case in [`cases`] is a plain function taking a fresh backend. [`backend_suite!`]
+//! expands them into one `#[test]` per case for a factory you give it; put it in a module of
+//! an integration test:
 //!
 //! ```
-//! use meteaudata_testkit::strategies;
-//! use proptest::prelude::*;
-//! use proptest::test_runner::TestRunner;
+//! // tests/conformance.rs of your backend crate
+//! mod memory {
+//!     meteaudata_testkit::backend_suite!(|| meteaudata_core::storage::MemoryBackend::new());
+//! }
+//! # fn main() {}
+//! ```
 //!
-//! let mut runner = TestRunner::default();
-//! runner.run(&strategies::parameters(), |p| {
-//!     let yaml = serde_yaml::to_string(&p).unwrap();
-//!     let back: meteaudata_core::Parameters = serde_yaml::from_str(&yaml).unwrap();
-//!     prop_assert_eq!(back, p);
-//!     Ok(())
-//! }).unwrap();
+//! The factory is called once per test and must return an isolated backend (a fresh
+//! directory, schema or database); cases also use their own key namespace. A factory that
+//! cannot make a backend here (no server URL on a laptop) uses the `optional:` form and
+//! returns `None`: those tests say they skipped. Cases whose capability the backend lacks
+//! ([`Capabilities`](meteaudata_core::storage::Capabilities)) pass with a "skipped" message.
+//!
+//! ```
+//! mod maybe_server {
+//!     meteaudata_testkit::backend_suite!(optional: || {
+//!         std::env::var("MY_SERVER_URL").ok().map(|_url| meteaudata_core::storage::MemoryBackend::new())
+//!     });
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! A case can also be run by hand:
+//!
+//! ```
+//! use meteaudata_testkit::cases::{self, Outcome};
+//! let backend = meteaudata_core::storage::MemoryBackend::new();
+//! assert_eq!(cases::round_trip(&backend), Ok(Outcome::Passed));
 //! ```
 
+pub mod cases;
 pub mod strategies;
+
+use meteaudata_core::storage::StorageBackend;
+
+/// Runs one case against a backend made by `factory`, panicking with the case name and the
+/// violated rule when it fails. `None` from the factory skips the case with a message.
+pub fn run_case<B, F>(name: &str, case: fn(&dyn StorageBackend) -> cases::CaseResult, factory: F)
+where
+    B: StorageBackend,
+    F: FnOnce() -> Option<B>,
+{
+    let Some(backend) = factory() else {
+        eprintln!("skipped {name}: no backend available here");
+        return;
+    };
+    match case(&backend) {
+        Ok(cases::Outcome::Passed) => {
+            eprintln!("passed {name} on {}", backend.backend_type());
+        }
+        Ok(cases::Outcome::Skipped(why)) => {
+            eprintln!("skipped {name} on {}: {why}", backend.backend_type());
+        }
+        Err(msg) => panic!(
+            "conformance case {name} failed on the {} backend: {msg}",
+            backend.backend_type()
+        ),
+    }
+}
+
+/// Expands the conformance suite into one `#[test]` per case (see the crate docs).
+#[macro_export]
+macro_rules! backend_suite {
+    (optional: $factory:expr) => {
+        $crate::__backend_suite_cases!(($factory);
+            round_trip round_trip_every_kind round_trip_generated empty_series overwrite exists
+            delete missing_key list_keys_sorted clear special_character_keys
+            invalid_keys_rejected failed_save_keeps_previous range_read append large_series
+            many_keys concurrent_saves size_on_disk metadata_exact);
+    };
+    ($factory:expr) => {
+        $crate::backend_suite!(optional: || ::core::option::Option::Some(($factory)()));
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __backend_suite_cases {
+    (($factory:expr); $($case:ident)*) => {
+        $(
+            #[test]
+            fn $case() {
+                $crate::run_case(stringify!($case), $crate::cases::$case, $factory);
+            }
+        )*
+
+        #[test]
+        fn suite_runs_every_case() {
+            let listed = [$(stringify!($case)),*];
+            let all: ::std::vec::Vec<&str> = $crate::cases::ALL.iter().map(|c| c.0).collect();
+            assert_eq!(listed.to_vec(), all, "the macro and cases::ALL disagree");
+        }
+    };
+}

@@ -1,0 +1,66 @@
+//! Turning a [`StorageConfig`] into a backend, with one cargo feature per backend.
+
+use std::sync::Arc;
+
+use meteaudata_core::storage::{MemoryBackend, SharedBackend, StorageConfig};
+use meteaudata_core::{Error, Result};
+
+fn not_compiled(backend: &str, feature: &str) -> Error {
+    Error::Unsupported(format!(
+        "the {backend} backend is not compiled in: enable the `{feature}` feature of the `meteaudata` crate"
+    ))
+}
+
+fn not_yet(backend: &str, krate: &str) -> Error {
+    Error::Unsupported(format!(
+        "the {backend} backend is not available in this version yet (it comes with the `{krate}` crate)"
+    ))
+}
+
+/// Makes the backend a config describes.
+///
+/// The memory backend is always available. Disk needs the `disk` feature (default); SQL URLs
+/// need the feature of their database: `sqlite` (default), `postgres` or `mysql`. A backend
+/// whose feature is off is an [`Unsupported`](meteaudata_core::ErrorKind::Unsupported) error
+/// naming the feature to enable.
+///
+/// ```
+/// use meteaudata::{create_backend, storage::StorageConfig, ErrorKind};
+/// let backend = create_backend(&StorageConfig::memory()).unwrap();
+/// assert_eq!(backend.backend_type(), "memory");
+/// let err = create_backend(&StorageConfig::sql("oracle://db")).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Unsupported);
+/// ```
+pub fn create_backend(config: &StorageConfig) -> Result<SharedBackend> {
+    match config {
+        StorageConfig::Memory => Ok(Arc::new(MemoryBackend::new())),
+        StorageConfig::Disk { .. } => {
+            if cfg!(feature = "disk") {
+                Err(not_yet("disk", "meteaudata-storage-disk"))
+            } else {
+                Err(not_compiled("disk", "disk"))
+            }
+        }
+        StorageConfig::Sql { url } => {
+            let kind = config.backend_type();
+            let (enabled, feature) = match kind {
+                "sqlite" => (cfg!(feature = "sqlite"), "sqlite"),
+                "postgresql" => (cfg!(feature = "postgres"), "postgres"),
+                "mysql" => (cfg!(feature = "mysql"), "mysql"),
+                _ => {
+                    return Err(Error::Unsupported(format!(
+                        "unknown database URL scheme in {url:?}: use sqlite://, postgresql:// or mysql://"
+                    )))
+                }
+            };
+            if enabled {
+                Err(not_yet(kind, "meteaudata-storage-sql"))
+            } else {
+                Err(not_compiled(kind, feature))
+            }
+        }
+        other => Err(Error::Unsupported(format!(
+            "unknown storage config {other:?}"
+        ))),
+    }
+}
