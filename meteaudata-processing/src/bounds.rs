@@ -4,11 +4,13 @@
 //! A text bound on a datetime index follows pandas' partial-string rules: it stands for the whole
 //! period its precision names, so `"2020-01-01"` as an end means "until the end of that day" and
 //! `"2020-01-01 00:10"` as an end includes `00:10:59.999999999`. A naive text is read in the
-//! index's zone; a text with an offset (`Z`, `+02:00`) is converted to it. A [`Timestamp`] bound
+//! index's zone (a wall time that a DST change repeats or skips is an error, as in pandas); a
+//! text with an offset (`Z`, `+02:00`) is converted to it. A [`Timestamp`] bound
 //! is exact and must be naive on a naive index and zoned on a zoned one.
 //!
-//! On a duration index a text bound (`"10min"`, `"0 days 01:00:00"`) covers its value's
-//! resolution (`"1h"` as an end includes up to `1:59:59.999999999`), as pandas does.
+//! On a duration index a text bound (`"10min"`, `"0 days 01:00:00"`) covers the finer of the
+//! unit it is written in and its value's resolution (`"1h"` as an end includes up to
+//! `1:59:59.999999999`, `"90min"` up to `1:30:59.999999999`), as pandas does.
 //!
 //! ```
 //! use meteaudata_processing::Bound;
@@ -29,7 +31,7 @@ use meteaudata_core::{
 
 use crate::common::{index_type, is_sorted};
 use crate::frequency::Frequency;
-use crate::resample::from_local_lenient;
+use crate::resample::from_local_strict;
 
 /// One end of a label range.
 #[derive(Debug, Clone, PartialEq)]
@@ -287,10 +289,10 @@ pub(crate) fn parse_instant(text: &str) -> Option<Timestamp> {
 }
 
 /// Parses a duration text: pandas' `0 days 00:10:00` / ISO forms, or unit sums like `10min`,
-/// `1h30min`, `2 days`.
-pub(crate) fn parse_duration_text(text: &str) -> Option<i64> {
+/// `1h30min`, `2 days`. Returns the nanoseconds and the finest unit written (in nanoseconds).
+pub(crate) fn parse_duration_text(text: &str) -> Option<(i64, i64)> {
     if let Ok(n) = parse_timedelta(text) {
-        return Some(n);
+        return Some((n, 1_000_000_000));
     }
     let t = text.trim();
     let (neg, t) = match t.strip_prefix('-') {
@@ -298,6 +300,7 @@ pub(crate) fn parse_duration_text(text: &str) -> Option<i64> {
         None => (false, t),
     };
     let mut total: i64 = 0;
+    let mut finest = i64::MAX;
     let mut rest = t;
     while !rest.is_empty() {
         let num_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
@@ -313,36 +316,39 @@ pub(crate) fn parse_duration_text(text: &str) -> Option<i64> {
             "second" | "seconds" => "s",
             u => u,
         };
-        let piece = format!("{}{}", &rest[..num_end], unit);
-        let f = Frequency::parse(&piece).ok()?;
-        total = total.checked_add(f.fixed_nanos()?)?;
+        let unit_nanos = Frequency::parse(&format!("1{unit}")).ok()?.fixed_nanos()?;
+        finest = finest.min(unit_nanos);
+        let number = &rest[..num_end];
+        if number.parse::<f64>().ok()? != 0.0 {
+            let f = Frequency::parse(&format!("{number}{unit}")).ok()?;
+            total = total.checked_add(f.fixed_nanos()?)?;
+        }
         rest = &after[unit_end..];
     }
-    Some(if neg { -total } else { total })
+    Some((if neg { -total } else { total }, finest))
 }
 
-/// The upper end of the resolution a duration value names (pandas' `resolution_string`).
-fn duration_upper(d: i64) -> i64 {
-    let unit = [
-        1_000,
-        1_000_000,
-        1_000_000_000,
-        60_000_000_000,
-        3_600_000_000_000,
-        86_400_000_000_000,
-    ]
-    .iter()
-    .zip([
+/// The finest non-zero component of a duration (pandas' `resolution_string`), in nanoseconds.
+fn value_resolution(d: i64) -> i64 {
+    [
         1,
         1_000,
         1_000_000,
         1_000_000_000,
         60_000_000_000,
         3_600_000_000_000,
+    ]
+    .into_iter()
+    .zip([
+        1_000,
+        1_000_000,
+        1_000_000_000,
+        60_000_000_000,
+        3_600_000_000_000,
+        86_400_000_000_000,
     ])
-    .find(|(m, _)| d % **m != 0)
-    .map_or(86_400_000_000_000, |(_, u)| u);
-    d.saturating_add(unit - 1)
+    .find(|(_, next)| d % next != 0)
+    .map_or(86_400_000_000_000, |(unit, _)| unit)
 }
 
 impl Bound {
@@ -375,7 +381,7 @@ impl Bound {
                     (Some(_), Some(off)) => {
                         Key::I64(nanos - i64::from(off.local_minus_utc()) * 1_000_000_000)
                     }
-                    (Some(z), None) => Key::I64(from_local_lenient(nanos, Some(*z))?),
+                    (Some(z), None) => Key::I64(from_local_strict(nanos, Some(*z), function)?),
                 }
             }
             (IndexData::DateTime { tz, .. }, Bound::Time(t)) => match (tz, t.tz) {
@@ -390,15 +396,18 @@ impl Bound {
             },
             (IndexData::Timedelta(_), Bound::Duration(d)) => Key::I64(*d),
             (IndexData::Timedelta(_), Bound::Text(s)) => {
-                let d = parse_duration_text(s).ok_or_else(|| {
+                let (d, written) = parse_duration_text(s).ok_or_else(|| {
                     Error::parse(
                         "duration bound",
                         format!("{function}: {s:?} is not a duration"),
                     )
                 })?;
+                // The text covers the finer of its written unit and its value's resolution.
+                let reso = written.min(value_resolution(d));
+                let lower = d.div_euclid(reso) * reso;
                 Key::I64(match side {
-                    Side::Lower => d,
-                    Side::Upper => duration_upper(d),
+                    Side::Lower => lower,
+                    Side::Upper => lower.saturating_add(reso - 1),
                 })
             }
             (IndexData::Range { .. } | IndexData::Int(_), Bound::Int(i)) => Key::I64(*i),

@@ -32,8 +32,8 @@
 
 use arrow_array::{Array, Float64Array};
 use meteaudata_core::{
-    naive_to_nanos, Error, IndexData, ParameterValue, Parameters, ProcessingStep, ProcessingType,
-    Result, Series, Timestamp, Transform, TransformOutput,
+    Error, IndexData, ParameterValue, Parameters, ProcessingStep, ProcessingType, Result, Series,
+    Timestamp, Transform, TransformOutput,
 };
 
 use crate::common::{builtin_info, index_type, output_name, rebuild};
@@ -235,7 +235,11 @@ impl NormalizeIndexToNumericDelta {
         };
         Ok(match (t.tz, tz) {
             (None, Some(zone)) => Timestamp {
-                nanos: naive_to_nanos(&zone.local_to_utc(&t.local())?)?,
+                nanos: crate::resample::from_local_strict(
+                    t.nanos,
+                    Some(zone),
+                    "normalize_index_to_numeric_delta",
+                )?,
                 tz: Some(zone),
             },
             (Some(_), None) => Timestamp::from_naive(&t.local())?,

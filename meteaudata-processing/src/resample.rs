@@ -116,6 +116,11 @@ pub fn resample_series(series: &Series, frequency: &Frequency) -> Result<Series>
         IndexData::DateTime { tz, .. } => (*tz, false),
         _ => (None, true),
     };
+    if duration && frequency.fixed_nanos().is_none() {
+        return Err(Error::invalid_input(format!(
+            "resample: resampling a TimedeltaIndex needs a fixed-duration frequency such as '24h' or '3D', not {frequency}"
+        )));
+    }
     let valid = |i: usize| nulls.is_none_or(|n| n.is_valid(i));
     let sorted = is_sorted(keys, nulls);
     let bounds = if sorted {
@@ -228,6 +233,29 @@ pub(crate) fn from_local_lenient(local: i64, tz: Option<TimeZone>) -> Result<i64
                 }
             }
         }
+    }
+}
+
+/// Local wall-clock nanos → UTC instant, refusing a wall time that a DST change makes ambiguous
+/// or skips (pandas raises there too).
+pub(crate) fn from_local_strict(local: i64, tz: Option<TimeZone>, what: &str) -> Result<i64> {
+    match tz {
+        Some(TimeZone::Named(z)) => {
+            use chrono::TimeZone as _;
+            let naive = nanos_to_naive(local);
+            match z.from_local_datetime(&naive) {
+                chrono::LocalResult::Single(d) => naive_to_nanos(&d.naive_utc()),
+                chrono::LocalResult::Ambiguous(..) => Err(Error::invalid_input(format!(
+                    "{what}: {naive} is ambiguous in {} (a DST change repeats it); give an offset",
+                    z.name()
+                ))),
+                chrono::LocalResult::None => Err(Error::invalid_input(format!(
+                    "{what}: {naive} does not exist in {} (a DST change skips it)",
+                    z.name()
+                ))),
+            }
+        }
+        _ => from_local_lenient(local, tz),
     }
 }
 
