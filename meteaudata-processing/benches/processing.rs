@@ -104,7 +104,7 @@ fn main() {
         // Through the Transform trait as well (adds the step and the output name).
         let (int_tr, _) = best(5, || {
             LinearInterpolation
-                .apply(&[resampled.clone()])
+                .apply(std::slice::from_ref(&resampled))
                 .expect("apply")
         });
         let pps = |d: Duration, pts: usize| pts as f64 / d.as_secs_f64();

@@ -127,16 +127,16 @@
 //! input.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod average;
-mod bounds;
+pub mod average;
+pub mod bounds;
 mod common;
 pub mod frequency;
-mod interpolate;
-mod normalize;
-mod predict;
-mod replace;
-mod resample;
-mod subset;
+pub mod interpolate;
+pub mod normalize;
+pub mod predict;
+pub mod replace;
+pub mod resample;
+pub mod subset;
 
 pub use average::{average_series, AverageSignals};
 pub use bounds::Bound;

@@ -145,7 +145,9 @@ fn prediction_is_identity_with_step_distance_one() {
         s.values().clone(),
     )
     .unwrap();
-    let out = PredictFromPreviousPoint.apply(&[s.clone()]).unwrap();
+    let out = PredictFromPreviousPoint
+        .apply(std::slice::from_ref(&s))
+        .unwrap();
     let o = &out[0].series;
     assert_eq!(o.name(), "A#1_PREV-PRED");
     assert_eq!(o.index(), s.index());

@@ -411,7 +411,12 @@ fn other_average_cases() {
     )
     .unwrap();
     assert_values(&values(&same), &[1.0, 2.0, NAN, 4.0]);
-    let single = average(&[b.clone()], &["B#1_RAW#1"], &AverageSignals::new()).unwrap();
+    let single = average(
+        std::slice::from_ref(&b),
+        &["B#1_RAW#1"],
+        &AverageSignals::new(),
+    )
+    .unwrap();
     assert_values(&values(&single), &[10.0, NAN, 30.0, 40.0]);
     let ints = |v: Vec<i64>| {
         Series::new(

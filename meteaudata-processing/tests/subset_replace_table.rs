@@ -53,7 +53,7 @@ fn label_slices() {
     );
     assert!(kept(&sub("00:30", "00:10"), s.clone()).is_empty());
     let e = Subset::by_label(1i64, 3i64)
-        .apply(&[s.clone()])
+        .apply(std::slice::from_ref(&s))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(e.to_string().contains("DatetimeIndex"), "{e}");
@@ -266,7 +266,7 @@ fn replace_table() {
         &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
     );
     let e = ReplaceRanges::new([(1i64, 3i64)], "r")
-        .apply(&[s.clone()])
+        .apply(std::slice::from_ref(&s))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
 }
