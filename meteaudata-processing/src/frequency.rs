@@ -33,6 +33,8 @@ use meteaudata_core::{Error, Result};
 use std::fmt;
 
 const NS_PER_DAY: i64 = 86_400_000_000_000;
+/// The largest multiple accepted for calendar units (weeks, months, quarters, years).
+const MAX_CALENDAR_MULTIPLE: i64 = 1_000_000;
 
 /// What a frequency counts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -225,6 +227,9 @@ impl Frequency {
         }
         if whole <= 0 {
             return Err(invalid(text, "the multiple must be positive"));
+        }
+        if whole > MAX_CALENDAR_MULTIPLE {
+            return Err(invalid(text, "the multiple is too large"));
         }
         let month_anchor = |default: u32| -> Result<u32> {
             match anchor {

@@ -344,3 +344,37 @@ fn every_input_gets_its_own_output_and_the_step_lists_all_inputs() {
         ["A#1_RAW#1", "A#1_OTHER#2"]
     );
 }
+
+#[test]
+fn extreme_inputs_are_errors_not_panics() {
+    let far = naive(&[i64::MIN + 1, 0, i64::MAX], &[1.0, 2.0, 3.0]);
+    for f in [
+        "ns",
+        "1h",
+        "D",
+        "W",
+        "ME",
+        "QS",
+        "YE",
+        "999999YE",
+        "106752D",
+        "9999999999h",
+    ] {
+        if let Ok(tr) = Resample::new(f) {
+            let _ = tr.apply(std::slice::from_ref(&far));
+        }
+    }
+    assert!(Resample::new("1000001ME").is_err());
+    let tz = zone("Europe/Paris");
+    let zoned = Series::from_f64(
+        "A#1_RAW#1",
+        Index::datetime_nanos(vec![i64::MIN + 1, i64::MAX], Some(tz)),
+        vec![1.0, 2.0],
+    )
+    .unwrap();
+    for f in ["D", "ME", "h"] {
+        let _ = Resample::new(f)
+            .unwrap()
+            .apply(std::slice::from_ref(&zoned));
+    }
+}
