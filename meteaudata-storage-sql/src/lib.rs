@@ -1,7 +1,621 @@
 //! # meteaudata-storage-sql
 //!
-//! The SQL storage backend of meteaudata (to come with the storage contract), on diesel 2.3:
-//! SQLite (embedded), PostgreSQL and MySQL/MariaDB, one feature each, chosen from the
-//! connection URL (`sqlite:///path`, `postgresql://…`, `mysql://…`). Every save is one
-//! transaction; bulk paths use SQLite prepared batches, PostgreSQL binary COPY and multi-row
-//! MySQL inserts; databases written by Python meteaudata's SQL adapter can be imported.
+//! The SQL storage backend of meteaudata, on diesel 2.3: SQLite (embedded), PostgreSQL and
+//! MySQL/MariaDB, one cargo feature each (`sqlite`, `postgres`, `mysql`), chosen from the
+//! connection URL. [`SqlBackend`] implements the storage contract of
+//! [`meteaudata_core::storage::StorageBackend`], so a dataset, a signal or your own code can use
+//! it like any other backend.
+//!
+//! ## Opening a database
+//!
+//! URLs are written as in Python meteaudata (SQLAlchemy's form):
+//!
+//! | URL | database |
+//! |---|---|
+//! | `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` | a SQLite file (created on demand) |
+//! | `sqlite:///:memory:` (or `sqlite://`) | a private in-memory SQLite database |
+//! | `postgresql://user:pw@127.0.0.1:5432/db` (also `postgres://`, `postgresql+psycopg2://`) | PostgreSQL |
+//! | `mysql://user:pw@127.0.0.1:3306/db` (also `mysql+pymysql://`, `mariadb://`) | MySQL or MariaDB |
+//!
+//! [`SqlBackend::connect`] creates the two tables it needs (embedded diesel migrations) if they
+//! are not there yet:
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use meteaudata_core::storage::{StorageBackend, StorageKey};
+//! use meteaudata_core::{Index, Series, TimeSeries};
+//! use meteaudata_storage_sql::SqlBackend;
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let url = format!("sqlite:///{}", dir.path().join("meteaudata.db").display());
+//! let backend = SqlBackend::connect(&url).unwrap();
+//! assert_eq!(backend.backend_type(), "sqlite");
+//!
+//! // A series with its (empty) processing history.
+//! let index = Index::datetime_nanos(vec![0, 60_000_000_000, 120_000_000_000], None);
+//! let ts = TimeSeries::new(Series::from_f64("A#1_RAW#1", index, vec![1.0, f64::NAN, 3.0]).unwrap());
+//! let key = StorageKey::new("reactor/A#1/RAW#1").unwrap();
+//! backend.save(&key, ts.series().unwrap(), &ts.metadata()).unwrap();
+//!
+//! let (series, metadata) = backend.load(&key).unwrap();
+//! assert_eq!(&series, ts.series().unwrap());
+//! assert_eq!(metadata, ts.metadata());
+//! assert_eq!(backend.list_keys().unwrap(), vec![key]);
+//! # }
+//! ```
+//!
+//! ## Time windows and appending, in SQL
+//!
+//! [`load_range`](StorageBackend::load_range) reads only the points of a window (one index
+//! range scan), and [`append`](StorageBackend::append) inserts only the new points:
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use meteaudata_core::storage::{StorageBackend, StorageKey, TimeRange};
+//! use meteaudata_core::{Index, Series, TimeSeries};
+//! use meteaudata_storage_sql::SqlBackend;
+//!
+//! let backend = SqlBackend::connect("sqlite:///:memory:").unwrap();
+//! let minute = 60_000_000_000i64;
+//! let first = Series::from_f64("A#1_RAW#1", Index::datetime_nanos(vec![0, minute], None), vec![1.0, 2.0]).unwrap();
+//! let ts = TimeSeries::new(first);
+//! let key = StorageKey::new("reactor/A#1/RAW#1").unwrap();
+//! backend.save(&key, ts.series().unwrap(), &ts.metadata()).unwrap();
+//!
+//! let more = Series::from_f64("A#1_RAW#1", Index::datetime_nanos(vec![2 * minute], None), vec![3.0]).unwrap();
+//! backend.append(&key, &more).unwrap();
+//!
+//! let (window, _) = backend.load_range(&key, TimeRange::new(Some(minute), None)).unwrap();
+//! assert_eq!(window.f64_values().unwrap().values().to_vec(), vec![2.0, 3.0]);
+//! # }
+//! ```
+//!
+//! ## The schema
+//!
+//! * [`SERIES_TABLE`] (`meteaudata_series`): one row per key, with the series name, the number
+//!   of points, the index kind and dtypes, a JSON description of the types (zone, frequency,
+//!   range bounds, categories) and the metadata document (YAML, the processing history), plus
+//!   creation and update times.
+//! * [`POINTS_TABLE`] (`meteaudata_points`): one row per point, `(series_id, pos)` as primary
+//!   key and an index on `(series_id, t)`. `t` holds datetimes as nanoseconds since the epoch
+//!   (UTC for zoned indexes), durations, integer labels and category codes; `label` holds text
+//!   labels; `v` holds float values, with NaN, ±inf and -0.0 (which SQLite and MySQL cannot
+//!   store) as IEEE bits in `v_bits`; `vi` integers, booleans and timestamps; `vs` text.
+//!
+//! So every index kind and value type comes back exactly, and a point's time is queryable as
+//! a number: `SELECT v FROM meteaudata_points WHERE series_id = ? AND t >= ? AND t < ?`.
+//!
+//! ## Transactions and concurrency
+//!
+//! Every save, append and delete is one transaction: a reader sees the old or the new
+//! version, never a mix, and a failed save leaves the old version. Reads run in a snapshot
+//! (PostgreSQL and MySQL `REPEATABLE READ`, a SQLite read transaction). All SQL is
+//! parameterised; keys with quotes or SQL in them are data. Several threads can share one
+//! backend (it keeps a small connection pool), and several processes can use one database:
+//! concurrent saves of different keys lose nothing, concurrent saves of one key are serialised
+//! on the key's row, so one wins whole. Deadlocks and serialisation failures are retried.
+//!
+//! Bulk paths: SQLite prepared multi-row INSERTs in one `BEGIN IMMEDIATE` transaction (WAL
+//! journal), PostgreSQL binary `COPY FROM STDIN`, MySQL multi-row INSERT batches.
+//!
+//! ## Databases written by Python meteaudata
+//!
+//! Python's SQL adapter stores series in `time_series_data` and `time_series_metadata`.
+//! [`SqlBackend::python_keys`], [`SqlBackend::load_python`] and [`SqlBackend::import_python`]
+//! read those tables (in the same database) and copy them into ours:
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use meteaudata_storage_sql::SqlBackend;
+//! let backend = SqlBackend::connect("sqlite:///:memory:").unwrap();
+//! // No Python tables here: nothing to import.
+//! assert!(backend.python_keys().unwrap().is_empty());
+//! assert_eq!(backend.import_python(false).unwrap().imported.len(), 0);
+//! # }
+//! ```
+//!
+//! ## Building
+//!
+//! `sqlite` bundles SQLite (libsqlite3-sys 0.38). `postgres` links the system libpq
+//! (`libpq-dev`), `mysql` the system client library (`libmariadb-dev-compat` or
+//! `libmysqlclient-dev`). Use `host=127.0.0.1`-style TCP URLs for servers.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod codec;
+mod ops;
+mod pool;
+mod python;
+mod schema;
+
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod pg;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use meteaudata_core::metadata::TimeSeriesMetadata;
+use meteaudata_core::storage::{
+    check_save_input, Capabilities, StorageBackend, StorageKey, Stored, TimeRange,
+};
+use meteaudata_core::{Error, Result, Series};
+
+#[allow(unused_imports)]
+use crate::pool::Pool;
+
+/// Name of the table holding one row per stored series.
+pub const SERIES_TABLE: &str = "meteaudata_series";
+/// Name of the table holding one row per point.
+pub const POINTS_TABLE: &str = "meteaudata_points";
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Database {
+    /// SQLite (file or memory).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    Mysql,
+}
+
+impl Database {
+    /// The backend type string: `sqlite`, `postgresql` or `mysql`.
+    pub fn backend_type(self) -> &'static str {
+        match self {
+            Database::Sqlite => "sqlite",
+            Database::Postgres => "postgresql",
+            Database::Mysql => "mysql",
+        }
+    }
+
+    /// The cargo feature that compiles this database in.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Database::Sqlite => "sqlite",
+            Database::Postgres => "postgres",
+            Database::Mysql => "mysql",
+        }
+    }
+}
+
+/// A parsed connection URL: the database and what its driver is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionTarget {
+    /// The database.
+    pub database: Database,
+    /// What the driver opens: a SQLite path (`:memory:` for memory) or a server URL with the
+    /// driver suffix removed (`mysql+pymysql://` becomes `mysql://`).
+    pub target: String,
+}
+
+impl ConnectionTarget {
+    /// Parses a URL as Python meteaudata writes them.
+    ///
+    /// ```
+    /// use meteaudata_storage_sql::{ConnectionTarget, Database};
+    /// let t = ConnectionTarget::parse("sqlite:////data/x.db").unwrap();
+    /// assert_eq!((t.database, t.target.as_str()), (Database::Sqlite, "/data/x.db"));
+    /// assert_eq!(ConnectionTarget::parse("sqlite:///rel.db").unwrap().target, "rel.db");
+    /// assert_eq!(ConnectionTarget::parse("sqlite:///:memory:").unwrap().target, ":memory:");
+    /// let m = ConnectionTarget::parse("mysql+pymysql://u:p@127.0.0.1:3306/db").unwrap();
+    /// assert_eq!((m.database, m.target.as_str()), (Database::Mysql, "mysql://u:p@127.0.0.1:3306/db"));
+    /// assert!(ConnectionTarget::parse("oracle://x").is_err());
+    /// ```
+    pub fn parse(url: &str) -> Result<Self> {
+        let bad = |why: &str| {
+            Error::invalid_input(format!("database URL {:?}: {why}", redact(url)))
+        };
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| bad("expected scheme://…"))?;
+        let base = scheme
+            .split('+')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match base.as_str() {
+            "sqlite" => {
+                let path = rest.split('?').next().unwrap_or_default();
+                let path = path.strip_prefix('/').unwrap_or(path);
+                let target = if path.is_empty() || path == ":memory:" {
+                    ":memory:".to_string()
+                } else {
+                    path.to_string()
+                };
+                Ok(ConnectionTarget {
+                    database: Database::Sqlite,
+                    target,
+                })
+            }
+            "postgres" | "postgresql" => Ok(ConnectionTarget {
+                database: Database::Postgres,
+                target: format!("postgresql://{rest}"),
+            }),
+            "mysql" | "mariadb" => Ok(ConnectionTarget {
+                database: Database::Mysql,
+                target: format!("mysql://{rest}"),
+            }),
+            _ => Err(bad(
+                "unknown scheme (use sqlite://, postgresql:// or mysql://)",
+            )),
+        }
+    }
+}
+
+/// `url` with its password replaced by `***`, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (auth, host) = match rest.rfind('@') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => return url.to_string(),
+    };
+    match auth.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***{host}"),
+        None => url.to_string(),
+    }
+}
+
+enum Db {
+    #[cfg(feature = "sqlite")]
+    Sqlite(Pool<sqlite::Conn>),
+    #[cfg(feature = "postgres")]
+    Pg(Pool<pg::Conn>),
+    #[cfg(feature = "mysql")]
+    Mysql(Pool<mysql::Conn>),
+    #[allow(dead_code)]
+    Never(std::convert::Infallible),
+}
+
+/// Runs `$body` (giving a `Result<T, ops::E>`) with a pooled connection `$conn` of the right
+/// database module `$m`, creating the tables first if needed and retrying transient failures.
+macro_rules! dispatch {
+    ($self:expr, $context:expr, |$conn:ident, $m:ident| $body:expr) => {{
+        let this = $self;
+        match &this.db {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(pool) => {
+                use crate::sqlite as $m;
+                pool.with(
+                    |$conn| {
+                        this.ensure_tables($conn, $m::migrate)
+                            .and_then(|_| ops::retry(|| $body))
+                            .map_err(|e| e.into_error($m::NAME, || $context))
+                    },
+                    |c, r| r.is_ok() || $m::healthy(c),
+                )
+            }
+            #[cfg(feature = "postgres")]
+            Db::Pg(pool) => {
+                use crate::pg as $m;
+                pool.with(
+                    |$conn| {
+                        this.ensure_tables($conn, $m::migrate)
+                            .and_then(|_| ops::retry(|| $body))
+                            .map_err(|e| e.into_error($m::NAME, || $context))
+                    },
+                    |c, r| r.is_ok() || $m::healthy(c),
+                )
+            }
+            #[cfg(feature = "mysql")]
+            Db::Mysql(pool) => {
+                use crate::mysql as $m;
+                pool.with(
+                    |$conn| {
+                        this.ensure_tables($conn, $m::migrate)
+                            .and_then(|_| ops::retry(|| $body))
+                            .map_err(|e| e.into_error($m::NAME, || $context))
+                    },
+                    |c, r| r.is_ok() || $m::healthy(c),
+                )
+            }
+            Db::Never(never) => match *never {},
+        }
+    }};
+}
+
+/// A meteaudata storage backend in a SQL database (see the crate docs).
+pub struct SqlBackend {
+    db: Db,
+    database: Database,
+    url: String,
+    memory: bool,
+    tables_ready: AtomicBool,
+}
+
+impl std::fmt::Debug for SqlBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlBackend")
+            .field("database", &self.database)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`SqlBackend::import_python`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImportReport {
+    /// Keys copied into our tables.
+    pub imported: Vec<StorageKey>,
+    /// Keys left alone because they were already stored (without `overwrite`).
+    pub skipped: Vec<StorageKey>,
+}
+
+impl SqlBackend {
+    /// Connects to the database `url` names (see the crate docs for the URL forms) and creates
+    /// the tables if needed. A database whose feature is not compiled in is an
+    /// [`Unsupported`](meteaudata_core::ErrorKind::Unsupported) error naming the feature.
+    pub fn connect(url: &str) -> Result<Self> {
+        let target = ConnectionTarget::parse(url)?;
+        let database = target.database;
+        let memory = target.target == ":memory:";
+        #[allow(unused_variables)]
+        let t = target.target;
+        let db = match database {
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite => {
+                let first = sqlite::connect(&t)?;
+                let max = if memory { 1 } else { 4 };
+                Db::Sqlite(Pool::new(max, first, Box::new(move || sqlite::connect(&t))))
+            }
+            #[cfg(feature = "postgres")]
+            Database::Postgres => {
+                let first = pg::connect(&t)?;
+                Db::Pg(Pool::new(8, first, Box::new(move || pg::connect(&t))))
+            }
+            #[cfg(feature = "mysql")]
+            Database::Mysql => {
+                let first = mysql::connect(&t)?;
+                Db::Mysql(Pool::new(8, first, Box::new(move || mysql::connect(&t))))
+            }
+            #[allow(unreachable_patterns)]
+            other => {
+                return Err(Error::Unsupported(format!(
+                    "the {} backend is not compiled in: enable the `{}` feature of meteaudata-storage-sql",
+                    other.backend_type(),
+                    other.feature()
+                )))
+            }
+        };
+        let backend = SqlBackend {
+            db,
+            database,
+            url: redact(url),
+            memory,
+            tables_ready: AtomicBool::new(false),
+        };
+        backend.prepare()?;
+        Ok(backend)
+    }
+
+    /// Which database this is.
+    pub fn database(&self) -> Database {
+        self.database
+    }
+
+    /// The URL, password hidden.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn prepare(&self) -> Result<()> {
+        dispatch!(self, "creating the tables".to_string(), |_conn, m| Ok::<
+            (),
+            ops::E,
+        >(()))
+    }
+
+    fn ensure_tables<C>(
+        &self,
+        conn: &mut C,
+        migrate: fn(&mut C) -> std::result::Result<(), ops::E>,
+    ) -> std::result::Result<(), ops::E> {
+        if !self.tables_ready.load(Ordering::Acquire) {
+            migrate(conn)?;
+            self.tables_ready.store(true, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    fn missing(&self, key: &StorageKey) -> Error {
+        Error::NotFound {
+            what: "key",
+            name: key.to_string(),
+            available: format!(" in the {} database {}", self.database.backend_type(), self.url),
+        }
+    }
+
+    /// Keys of the series stored by Python meteaudata's SQL adapter in this database
+    /// (`time_series_metadata`), sorted; empty when those tables do not exist.
+    pub fn python_keys(&self) -> Result<Vec<StorageKey>> {
+        let keys = dispatch!(self, "listing Python's keys".to_string(), |conn, m| {
+            m::python_keys(conn)
+        })?;
+        let mut out = keys
+            .into_iter()
+            .map(|k| {
+                StorageKey::new(k.clone()).map_err(|e| Error::Corrupt {
+                    location: "time_series_metadata".into(),
+                    message: format!("key {k:?} is not a valid key: {e}"),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort();
+        Ok(out)
+    }
+
+    /// Loads a series stored by Python meteaudata's SQL adapter, rebuilding its index from the
+    /// recorded index metadata (as Python does). Values come back as floats (Python stores
+    /// them as `REAL`), or as integers/booleans when the metadata says so.
+    pub fn load_python(&self, key: &StorageKey) -> Result<Stored> {
+        let found = dispatch!(self, format!("loading {key} from Python's tables"), |conn, m| {
+            m::python_load(conn, key.as_str())
+        })?;
+        let (meta, rows) = found.ok_or_else(|| self.missing(key))?;
+        python::rebuild(key.as_str(), meta, rows)
+    }
+
+    /// Copies every series of Python's SQL tables into ours (each in its own transaction).
+    /// Keys already stored are skipped unless `overwrite`. Python's tables are left as they
+    /// are.
+    pub fn import_python(&self, overwrite: bool) -> Result<ImportReport> {
+        let mut report = ImportReport::default();
+        for key in self.python_keys()? {
+            if !overwrite && self.exists(&key)? {
+                report.skipped.push(key);
+                continue;
+            }
+            let (series, metadata) = self.load_python(&key)?;
+            self.save(&key, &series, &metadata)?;
+            report.imported.push(key);
+        }
+        Ok(report)
+    }
+
+    /// Drops idle pooled connections (they are reopened on demand).
+    pub fn close_idle_connections(&self) {
+        match &self.db {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(p) => {
+                if !self.memory {
+                    p.close_idle()
+                }
+            }
+            #[cfg(feature = "postgres")]
+            Db::Pg(p) => p.close_idle(),
+            #[cfg(feature = "mysql")]
+            Db::Mysql(p) => p.close_idle(),
+            Db::Never(never) => match *never {},
+        }
+    }
+}
+
+impl StorageBackend for SqlBackend {
+    fn backend_type(&self) -> &str {
+        self.database.backend_type()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::all();
+        c.persistent = !self.memory;
+        c.concurrent_writers = !self.memory;
+        c
+    }
+
+    #[allow(unused_variables)]
+    fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
+        check_save_input(key, series, metadata)?;
+        let enc = codec::Encoded::new(series)?;
+        let layout = enc.layout.to_json()?;
+        let yaml = metadata.to_yaml()?;
+        let index_dtype = series.index().metadata().dtype;
+        let values_dtype = series.values_dtype();
+        let header = ops::NewHeader {
+            series_key: key.as_str(),
+            series_name: series.name(),
+            n_points: enc.len() as i64,
+            index_kind: enc.layout.index.kind.as_str(),
+            index_dtype: &index_dtype,
+            values_dtype: &values_dtype,
+            layout: &layout,
+            metadata_yaml: &yaml,
+        };
+        dispatch!(self, format!("saving {key}"), |conn, m| m::save(
+            conn, &header, &enc
+        ))
+    }
+
+    fn load(&self, key: &StorageKey) -> Result<Stored> {
+        dispatch!(self, format!("loading {key}"), |conn, m| m::load(
+            conn,
+            key.as_str(),
+            None
+        ))?
+        .ok_or_else(|| self.missing(key))
+    }
+
+    fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {
+        dispatch!(self, format!("loading a window of {key}"), |conn, m| {
+            m::load(conn, key.as_str(), Some(range))
+        })?
+        .ok_or_else(|| self.missing(key))
+    }
+
+    fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
+        let found = dispatch!(self, format!("appending to {key}"), |conn, m| m::append(
+            conn,
+            key.as_str(),
+            more
+        ))?;
+        if found {
+            Ok(())
+        } else {
+            Err(self.missing(key))
+        }
+    }
+
+    fn exists(&self, key: &StorageKey) -> Result<bool> {
+        dispatch!(self, format!("looking up {key}"), |conn, m| m::exists(
+            conn,
+            key.as_str()
+        ))
+    }
+
+    fn delete(&self, key: &StorageKey) -> Result<()> {
+        let found = dispatch!(self, format!("deleting {key}"), |conn, m| m::delete(
+            conn,
+            key.as_str()
+        ))?;
+        if found {
+            Ok(())
+        } else {
+            Err(self.missing(key))
+        }
+    }
+
+    fn list_keys(&self) -> Result<Vec<StorageKey>> {
+        let keys = dispatch!(self, "listing keys".to_string(), |conn, m| m::list(conn))?;
+        let mut out = keys
+            .into_iter()
+            .map(|k| {
+                StorageKey::new(k.clone()).map_err(|e| Error::Corrupt {
+                    location: SERIES_TABLE.into(),
+                    message: format!("stored key {k:?} is not a valid key: {e}"),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Byte order, whatever the database's collation.
+        out.sort();
+        Ok(out)
+    }
+
+    fn clear(&self) -> Result<()> {
+        dispatch!(self, "clearing the tables".to_string(), |conn, m| m::clear(
+            conn
+        ))
+    }
+
+    /// Drops the two tables (and their migration record); they are created again on the next
+    /// use.
+    fn cleanup(&self) -> Result<()> {
+        dispatch!(self, "dropping the tables".to_string(), |conn, m| {
+            m::unmigrate(conn)
+        })?;
+        self.tables_ready.store(false, Ordering::Release);
+        Ok(())
+    }
+
+    fn size_on_disk(&self) -> Result<Option<u64>> {
+        dispatch!(self, "measuring the tables".to_string(), |conn, m| m::size(
+            conn
+        ))
+        .map(Some)
+    }
+}

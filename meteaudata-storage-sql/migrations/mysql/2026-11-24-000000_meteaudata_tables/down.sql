@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS meteaudata_points;
+DROP TABLE IF EXISTS meteaudata_series;

@@ -1,0 +1,112 @@
+//! MySQL and MariaDB: multi-row INSERT batches inside one transaction per save. Sessions run
+//! at READ COMMITTED (no gap locks between writers of different keys); reads use a
+//! REPEATABLE READ snapshot. Keys are `VARBINARY`, so they compare byte for byte.
+
+use diesel::MysqlConnection;
+
+pub(crate) type Conn = MysqlConnection;
+pub(crate) const NAME: &str = "mysql";
+const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
+    diesel_migrations::embed_migrations!("migrations/mysql");
+/// Rows per INSERT statement (8 parameters each, below the 65535-parameter limit).
+const BATCH: usize = 4000;
+
+const PY_TABLES_SQL: &str = "SELECT CAST(COUNT(*) AS SIGNED) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('time_series_metadata', 'time_series_data')";
+const PY_KEYS_SQL: &str = "SELECT CAST(`key` AS CHAR) AS `key` FROM time_series_metadata";
+const PY_META_SQL: &str =
+    "SELECT CAST(metadata_json AS CHAR) AS metadata_json, CAST(series_name AS CHAR) AS series_name FROM time_series_metadata WHERE `key` = ?";
+const PY_DATA_SQL: &str = "SELECT CAST(index_value AS CHAR) AS index_value, CAST(value AS DOUBLE) AS value FROM time_series_data WHERE `key` = ? ORDER BY idx";
+
+crate::ops::common_ops!();
+
+/// Connects to `url` (`mysql://…`).
+pub(crate) fn connect(url: &str) -> meteaudata_core::Result<Conn> {
+    let mut conn = MysqlConnection::establish(url).map_err(|e| {
+        meteaudata_core::Error::backend(
+            NAME,
+            format!("cannot connect to {}", crate::redact(url)),
+            e,
+        )
+    })?;
+    diesel::sql_query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        .execute(&mut conn)
+        .map_err(|e| meteaudata_core::Error::backend(NAME, "cannot set up the session", e))?;
+    Ok(conn)
+}
+
+fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
+    conn.transaction(f)
+}
+
+fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
+    // Applies to the next transaction only.
+    diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(conn)?;
+    conn.transaction(f)
+}
+
+fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
+    diesel::insert_into(s::table)
+        .values(h)
+        .on_conflict(diesel::dsl::DuplicatedKeys)
+        .do_update()
+        .set((
+            s::series_name.eq(h.series_name),
+            s::n_points.eq(h.n_points),
+            s::index_kind.eq(h.index_kind),
+            s::index_dtype.eq(h.index_dtype),
+            s::values_dtype.eq(h.values_dtype),
+            s::layout.eq(h.layout),
+            s::metadata_yaml.eq(h.metadata_yaml),
+            s::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    Ok(s::table
+        .filter(s::series_key.eq(h.series_key))
+        .select(s::id)
+        .first(conn)?)
+}
+
+fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
+    Ok(s::table
+        .filter(s::series_key.eq(key))
+        .select((s::id, s::series_name, s::n_points, s::layout, s::metadata_yaml))
+        .for_update()
+        .first::<Header>(conn)
+        .optional()?)
+}
+
+fn insert_points(conn: &mut Conn, id: i64, offset: i64, enc: &Encoded<'_>) -> Result<(), E> {
+    let mut rows = Vec::with_capacity(BATCH.min(enc.len()));
+    let mut start = 0;
+    while start < enc.len() {
+        let end = (start + BATCH).min(enc.len());
+        rows.clear();
+        rows.extend((start..end).map(|i| {
+            let r = enc.row(i);
+            crate::ops::PointRow {
+                series_id: id,
+                pos: offset + i as i64,
+                t: r.t,
+                label: r.label,
+                v: r.v,
+                v_bits: r.v_bits,
+                vi: r.vi,
+                vs: r.vs,
+            }
+        }));
+        diesel::insert_into(p::table).values(&rows).execute(conn)?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// Size of both tables with their indexes (statistics refreshed first: InnoDB updates them
+/// lazily).
+pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {
+    diesel::sql_query("ANALYZE TABLE meteaudata_series, meteaudata_points").execute(conn)?;
+    let rows: Vec<crate::ops::CountRow> = diesel::sql_query(
+        "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS SIGNED) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('meteaudata_series', 'meteaudata_points')",
+    )
+    .load(conn)?;
+    Ok(rows.first().map_or(0, |r| r.n.max(0) as u64))
+}

@@ -1,0 +1,398 @@
+//! What every database does the same way: the internal error type, retries, the series row,
+//! and (as a macro expanded in each database module) the queries written once in diesel's DSL.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use meteaudata_core::Error;
+
+use crate::codec::Layout;
+
+/// An error inside a transaction: from the database or from meteaudata.
+#[derive(Debug)]
+pub(crate) enum E {
+    Db(DieselError),
+    Md(Error),
+}
+
+impl From<DieselError> for E {
+    fn from(e: DieselError) -> Self {
+        E::Db(e)
+    }
+}
+
+impl From<Error> for E {
+    fn from(e: Error) -> Self {
+        E::Md(e)
+    }
+}
+
+impl E {
+    /// The public error, naming the backend and what was being done.
+    pub(crate) fn into_error(self, backend: &str, context: impl FnOnce() -> String) -> Error {
+        match self {
+            E::Md(e) => e,
+            E::Db(e) => Error::backend(backend, context(), e),
+        }
+    }
+
+    /// Whether retrying the whole transaction may succeed (deadlock, serialisation failure,
+    /// busy database).
+    fn transient(&self) -> bool {
+        match self {
+            E::Db(DieselError::DatabaseError(kind, info)) => {
+                let m = info.message().to_ascii_lowercase();
+                matches!(kind, DatabaseErrorKind::SerializationFailure)
+                    || m.contains("deadlock")
+                    || m.contains("could not serialize")
+                    || m.contains("database is locked")
+                    || m.contains("lock wait timeout")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Runs `f` again (up to 10 times, with a short growing pause) while it fails transiently.
+pub(crate) fn retry<T>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
+    let mut attempt = 0u32;
+    loop {
+        match f() {
+            Err(e) if e.transient() && attempt < 10 => {
+                attempt += 1;
+                tracing::debug!(attempt, "retrying a transaction after {e:?}");
+                std::thread::sleep(std::time::Duration::from_millis(
+                    (5 * u64::from(attempt)).min(100),
+                ));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A stored series row, without the points.
+#[derive(Debug, Clone, diesel::Queryable)]
+pub(crate) struct Header {
+    pub id: i64,
+    pub series_name: String,
+    pub n_points: i64,
+    pub layout: String,
+    pub metadata_yaml: String,
+}
+
+impl Header {
+    pub(crate) fn layout(&self, key: &str) -> Result<Layout, Error> {
+        Layout::from_json(key, &self.layout)
+    }
+}
+
+/// The series row as written by a save.
+#[derive(Debug, diesel::Insertable)]
+#[diesel(table_name = crate::schema::meteaudata_series)]
+pub(crate) struct NewHeader<'a> {
+    pub series_key: &'a str,
+    pub series_name: &'a str,
+    pub n_points: i64,
+    pub index_kind: &'a str,
+    pub index_dtype: &'a str,
+    pub values_dtype: &'a str,
+    pub layout: &'a str,
+    pub metadata_yaml: &'a str,
+}
+
+/// A point row for the INSERT paths.
+#[derive(Debug, diesel::Insertable)]
+#[diesel(table_name = crate::schema::meteaudata_points)]
+#[diesel(treat_none_as_default_value = false)]
+#[allow(dead_code)] // unused when only PostgreSQL (COPY) is compiled in
+pub(crate) struct PointRow<'a> {
+    pub series_id: i64,
+    pub pos: i64,
+    pub t: Option<i64>,
+    pub label: Option<&'a str>,
+    pub v: Option<f64>,
+    pub v_bits: Option<i64>,
+    pub vi: Option<i64>,
+    pub vs: Option<&'a str>,
+}
+
+/// A row of Python's metadata table.
+#[derive(Debug, diesel::QueryableByName)]
+pub(crate) struct PyMetaRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub metadata_json: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub series_name: Option<String>,
+}
+
+/// A row of Python's data table.
+#[derive(Debug, diesel::QueryableByName)]
+pub(crate) struct PyDataRow {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub index_value: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Double>)]
+    pub value: Option<f64>,
+}
+
+/// A key of Python's metadata table.
+#[derive(Debug, diesel::QueryableByName)]
+pub(crate) struct PyKeyRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub key: String,
+}
+
+/// A count.
+#[derive(Debug, diesel::QueryableByName)]
+pub(crate) struct CountRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
+}
+
+/// The queries that read the same on every database. Expanded inside each database module,
+/// which defines `Conn`, `write_tx`, `read_tx`, `upsert`, `lock` and `insert_points`.
+macro_rules! common_ops {
+    () => {
+        use crate::codec::{appended_layout, Decoder, Encoded, IndexKind, Layout, RowOwned};
+        use crate::ops::{Header, NewHeader, E};
+        use crate::schema::{meteaudata_points as p, meteaudata_series as s};
+        use diesel::prelude::*;
+        use meteaudata_core::metadata::TimeSeriesMetadata;
+        use meteaudata_core::storage::{Stored, TimeRange};
+        use meteaudata_core::Series;
+
+        pub(crate) fn find(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
+            Ok(s::table
+                .filter(s::series_key.eq(key))
+                .select((s::id, s::series_name, s::n_points, s::layout, s::metadata_yaml))
+                .first::<Header>(conn)
+                .optional()?)
+        }
+
+        fn read_points(
+            conn: &mut Conn,
+            h: &Header,
+            layout: &Layout,
+            key: &str,
+            range: Option<crate::TimeRange>,
+        ) -> Result<Series, E> {
+            let mut q = p::table
+                .filter(p::series_id.eq(h.id))
+                .filter(p::pos.lt(h.n_points))
+                .into_boxed();
+            let full = range.is_none();
+            if let Some(r) = range {
+                if let Some(start) = r.start {
+                    q = q.filter(p::t.ge(start));
+                }
+                if let Some(end) = r.end {
+                    q = q.filter(p::t.lt(end));
+                }
+                // A datetime label is never NULL inside a window.
+                q = q.filter(p::t.is_not_null());
+            }
+            let capacity = if full { h.n_points.max(0) as usize } else { 0 };
+            let mut dec = Decoder::new(layout, key, capacity, full);
+            let rows = q
+                .order(p::pos.asc())
+                .select((p::pos, p::t, p::label, p::v, p::v_bits, p::vi, p::vs))
+                .load_iter::<RowOwned, diesel::connection::DefaultLoadingMode>(conn)?;
+            for row in rows {
+                dec.push(row?)?;
+            }
+            if full && dec.count() as i64 != h.n_points {
+                return Err(E::Md(meteaudata_core::Error::Corrupt {
+                    location: key.to_string(),
+                    message: format!(
+                        "{} points are recorded but {} are stored",
+                        h.n_points,
+                        dec.count()
+                    ),
+                }));
+            }
+            Ok(dec.finish(&h.series_name)?)
+        }
+
+        fn metadata(key: &str, h: &Header) -> Result<TimeSeriesMetadata, E> {
+            TimeSeriesMetadata::from_yaml(&h.metadata_yaml).map_err(|e| {
+                E::Md(meteaudata_core::Error::Corrupt {
+                    location: key.to_string(),
+                    message: format!("unreadable metadata: {e}"),
+                })
+            })
+        }
+
+        pub(crate) fn save(conn: &mut Conn, h: &NewHeader<'_>, enc: &Encoded<'_>) -> Result<(), E> {
+            write_tx(conn, |conn| {
+                let id = upsert(conn, h)?;
+                diesel::delete(p::table.filter(p::series_id.eq(id))).execute(conn)?;
+                insert_points(conn, id, 0, enc)?;
+                Ok(())
+            })
+        }
+
+        pub(crate) fn load(
+            conn: &mut Conn,
+            key: &str,
+            range: Option<TimeRange>,
+        ) -> Result<Option<Stored>, E> {
+            read_tx(conn, |conn| {
+                let Some(h) = find(conn, key)? else {
+                    return Ok(None);
+                };
+                let layout = h.layout(key)?;
+                if range.is_some() && layout.index.kind != IndexKind::Datetime {
+                    return Err(E::Md(meteaudata_core::Error::invalid_input(format!(
+                        "series {:?} under {key}: a time window needs a datetime index",
+                        h.series_name
+                    ))));
+                }
+                let series = read_points(conn, &h, &layout, key, range)?;
+                Ok(Some((series, metadata(key, &h)?)))
+            })
+        }
+
+        fn set_points(conn: &mut Conn, id: i64, n: usize, layout: &Layout) -> Result<(), E> {
+            diesel::update(s::table.filter(s::id.eq(id)))
+                .set((
+                    s::n_points.eq(n as i64),
+                    s::index_kind.eq(layout.index.kind.as_str()),
+                    s::layout.eq(layout.to_json()?),
+                    s::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)?;
+            Ok(())
+        }
+
+        pub(crate) fn append(conn: &mut Conn, key: &str, more: &Series) -> Result<bool, E> {
+            write_tx(conn, |conn| {
+                let Some(h) = lock(conn, key)? else {
+                    return Ok(false);
+                };
+                let layout = h.layout(key)?;
+                let enc = Encoded::new(more)?;
+                match appended_layout(&layout, &enc.layout, more)? {
+                    Some(new_layout) => {
+                        insert_points(conn, h.id, h.n_points, &enc)?;
+                        set_points(conn, h.id, h.n_points as usize + enc.len(), &new_layout)?;
+                    }
+                    None => {
+                        let series = read_points(conn, &h, &layout, key, None)?;
+                        let joined = series.append(more)?;
+                        let all = Encoded::new(&joined)?;
+                        diesel::delete(p::table.filter(p::series_id.eq(h.id))).execute(conn)?;
+                        insert_points(conn, h.id, 0, &all)?;
+                        set_points(conn, h.id, all.len(), &all.layout)?;
+                    }
+                }
+                Ok(true)
+            })
+        }
+
+        pub(crate) fn exists(conn: &mut Conn, key: &str) -> Result<bool, E> {
+            Ok(s::table
+                .filter(s::series_key.eq(key))
+                .select(s::id)
+                .first::<i64>(conn)
+                .optional()?
+                .is_some())
+        }
+
+        pub(crate) fn delete(conn: &mut Conn, key: &str) -> Result<bool, E> {
+            write_tx(conn, |conn| {
+                let Some(h) = lock(conn, key)? else {
+                    return Ok(false);
+                };
+                diesel::delete(p::table.filter(p::series_id.eq(h.id))).execute(conn)?;
+                diesel::delete(s::table.filter(s::id.eq(h.id))).execute(conn)?;
+                Ok(true)
+            })
+        }
+
+        pub(crate) fn list(conn: &mut Conn) -> Result<Vec<String>, E> {
+            Ok(s::table.select(s::series_key).load::<String>(conn)?)
+        }
+
+        pub(crate) fn clear(conn: &mut Conn) -> Result<(), E> {
+            write_tx(conn, |conn| {
+                diesel::delete(p::table).execute(conn)?;
+                diesel::delete(s::table).execute(conn)?;
+                Ok(())
+            })
+        }
+
+        pub(crate) fn migrate(conn: &mut Conn) -> Result<(), E> {
+            use diesel_migrations::MigrationHarness;
+            let mut last = None;
+            // Another process may create the tables at the same moment: try again once.
+            for _ in 0..3 {
+                match conn.run_pending_migrations(MIGRATIONS) {
+                    Ok(_) => return Ok(()),
+                    Err(e) => last = Some(e.to_string()),
+                }
+            }
+            Err(E::Md(meteaudata_core::Error::Backend {
+                backend: NAME.to_string(),
+                message: format!(
+                    "cannot create the tables: {}",
+                    last.unwrap_or_default()
+                ),
+                source: None,
+            }))
+        }
+
+        pub(crate) fn unmigrate(conn: &mut Conn) -> Result<(), E> {
+            use diesel_migrations::MigrationHarness;
+            conn.revert_all_migrations(MIGRATIONS).map_err(|e| {
+                E::Md(meteaudata_core::Error::Backend {
+                    backend: NAME.to_string(),
+                    message: format!("cannot drop the tables: {e}"),
+                    source: None,
+                })
+            })?;
+            Ok(())
+        }
+
+        /// Whether the connection still works after an error.
+        pub(crate) fn healthy(conn: &mut Conn) -> bool {
+            use diesel::connection::{AnsiTransactionManager, TransactionManager};
+            !<AnsiTransactionManager as TransactionManager<Conn>>::is_broken_transaction_manager(
+                conn,
+            ) && diesel::sql_query("SELECT 1").execute(conn).is_ok()
+        }
+
+        pub(crate) fn python_tables(conn: &mut Conn) -> Result<bool, E> {
+            let n: Vec<crate::ops::CountRow> = diesel::sql_query(PY_TABLES_SQL).load(conn)?;
+            Ok(n.first().is_some_and(|r| r.n > 0))
+        }
+
+        pub(crate) fn python_keys(conn: &mut Conn) -> Result<Vec<String>, E> {
+            if !python_tables(conn)? {
+                return Ok(Vec::new());
+            }
+            let rows: Vec<crate::ops::PyKeyRow> = diesel::sql_query(PY_KEYS_SQL).load(conn)?;
+            Ok(rows.into_iter().map(|r| r.key).collect())
+        }
+
+        pub(crate) fn python_load(
+            conn: &mut Conn,
+            key: &str,
+        ) -> Result<Option<(crate::ops::PyMetaRow, Vec<crate::ops::PyDataRow>)>, E> {
+            use diesel::sql_types::Text;
+            if !python_tables(conn)? {
+                return Ok(None);
+            }
+            read_tx(conn, |conn| {
+                let meta: Vec<crate::ops::PyMetaRow> = diesel::sql_query(PY_META_SQL)
+                    .bind::<Text, _>(key)
+                    .load(conn)?;
+                let Some(meta) = meta.into_iter().next() else {
+                    return Ok(None);
+                };
+                let data: Vec<crate::ops::PyDataRow> = diesel::sql_query(PY_DATA_SQL)
+                    .bind::<Text, _>(key)
+                    .load(conn)?;
+                Ok(Some((meta, data)))
+            })
+        }
+    };
+}
+
+pub(crate) use common_ops;

@@ -1,0 +1,101 @@
+//! SQLite: one file (or `:memory:`), WAL journal, prepared multi-row INSERT batches inside one
+//! `BEGIN IMMEDIATE` transaction per save.
+
+use diesel::connection::SimpleConnection;
+use diesel::SqliteConnection;
+
+pub(crate) type Conn = SqliteConnection;
+pub(crate) const NAME: &str = "sqlite";
+const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
+    diesel_migrations::embed_migrations!("migrations/sqlite");
+/// Rows per INSERT statement (8 parameters each, below SQLite's 32766-parameter limit).
+const BATCH: usize = 1000;
+
+const PY_TABLES_SQL: &str = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('time_series_metadata', 'time_series_data')";
+const PY_KEYS_SQL: &str = "SELECT \"key\" AS \"key\" FROM time_series_metadata";
+const PY_META_SQL: &str =
+    "SELECT metadata_json, series_name FROM time_series_metadata WHERE \"key\" = ?";
+const PY_DATA_SQL: &str = "SELECT CAST(index_value AS TEXT) AS index_value, CAST(value AS REAL) AS value FROM time_series_data WHERE \"key\" = ? ORDER BY idx";
+
+crate::ops::common_ops!();
+
+/// Opens `path` (`:memory:` for an in-memory database) with WAL and a busy timeout.
+pub(crate) fn connect(path: &str) -> meteaudata_core::Result<Conn> {
+    let mut conn = SqliteConnection::establish(path).map_err(|e| {
+        meteaudata_core::Error::backend(NAME, format!("cannot open {path:?}"), e)
+    })?;
+    let pragmas = if path == ":memory:" {
+        "PRAGMA busy_timeout = 60000; PRAGMA temp_store = MEMORY;"
+    } else {
+        "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+    };
+    conn.batch_execute(pragmas)
+        .map_err(|e| meteaudata_core::Error::backend(NAME, format!("cannot set up {path:?}"), e))?;
+    Ok(conn)
+}
+
+fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
+    conn.immediate_transaction(f)
+}
+
+fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
+    conn.transaction(f)
+}
+
+fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
+    Ok(diesel::insert_into(s::table)
+        .values(h)
+        .on_conflict(s::series_key)
+        .do_update()
+        .set((
+            s::series_name.eq(h.series_name),
+            s::n_points.eq(h.n_points),
+            s::index_kind.eq(h.index_kind),
+            s::index_dtype.eq(h.index_dtype),
+            s::values_dtype.eq(h.values_dtype),
+            s::layout.eq(h.layout),
+            s::metadata_yaml.eq(h.metadata_yaml),
+            s::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(s::id)
+        .get_result(conn)?)
+}
+
+fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
+    // The write transaction is BEGIN IMMEDIATE: the whole database is already locked.
+    find(conn, key)
+}
+
+fn insert_points(conn: &mut Conn, id: i64, offset: i64, enc: &Encoded<'_>) -> Result<(), E> {
+    let mut rows = Vec::with_capacity(BATCH.min(enc.len()));
+    let mut start = 0;
+    while start < enc.len() {
+        let end = (start + BATCH).min(enc.len());
+        rows.clear();
+        rows.extend((start..end).map(|i| {
+            let r = enc.row(i);
+            crate::ops::PointRow {
+                series_id: id,
+                pos: offset + i as i64,
+                t: r.t,
+                label: r.label,
+                v: r.v,
+                v_bits: r.v_bits,
+                vi: r.vi,
+                vs: r.vs,
+            }
+        }));
+        diesel::insert_into(p::table).values(&rows).execute(conn)?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// Database size: pages × page size.
+pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {
+    let rows: Vec<crate::ops::CountRow> = diesel::sql_query(
+        "SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()",
+    )
+    .load(conn)?;
+    Ok(rows.first().map_or(0, |r| r.n.max(0) as u64))
+}

@@ -1,0 +1,240 @@
+//! Test helpers: isolated backends for every database (a temp file, a fresh PostgreSQL schema,
+//! a fresh MariaDB database), the server URLs from the environment, and the CI rule (a missing
+//! URL skips on a laptop, fails in CI).
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use meteaudata_core::metadata::TimeSeriesMetadata;
+use meteaudata_core::storage::{Capabilities, StorageBackend, StorageKey, Stored, TimeRange};
+use meteaudata_core::{Result, Series};
+use meteaudata_storage_sql::SqlBackend;
+
+/// Whether we run in CI (`CI=true`), where a missing server is a failure.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// The URL in `var`, or `None` (with a message) on a laptop; panics in CI.
+pub fn server_url(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(u) if !u.trim().is_empty() => Some(u),
+        _ if in_ci() => panic!(
+            "{var} is not set but CI=true: the CI script must export it (see .ci/run)"
+        ),
+        _ => {
+            eprintln!("skipping: {var} is not set (set it to run the server tests)");
+            None
+        }
+    }
+}
+
+/// A name no other test uses: `t_<pid>_<nanos>_<n>`.
+pub fn unique_name() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() % 1_000_000_000_000);
+    format!(
+        "t_{}_{t}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Where an isolated database lives, to drop it afterwards.
+#[derive(Debug)]
+enum Place {
+    Dir(tempfile::TempDir),
+    PgSchema { admin_url: String, schema: String },
+    MysqlDb { admin_url: String, db: String },
+    Nothing,
+}
+
+/// A backend in its own place, removed when dropped.
+#[derive(Debug)]
+pub struct Isolated {
+    inner: Option<SqlBackend>,
+    place: Place,
+    pub url: String,
+}
+
+impl Isolated {
+    pub fn backend(&self) -> &SqlBackend {
+        self.inner.as_ref().expect("present until drop")
+    }
+}
+
+impl Drop for Isolated {
+    fn drop(&mut self) {
+        drop(self.inner.take());
+        match &self.place {
+            Place::PgSchema { admin_url, schema } => {
+                let _ = admin_exec_pg(admin_url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+            Place::MysqlDb { admin_url, db } => {
+                let _ = admin_exec_mysql(admin_url, &format!("DROP DATABASE IF EXISTS {db}"));
+            }
+            Place::Dir(_) | Place::Nothing => {}
+        }
+    }
+}
+
+#[cfg(not(feature = "postgres"))]
+fn admin_exec_pg(_url: &str, _sql: &str) -> std::result::Result<(), String> {
+    Err("the postgres feature is off".into())
+}
+
+#[cfg(not(feature = "mysql"))]
+fn admin_exec_mysql(_url: &str, _sql: &str) -> std::result::Result<(), String> {
+    Err("the mysql feature is off".into())
+}
+
+#[cfg(feature = "postgres")]
+fn admin_exec_pg(url: &str, sql: &str) -> std::result::Result<(), String> {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let mut c = diesel::PgConnection::establish(url).map_err(|e| e.to_string())?;
+    c.batch_execute(sql).map_err(|e| e.to_string())
+}
+
+#[cfg(feature = "mysql")]
+fn admin_exec_mysql(url: &str, sql: &str) -> std::result::Result<(), String> {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let url = url.replacen("mysql+pymysql://", "mysql://", 1);
+    let mut c = diesel::MysqlConnection::establish(&url).map_err(|e| e.to_string())?;
+    c.batch_execute(sql).map_err(|e| e.to_string())
+}
+
+/// Runs SQL on the database of a PostgreSQL URL.
+pub fn pg_exec(url: &str, sql: &str) {
+    admin_exec_pg(url, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Runs SQL on the database of a MySQL URL.
+pub fn mysql_exec(url: &str, sql: &str) {
+    admin_exec_mysql(url, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// A SQLite file in a fresh temporary directory.
+pub fn sqlite_file() -> Isolated {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:///{}", dir.path().join("test.db").display());
+    let inner = SqlBackend::connect(&url).expect("open sqlite file");
+    Isolated {
+        inner: Some(inner),
+        place: Place::Dir(dir),
+        url,
+    }
+}
+
+/// A private in-memory SQLite database.
+pub fn sqlite_memory() -> Isolated {
+    let url = "sqlite:///:memory:".to_string();
+    Isolated {
+        inner: Some(SqlBackend::connect(&url).expect("open sqlite memory")),
+        place: Place::Nothing,
+        url,
+    }
+}
+
+/// `url` with `search_path` set to `schema` (libpq `options`).
+pub fn pg_url_with_schema(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-csearch_path%3D{schema}")
+}
+
+/// A fresh schema in the PostgreSQL database of `METEAUDATA_PG_URL`.
+pub fn postgres() -> Option<Isolated> {
+    let admin_url = server_url("METEAUDATA_PG_URL")?;
+    let schema = unique_name();
+    pg_exec(&admin_url, &format!("CREATE SCHEMA {schema}"));
+    let url = pg_url_with_schema(&admin_url, &schema);
+    let inner = SqlBackend::connect(&url).expect("connect to PostgreSQL");
+    Some(Isolated {
+        inner: Some(inner),
+        place: Place::PgSchema { admin_url, schema },
+        url,
+    })
+}
+
+/// `url` naming database `db` instead of its own.
+pub fn mysql_url_with_db(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..].find('/').map(|i| i + scheme_end);
+    let host = match path_start {
+        Some(i) => &base[..i],
+        None => base,
+    };
+    format!("{host}/{db}{query}")
+}
+
+/// A fresh database on the MySQL/MariaDB server of `METEAUDATA_MYSQL_URL`.
+pub fn mysql() -> Option<Isolated> {
+    let admin_url = server_url("METEAUDATA_MYSQL_URL")?;
+    let db = unique_name();
+    mysql_exec(
+        &admin_url,
+        &format!("CREATE DATABASE {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),
+    );
+    let url = mysql_url_with_db(&admin_url, &db);
+    let inner = SqlBackend::connect(&url).expect("connect to MySQL");
+    Some(Isolated {
+        inner: Some(inner),
+        place: Place::MysqlDb { admin_url, db },
+        url,
+    })
+}
+
+impl StorageBackend for Isolated {
+    fn backend_type(&self) -> &str {
+        self.backend().backend_type()
+    }
+    fn capabilities(&self) -> Capabilities {
+        self.backend().capabilities()
+    }
+    fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
+        self.backend().save(key, series, metadata)
+    }
+    fn load(&self, key: &StorageKey) -> Result<Stored> {
+        self.backend().load(key)
+    }
+    fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {
+        self.backend().load_range(key, range)
+    }
+    fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
+        self.backend().append(key, more)
+    }
+    fn exists(&self, key: &StorageKey) -> Result<bool> {
+        self.backend().exists(key)
+    }
+    fn delete(&self, key: &StorageKey) -> Result<()> {
+        self.backend().delete(key)
+    }
+    fn list_keys(&self) -> Result<Vec<StorageKey>> {
+        self.backend().list_keys()
+    }
+    fn clear(&self) -> Result<()> {
+        self.backend().clear()
+    }
+    fn cleanup(&self) -> Result<()> {
+        self.backend().cleanup()
+    }
+    fn size_on_disk(&self) -> Result<Option<u64>> {
+        self.backend().size_on_disk()
+    }
+}
+
+/// Counts the conformance cases run against one database and says so.
+pub fn count_case(database: &str, counter: &AtomicU64) {
+    let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
+    eprintln!(
+        "{database}: conformance case {n} of {} in this process",
+        meteaudata_testkit::cases::ALL.len()
+    );
+}
