@@ -1,1 +1,143 @@
-fn main() {}
+//! Save and load throughput: 10^6 points (UTC datetimes, floats with some NaN) per database,
+//! printed as points per second. SQLite always; PostgreSQL and MySQL/MariaDB when
+//! `METEAUDATA_PG_URL` / `METEAUDATA_MYSQL_URL` are set (each in a fresh schema/database,
+//! dropped afterwards). `cargo bench -p meteaudata-storage-sql --all-features`; set
+//! `BENCH_POINTS` to change the size and `BENCH_RUNS` the number of runs (best is reported).
+
+use std::time::Instant;
+
+use meteaudata_core::storage::{StorageBackend, StorageKey, TimeRange};
+use meteaudata_core::{Index, Series, TimeSeries, TimeZone};
+use meteaudata_storage_sql::SqlBackend;
+
+fn series(n: usize) -> TimeSeries {
+    let start = 1_700_000_000_000_000_000i64;
+    let times: Vec<i64> = (0..n as i64).map(|i| start + i * 60_000_000_000).collect();
+    let values: Vec<f64> = (0..n)
+        .map(|i| {
+            if i % 101 == 0 {
+                f64::NAN
+            } else {
+                (i as f64 * 0.001).sin()
+            }
+        })
+        .collect();
+    TimeSeries::new(
+        Series::from_f64(
+            "B#1_RAW#1",
+            Index::datetime_nanos(times, Some(TimeZone::Utc)).with_frequency("min"),
+            values,
+        )
+        .expect("same length"),
+    )
+}
+
+fn run(label: &str, backend: &SqlBackend, n: usize, runs: usize) {
+    let ts = series(n);
+    let data = ts.series().expect("loaded");
+    let meta = ts.metadata();
+    let (mut best_save, mut best_load, mut best_range, mut best_over) =
+        (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
+    for r in 0..runs {
+        let key = StorageKey::new(format!("bench/B#1/RAW#{r}")).expect("valid key");
+        let t = Instant::now();
+        backend.save(&key, data, &meta).expect("save");
+        best_save = best_save.min(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let (back, _) = backend.load(&key).expect("load");
+        best_load = best_load.min(t.elapsed().as_secs_f64());
+        assert_eq!(back.len(), n);
+        // A window of 1% of the points.
+        let start = 1_700_000_000_000_000_000i64 + (n as i64 / 2) * 60_000_000_000;
+        let end = start + (n as i64 / 100) * 60_000_000_000;
+        let t = Instant::now();
+        let (w, _) = backend
+            .load_range(&key, TimeRange::new(Some(start), Some(end)))
+            .expect("range");
+        best_range = best_range.min(t.elapsed().as_secs_f64());
+        assert_eq!(w.len(), n / 100);
+        let t = Instant::now();
+        backend.save(&key, data, &meta).expect("overwrite");
+        best_over = best_over.min(t.elapsed().as_secs_f64());
+    }
+    let m = |secs: f64| n as f64 / secs / 1e6;
+    println!(
+        "{label:<22} {n} points: save {:.2} M points/s ({best_save:.3} s), load {:.2} M points/s ({best_load:.3} s), overwrite {:.2} M points/s, 1% window {:.1} ms",
+        m(best_save),
+        m(best_load),
+        m(best_over),
+        best_range * 1e3
+    );
+}
+
+fn env_usize(var: &str, default: usize) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn unique() -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() % 1_000_000_000_000);
+    format!("bench_{}_{t}", std::process::id())
+}
+
+fn main() {
+    // `cargo test --benches` runs this with `--bench`-less arguments: keep that fast.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let n = if quick {
+        10_000
+    } else {
+        env_usize("BENCH_POINTS", 1_000_000)
+    };
+    let runs = if quick { 1 } else { env_usize("BENCH_RUNS", 3) };
+    #[cfg(feature = "sqlite")]
+    {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite:///{}", dir.path().join("bench.db").display());
+        let b = SqlBackend::connect(&url).expect("sqlite");
+        run("sqlite (file, WAL)", &b, n, runs);
+        let b = SqlBackend::connect("sqlite:///:memory:").expect("sqlite memory");
+        run("sqlite (:memory:)", &b, n, runs);
+    }
+    #[cfg(feature = "postgres")]
+    if let Ok(admin) = std::env::var("METEAUDATA_PG_URL") {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let schema = unique();
+        let mut c = diesel::PgConnection::establish(&admin).expect("admin connection");
+        c.batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .expect("create schema");
+        let sep = if admin.contains('?') { '&' } else { '?' };
+        let url = format!("{admin}{sep}options=-csearch_path%3D{schema}");
+        {
+            let b = SqlBackend::connect(&url).expect("postgres");
+            run("postgresql (COPY)", &b, n, runs);
+        }
+        let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+    } else {
+        println!("postgresql: METEAUDATA_PG_URL unset, skipped");
+    }
+    #[cfg(feature = "mysql")]
+    if let Ok(admin) = std::env::var("METEAUDATA_MYSQL_URL") {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let db = unique();
+        let admin = admin.replacen("mysql+pymysql://", "mysql://", 1);
+        let mut c = diesel::MysqlConnection::establish(&admin).expect("admin connection");
+        c.batch_execute(&format!("CREATE DATABASE {db}"))
+            .expect("create database");
+        let base = admin.split('?').next().unwrap_or(&admin);
+        let host_end = base[8..].find('/').map_or(base.len(), |i| i + 8);
+        let url = format!("{}/{db}", &base[..host_end]);
+        {
+            let b = SqlBackend::connect(&url).expect("mysql");
+            run("mysql (INSERT batches)", &b, n, runs);
+        }
+        let _ = c.batch_execute(&format!("DROP DATABASE {db}"));
+    } else {
+        println!("mysql: METEAUDATA_MYSQL_URL unset, skipped");
+    }
+}

@@ -14,13 +14,13 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::{BooleanBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, TimestampNanosecondType};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, DictionaryArray, DurationNanosecondArray, Float32Array,
     Float64Array, Int32Array, Int64Array, StringArray, TimestampNanosecondArray,
 };
-use arrow_array::builder::{BooleanBuilder, StringBuilder};
 use arrow_buffer::{NullBuffer, NullBufferBuilder, ScalarBuffer};
 use arrow_schema::{DataType, TimeUnit};
 use meteaudata_core::{Error, Index, IndexData, Result, Series, TimeZone};
@@ -382,7 +382,12 @@ pub(crate) struct Decoder<'l> {
 }
 
 impl<'l> Decoder<'l> {
-    pub(crate) fn new(layout: &'l Layout, location: &str, capacity: usize, contiguous: bool) -> Self {
+    pub(crate) fn new(
+        layout: &'l Layout,
+        location: &str,
+        capacity: usize,
+        contiguous: bool,
+    ) -> Self {
         let index = if layout.index.kind.uses_text() {
             IdxAcc::Text(StringBuilder::with_capacity(capacity, capacity * 8))
         } else {
@@ -538,7 +543,9 @@ impl<'l> Decoder<'l> {
             (IndexKind::Categorical, IdxAcc::I64(v, mut n)) => {
                 let keys = v
                     .into_iter()
-                    .map(|x| i32::try_from(x).map_err(|_| corrupt(format!("bad category code {x}"))))
+                    .map(|x| {
+                        i32::try_from(x).map_err(|_| corrupt(format!("bad category code {x}")))
+                    })
                     .collect::<Result<Vec<i32>>>()?;
                 let keys = Int32Array::new(ScalarBuffer::from(keys), n.finish());
                 let values = DictionaryArray::try_new(keys, categories(&il.categories)?)
@@ -601,7 +608,11 @@ impl<'l> Decoder<'l> {
 /// `None` when the rows cannot simply be added (categories, whose dictionaries merge), in which
 /// case the caller rewrites the whole series. Kinds that do not fit are an error, as in
 /// [`Series::append`].
-pub(crate) fn appended_layout(stored: &Layout, add: &Layout, more: &Series) -> Result<Option<Layout>> {
+pub(crate) fn appended_layout(
+    stored: &Layout,
+    add: &Layout,
+    more: &Series,
+) -> Result<Option<Layout>> {
     let mismatch =
         || Error::invalid_input("cannot append a series with another index kind or zone");
     if stored.values.kind != add.values.kind || stored.values.tz != add.values.tz {

@@ -207,9 +207,8 @@ impl ConnectionTarget {
     /// assert!(ConnectionTarget::parse("oracle://x").is_err());
     /// ```
     pub fn parse(url: &str) -> Result<Self> {
-        let bad = |why: &str| {
-            Error::invalid_input(format!("database URL {:?}: {why}", redact(url)))
-        };
+        let bad =
+            |why: &str| Error::invalid_input(format!("database URL {:?}: {why}", redact(url)));
         let (scheme, rest) = url
             .split_once("://")
             .ok_or_else(|| bad("expected scheme://…"))?;
@@ -409,7 +408,9 @@ impl SqlBackend {
         dispatch!(self, "creating the tables".to_string(), |_conn, m| Ok::<
             (),
             ops::E,
-        >(()))
+        >(
+            ()
+        ))
     }
 
     fn ensure_tables<C>(
@@ -428,7 +429,11 @@ impl SqlBackend {
         Error::NotFound {
             what: "key",
             name: key.to_string(),
-            available: format!(" in the {} database {}", self.database.backend_type(), self.url),
+            available: format!(
+                " in the {} database {}",
+                self.database.backend_type(),
+                self.url
+            ),
         }
     }
 
@@ -455,9 +460,11 @@ impl SqlBackend {
     /// recorded index metadata (as Python does). Values come back as floats (Python stores
     /// them as `REAL`), or as integers/booleans when the metadata says so.
     pub fn load_python(&self, key: &StorageKey) -> Result<Stored> {
-        let found = dispatch!(self, format!("loading {key} from Python's tables"), |conn, m| {
-            m::python_load(conn, key.as_str())
-        })?;
+        let found = dispatch!(
+            self,
+            format!("loading {key} from Python's tables"),
+            |conn, m| { m::python_load(conn, key.as_str()) }
+        )?;
         let (meta, rows) = found.ok_or_else(|| self.missing(key))?;
         python::rebuild(key.as_str(), meta, rows)
     }

@@ -40,7 +40,8 @@ fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Re
 
 fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
     // Applies to the next transaction only.
-    diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(conn)?;
+    diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(conn)?;
     conn.transaction(f)
 }
 
@@ -69,7 +70,13 @@ fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
 fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
     Ok(s::table
         .filter(s::series_key.eq(key))
-        .select((s::id, s::series_name, s::n_points, s::layout, s::metadata_yaml))
+        .select((
+            s::id,
+            s::series_name,
+            s::n_points,
+            s::layout,
+            s::metadata_yaml,
+        ))
         .for_update()
         .first::<Header>(conn)
         .optional()?)

@@ -161,7 +161,13 @@ macro_rules! common_ops {
         pub(crate) fn find(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
             Ok(s::table
                 .filter(s::series_key.eq(key))
-                .select((s::id, s::series_name, s::n_points, s::layout, s::metadata_yaml))
+                .select((
+                    s::id,
+                    s::series_name,
+                    s::n_points,
+                    s::layout,
+                    s::metadata_yaml,
+                ))
                 .first::<Header>(conn)
                 .optional()?)
         }
@@ -171,31 +177,46 @@ macro_rules! common_ops {
             h: &Header,
             layout: &Layout,
             key: &str,
-            range: Option<crate::TimeRange>,
+            range: Option<TimeRange>,
         ) -> Result<Series, E> {
-            let mut q = p::table
-                .filter(p::series_id.eq(h.id))
-                .filter(p::pos.lt(h.n_points))
-                .into_boxed();
             let full = range.is_none();
-            if let Some(r) = range {
-                if let Some(start) = r.start {
-                    q = q.filter(p::t.ge(start));
-                }
-                if let Some(end) = r.end {
-                    q = q.filter(p::t.lt(end));
-                }
-                // A datetime label is never NULL inside a window.
-                q = q.filter(p::t.is_not_null());
-            }
+            let mut q = p::table.filter(p::series_id.eq(h.id)).into_boxed();
             let capacity = if full { h.n_points.max(0) as usize } else { 0 };
             let mut dec = Decoder::new(layout, key, capacity, full);
-            let rows = q
-                .order(p::pos.asc())
-                .select((p::pos, p::t, p::label, p::v, p::v_bits, p::vi, p::vs))
-                .load_iter::<RowOwned, diesel::connection::DefaultLoadingMode>(conn)?;
-            for row in rows {
-                dec.push(row?)?;
+            let cols = (p::pos, p::t, p::label, p::v, p::v_bits, p::vi, p::vs);
+            match range {
+                None => {
+                    // Primary-key order: one range scan of the series.
+                    let rows = q
+                        .filter(p::pos.lt(h.n_points))
+                        .order(p::pos.asc())
+                        .select(cols)
+                        .load_iter::<RowOwned, diesel::connection::DefaultLoadingMode>(conn)?;
+                    for row in rows {
+                        dec.push(row?)?;
+                    }
+                }
+                Some(r) => {
+                    // One range scan of the (series_id, t) index; the few rows of the window
+                    // are put back in position order here, so that the planner is not tempted
+                    // to walk the whole series in primary-key order instead.
+                    if let Some(start) = r.start {
+                        q = q.filter(p::t.ge(start));
+                    }
+                    if let Some(end) = r.end {
+                        q = q.filter(p::t.lt(end));
+                    }
+                    if r.start.is_none() && r.end.is_none() {
+                        q = q.filter(p::t.is_not_null());
+                    }
+                    let mut rows = q.select(cols).load::<RowOwned>(conn)?;
+                    rows.sort_unstable_by_key(|r| r.0);
+                    for row in rows {
+                        if row.0 < h.n_points {
+                            dec.push(row)?;
+                        }
+                    }
+                }
             }
             if full && dec.count() as i64 != h.n_points {
                 return Err(E::Md(meteaudata_core::Error::Corrupt {
@@ -330,10 +351,7 @@ macro_rules! common_ops {
             }
             Err(E::Md(meteaudata_core::Error::Backend {
                 backend: NAME.to_string(),
-                message: format!(
-                    "cannot create the tables: {}",
-                    last.unwrap_or_default()
-                ),
+                message: format!("cannot create the tables: {}", last.unwrap_or_default()),
                 source: None,
             }))
         }

@@ -35,7 +35,10 @@ fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Re
 }
 
 fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
-    conn.build_transaction().repeatable_read().read_only().run(f)
+    conn.build_transaction()
+        .repeatable_read()
+        .read_only()
+        .run(f)
 }
 
 fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
@@ -62,7 +65,13 @@ fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
 fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
     Ok(s::table
         .filter(s::series_key.eq(key))
-        .select((s::id, s::series_name, s::n_points, s::layout, s::metadata_yaml))
+        .select((
+            s::id,
+            s::series_name,
+            s::n_points,
+            s::layout,
+            s::metadata_yaml,
+        ))
         .for_update()
         .first::<Header>(conn)
         .optional()?)
@@ -88,7 +97,8 @@ fn put_f64(buf: &mut Vec<u8>, x: Option<f64>) {
 fn put_text(buf: &mut Vec<u8>, x: Option<&str>) -> Result<(), DieselError> {
     match x {
         Some(s) => {
-            let n = i32::try_from(s.len()).map_err(|e| DieselError::SerializationError(Box::new(e)))?;
+            let n =
+                i32::try_from(s.len()).map_err(|e| DieselError::SerializationError(Box::new(e)))?;
             buf.extend_from_slice(&n.to_be_bytes());
             buf.extend_from_slice(s.as_bytes());
         }
@@ -136,7 +146,16 @@ fn insert_points(conn: &mut Conn, id: i64, offset: i64, enc: &Encoded<'_>) -> Re
     }
     diesel::copy_from(p::table)
         .from_raw_data(
-            (p::series_id, p::pos, p::t, p::label, p::v, p::v_bits, p::vi, p::vs),
+            (
+                p::series_id,
+                p::pos,
+                p::t,
+                p::label,
+                p::v,
+                p::v_bits,
+                p::vi,
+                p::vs,
+            ),
             |out| write_copy(out, id, offset, enc),
         )
         .with_format(CopyFormat::Binary)

@@ -34,9 +34,13 @@ fn python_json_to_yaml(text: &str) -> String {
         if c == '"' {
             in_string = true;
         }
-        let replaced = [("-Infinity", "-.inf"), ("Infinity", ".inf"), ("NaN", ".nan")]
-            .into_iter()
-            .find(|(word, _)| rest.starts_with(word));
+        let replaced = [
+            ("-Infinity", "-.inf"),
+            ("Infinity", ".inf"),
+            ("NaN", ".nan"),
+        ]
+        .into_iter()
+        .find(|(word, _)| rest.starts_with(word));
         match replaced {
             Some((word, yaml)) => {
                 out.push_str(yaml);
@@ -79,7 +83,9 @@ pub(crate) fn rebuild(key: &str, meta: PyMetaRow, rows: Vec<PyDataRow>) -> Resul
         Arc::new(Int64Array::from(out))
     } else if dtype.starts_with("bool") {
         Arc::new(BooleanArray::from(
-            rows.iter().map(|r| r.value.map(|x| x != 0.0)).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| r.value.map(|x| x != 0.0))
+                .collect::<Vec<_>>(),
         ))
     } else {
         // pandas reads NULL as NaN.

@@ -21,9 +21,8 @@ crate::ops::common_ops!();
 
 /// Opens `path` (`:memory:` for an in-memory database) with WAL and a busy timeout.
 pub(crate) fn connect(path: &str) -> meteaudata_core::Result<Conn> {
-    let mut conn = SqliteConnection::establish(path).map_err(|e| {
-        meteaudata_core::Error::backend(NAME, format!("cannot open {path:?}"), e)
-    })?;
+    let mut conn = SqliteConnection::establish(path)
+        .map_err(|e| meteaudata_core::Error::backend(NAME, format!("cannot open {path:?}"), e))?;
     let pragmas = if path == ":memory:" {
         "PRAGMA busy_timeout = 60000; PRAGMA temp_store = MEMORY;"
     } else {

@@ -63,8 +63,18 @@ fn cases_per_backend() {
         lines.push(format!("sqlite (:memory:): {n} cases"));
     }
     for (feature, on, var, name) in [
-        ("postgres", cfg!(feature = "postgres"), "METEAUDATA_PG_URL", "postgresql"),
-        ("mysql", cfg!(feature = "mysql"), "METEAUDATA_MYSQL_URL", "mysql"),
+        (
+            "postgres",
+            cfg!(feature = "postgres"),
+            "METEAUDATA_PG_URL",
+            "postgresql",
+        ),
+        (
+            "mysql",
+            cfg!(feature = "mysql"),
+            "METEAUDATA_MYSQL_URL",
+            "mysql",
+        ),
     ] {
         let status = if !on {
             format!("0 cases (feature `{feature}` off)")

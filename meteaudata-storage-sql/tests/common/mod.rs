@@ -19,9 +19,9 @@ pub fn in_ci() -> bool {
 pub fn server_url(var: &str) -> Option<String> {
     match std::env::var(var) {
         Ok(u) if !u.trim().is_empty() => Some(u),
-        _ if in_ci() => panic!(
-            "{var} is not set but CI=true: the CI script must export it (see .ci/run)"
-        ),
+        _ if in_ci() => {
+            panic!("{var} is not set but CI=true: the CI script must export it (see .ci/run)")
+        }
         _ => {
             eprintln!("skipping: {var} is not set (set it to run the server tests)");
             None
@@ -70,7 +70,10 @@ impl Drop for Isolated {
         drop(self.inner.take());
         match &self.place {
             Place::PgSchema { admin_url, schema } => {
-                let _ = admin_exec_pg(admin_url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+                let _ = admin_exec_pg(
+                    admin_url,
+                    &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+                );
             }
             Place::MysqlDb { admin_url, db } => {
                 let _ = admin_exec_mysql(admin_url, &format!("DROP DATABASE IF EXISTS {db}"));
