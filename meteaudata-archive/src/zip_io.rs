@@ -1,0 +1,119 @@
+//! Zip archives: written to a temporary file beside the target and renamed over it; read by
+//! extracting into a private temporary directory, refusing entries that would land outside
+//! it (absolute paths, `..`, symbolic links).
+
+use meteaudata_core::{Error, Result};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Component, Path};
+use tempfile::TempDir;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use crate::sink::{ensure_dir, Sink};
+
+struct ZipSink {
+    writer: ZipWriter<File>,
+    target: String,
+}
+
+impl Sink for ZipSink {
+    fn add(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        let err = |e: &dyn std::fmt::Display| Error::Io {
+            path: format!("{} (entry {path})", self.target),
+            source: io::Error::other(e.to_string()),
+        };
+        self.writer.start_file(path, opts).map_err(|e| err(&e))?;
+        self.writer.write_all(bytes).map_err(|e| err(&e))
+    }
+}
+
+/// Writes the zip `target` atomically: `build` adds the entries (deflated) to a temporary file
+/// in the same directory, which then replaces `target`. On error nothing is left behind.
+pub(crate) fn publish_zip(
+    target: &Path,
+    build: impl FnOnce(&mut dyn Sink) -> Result<()>,
+) -> Result<()> {
+    let dir = target
+        .parent()
+        .ok_or_else(|| Error::invalid_input(format!("{} has no parent", target.display())))?;
+    ensure_dir(dir)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".meteaudata-save-")
+        .suffix(".zip.tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    let file = tmp.reopen().map_err(|e| Error::io(tmp.path(), e))?;
+    let mut sink = ZipSink {
+        writer: ZipWriter::new(file),
+        target: target.display().to_string(),
+    };
+    build(&mut sink)?;
+    let file = sink.writer.finish().map_err(|e| Error::Io {
+        path: target.display().to_string(),
+        source: io::Error::other(e.to_string()),
+    })?;
+    file.sync_all().map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.persist(target).map_err(|e| Error::io(target, e.error))?;
+    Ok(())
+}
+
+/// Whether `path` is a file starting with a zip signature.
+pub(crate) fn is_zip(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && (magic == *b"PK\x03\x04" || magic == *b"PK\x05\x06")
+}
+
+fn corrupt(zip: &Path, message: impl Into<String>) -> Error {
+    Error::Corrupt {
+        location: zip.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// Extracts `zip` into a new private temporary directory (removed when the returned value is
+/// dropped).
+pub(crate) fn extract(zip: &Path) -> Result<TempDir> {
+    let file = File::open(zip).map_err(|e| Error::io(zip, e))?;
+    let mut archive =
+        ZipArchive::new(file).map_err(|e| corrupt(zip, format!("not a readable zip: {e}")))?;
+    let dir = tempfile::Builder::new()
+        .prefix("meteaudata-load-")
+        .tempdir()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| corrupt(zip, format!("entry {i}: {e}")))?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        let rel = entry
+            .enclosed_name()
+            .filter(|p| p.components().all(|c| matches!(c, Component::Normal(_))))
+            .ok_or_else(|| {
+                corrupt(
+                    zip,
+                    format!("entry {name:?} would be extracted outside the archive folder"),
+                )
+            })?;
+        if entry.is_symlink() {
+            return Err(corrupt(zip, format!("entry {name:?} is a symbolic link")));
+        }
+        let out = dir.path().join(&rel);
+        if entry.is_dir() {
+            fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+            continue;
+        }
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let mut f = File::create_new(&out)
+            .map_err(|_| corrupt(zip, format!("entry {name:?} appears twice")))?;
+        io::copy(&mut entry, &mut f)
+            .map_err(|e| corrupt(zip, format!("entry {name:?} cannot be read: {e}")))?;
+    }
+    Ok(dir)
+}
