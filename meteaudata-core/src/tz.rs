@@ -49,6 +49,26 @@ impl TimeZone {
         }
     }
 
+    /// Converts wall-clock time in this zone to a UTC instant, refusing times that a DST change
+    /// repeats (fall-back) or skips (spring-forward), as pandas does for unhinted localisation.
+    pub fn local_to_utc_strict(&self, local: &NaiveDateTime) -> Result<NaiveDateTime> {
+        use chrono::LocalResult;
+        let res = match self {
+            TimeZone::Utc => return Ok(*local),
+            TimeZone::Fixed(off) => off.from_local_datetime(local).map(|d| d.naive_utc()),
+            TimeZone::Named(tz) => tz.from_local_datetime(local).map(|d| d.naive_utc()),
+        };
+        match res {
+            LocalResult::Single(t) => Ok(t),
+            LocalResult::Ambiguous(..) => Err(Error::invalid_input(format!(
+                "{local} is ambiguous in time zone {self} (a DST change repeats it)"
+            ))),
+            LocalResult::None => Err(Error::invalid_input(format!(
+                "{local} does not exist in time zone {self}"
+            ))),
+        }
+    }
+
     /// Converts wall-clock time in this zone to a UTC instant. Ambiguous times (DST fall-back)
     /// take the earlier instant; non-existent ones (spring-forward) are an error.
     pub fn local_to_utc(&self, local: &NaiveDateTime) -> Result<NaiveDateTime> {
@@ -206,7 +226,8 @@ impl Timestamp {
         let aware = DateTime::parse_from_rfc3339(&normal)
             .ok()
             .or_else(|| DateTime::parse_from_str(&normal, "%Y-%m-%dT%H:%M:%S%.f%:z").ok())
-            .or_else(|| DateTime::parse_from_str(&normal, "%Y-%m-%dT%H:%M:%S%.f%z").ok());
+            .or_else(|| DateTime::parse_from_str(&normal, "%Y-%m-%dT%H:%M:%S%.f%z").ok())
+            .or_else(|| DateTime::parse_from_str(&normal, "%Y-%m-%dT%H:%M%:z").ok());
         if let Some(dt) = aware {
             let nanos = naive_to_nanos(&dt.naive_utc())?;
             let zone = tz.unwrap_or_else(|| {
@@ -259,4 +280,33 @@ pub fn naive_to_nanos(naive: &NaiveDateTime) -> Result<i64> {
 /// The naive date-time for nanoseconds since the epoch.
 pub fn nanos_to_naive(nanos: i64) -> NaiveDateTime {
     DateTime::from_timestamp_nanos(nanos).naive_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_localisation_and_short_offsets() {
+        let tz: TimeZone = "America/Toronto".parse().unwrap();
+        let d = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert!(
+            tz.local_to_utc_strict(&d("2024-11-03 01:30")).is_err(),
+            "repeated"
+        );
+        assert!(
+            tz.local_to_utc_strict(&d("2024-03-10 02:30")).is_err(),
+            "skipped"
+        );
+        assert!(
+            tz.local_to_utc(&d("2024-11-03 01:30")).is_ok(),
+            "lenient takes the earlier"
+        );
+        assert_eq!(
+            tz.local_to_utc_strict(&d("2024-01-01 00:00")).unwrap(),
+            d("2024-01-01 05:00")
+        );
+        let t = Timestamp::parse("2020-01-01T06:00-05:00", None).unwrap();
+        assert_eq!(t.to_iso(), "2020-01-01T06:00:00-05:00");
+    }
 }

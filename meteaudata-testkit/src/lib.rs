@@ -46,7 +46,9 @@ pub mod strategies;
 use meteaudata_core::storage::StorageBackend;
 
 /// Runs one case against a backend made by `factory`, panicking with the case name and the
-/// violated rule when it fails. `None` from the factory skips the case with a message.
+/// violated rule when it fails. `None` from the factory skips the case with a message. After a
+/// case that did not fail, the backend's `cleanup()` releases what it used; a failed case
+/// leaves its data in place for inspection.
 pub fn run_case<B, F>(name: &str, case: fn(&dyn StorageBackend) -> cases::CaseResult, factory: F)
 where
     B: StorageBackend,
@@ -56,7 +58,12 @@ where
         eprintln!("skipped {name}: no backend available here");
         return;
     };
-    match case(&backend) {
+    let outcome = case(&backend);
+    if outcome.is_ok() {
+        // Each case gets a fresh backend: release what it used (directory, tables).
+        let _ = backend.cleanup();
+    }
+    match outcome {
         Ok(cases::Outcome::Passed) => {
             eprintln!("passed {name} on {}", backend.backend_type());
         }

@@ -34,13 +34,12 @@ fn not_yet(backend: &str, krate: &str) -> Error {
 pub fn create_backend(config: &StorageConfig) -> Result<SharedBackend> {
     match config {
         StorageConfig::Memory => Ok(Arc::new(MemoryBackend::new())),
-        StorageConfig::Disk { .. } => {
-            if cfg!(feature = "disk") {
-                Err(not_yet("disk", "meteaudata-storage-disk"))
-            } else {
-                Err(not_compiled("disk", "disk"))
-            }
-        }
+        #[cfg(feature = "disk")]
+        StorageConfig::Disk { path } => Ok(Arc::new(meteaudata_storage_disk::DiskBackend::new(
+            path.clone(),
+        ))),
+        #[cfg(not(feature = "disk"))]
+        StorageConfig::Disk { .. } => Err(not_compiled("disk", "disk")),
         StorageConfig::Sql { url } => {
             let kind = config.backend_type();
             let (enabled, feature) = match kind {

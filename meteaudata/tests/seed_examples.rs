@@ -12,10 +12,18 @@ use std::sync::Arc;
 
 /// The backends the examples run on.
 fn backends() -> Vec<(&'static str, SharedBackend)> {
-    vec![(
+    let mut out = vec![(
         "memory",
         create_backend(&StorageConfig::memory()).expect("memory backend"),
-    )]
+    )];
+    if cfg!(feature = "disk") {
+        let dir = tempfile::tempdir().expect("temp dir").keep();
+        out.push((
+            "disk",
+            create_backend(&StorageConfig::disk(dir.join("store"))).expect("disk backend"),
+        ));
+    }
+    out
 }
 
 fn hourly(values: Vec<f64>) -> Series {

@@ -1,0 +1,130 @@
+//! Disk backend throughput beside a bare arrow-rs Parquet write/read of the same arrays (the bare
+//! read collects the arrays into memory, as a caller needs them).
+//!
+//! `cargo bench -p meteaudata-storage-disk` (sizes: `METEAUDATA_BENCH_SIZES=1000000,10000000`).
+
+use meteaudata_core::storage::{StorageBackend, StorageKey};
+use meteaudata_core::{Index, Series, TimeSeries, TimeZone};
+use meteaudata_storage_disk::DiskBackend;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+use std::fs::File;
+use std::time::{Duration, Instant};
+
+fn best<F: FnMut()>(runs: usize, mut f: F) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn rate(n: usize, d: Duration) -> String {
+    format!(
+        "{:>8.1} M points/s ({:>8.2} ms)",
+        n as f64 / d.as_secs_f64() / 1e6,
+        d.as_secs_f64() * 1e3
+    )
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("METEAUDATA_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000_000, 10_000_000]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    for n in sizes {
+        let start = 1_700_000_000_000_000_000i64;
+        let times: Vec<i64> = (0..n as i64).map(|i| start + i * 1_000_000_000).collect();
+        let values: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 97 == 0 {
+                    f64::NAN
+                } else {
+                    (i as f64 * 0.001).sin() * 10.0
+                }
+            })
+            .collect();
+        let series = Series::from_f64(
+            "Q#1_RAW#1",
+            Index::datetime_nanos(times, Some(TimeZone::Utc)).with_frequency("s"),
+            values,
+        )
+        .expect("series");
+        let ts = TimeSeries::new(series.clone());
+        let meta = ts.metadata();
+        let backend = DiskBackend::new(dir.path().join("store"));
+        let key: StorageKey = "bench/Q#1/RAW#1".parse().expect("key");
+        let runs = if n >= 10_000_000 { 3 } else { 5 };
+
+        let save = best(runs, || backend.save(&key, &series, &meta).expect("save"));
+        let load = best(runs, || {
+            let (s, _) = backend.load(&key).expect("load");
+            assert_eq!(s.len(), n);
+        });
+
+        let batch = series.to_record_batch();
+        let bare_path = dir.path().join("bare.parquet");
+        let bare_write = best(runs, || {
+            let f = File::create(&bare_path).expect("create");
+            let mut w = ArrowWriter::try_new(f, batch.schema(), None).expect("writer");
+            w.write(&batch).expect("write");
+            w.close().expect("close");
+        });
+        let bare_read = best(runs, || {
+            let f = File::open(&bare_path).expect("open");
+            let b = ParquetRecordBatchReaderBuilder::try_new(f).expect("reader");
+            let schema = b.schema().clone();
+            let batches: Vec<_> = b
+                .build()
+                .expect("build")
+                .map(|b| b.expect("batch"))
+                .collect();
+            // The arrays in memory, as a caller needs them.
+            let all = arrow_select::concat::concat_batches(&schema, &batches).expect("concat");
+            assert_eq!(all.num_rows(), n);
+        });
+        let ours = dir.path().join("store/bench_Q#1_RAW#1.parquet");
+        let bare_read_ours = best(runs, || {
+            let f = File::open(&ours).expect("open");
+            let b = ParquetRecordBatchReaderBuilder::try_new(f).expect("reader");
+            let schema = b.schema().clone();
+            let batches: Vec<_> = b
+                .build()
+                .expect("build")
+                .map(|b| b.expect("batch"))
+                .collect();
+            // The arrays in memory, as a caller needs them.
+            let all = arrow_select::concat::concat_batches(&schema, &batches).expect("concat");
+            assert_eq!(all.num_rows(), n);
+        });
+        let size = backend.size_on_disk().expect("size").unwrap_or(0);
+        let bare_size = std::fs::metadata(&bare_path).map(|m| m.len()).unwrap_or(0);
+        println!("{n} points");
+        println!("  backend save     {}", rate(n, save));
+        println!(
+            "  bare write       {}   ratio {:.2}",
+            rate(n, bare_write),
+            save.as_secs_f64() / bare_write.as_secs_f64()
+        );
+        println!("  backend load     {}", rate(n, load));
+        println!(
+            "  bare read        {}   ratio {:.2}",
+            rate(n, bare_read),
+            load.as_secs_f64() / bare_read.as_secs_f64()
+        );
+        println!(
+            "  bare read of the backend's file (same encodings) {}   ratio {:.2}",
+            rate(n, bare_read_ours),
+            load.as_secs_f64() / bare_read_ours.as_secs_f64()
+        );
+        println!(
+            "  files: backend {:.1} MB, bare (defaults) {:.1} MB",
+            size as f64 / 1e6,
+            bare_size as f64 / 1e6
+        );
+    }
+}

@@ -1,0 +1,326 @@
+//! The disk backend.
+
+use meteaudata_core::metadata::TimeSeriesMetadata;
+use meteaudata_core::storage::{
+    check_save_input, Capabilities, StorageBackend, StorageKey, Stored, TimeRange,
+};
+use meteaudata_core::{Error, Result, Series};
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::atomic::{sync_dir, Pending};
+use crate::layout::{candidate_stems, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX};
+use crate::parquet_io::{read_footer, read_series, write_series, Footer};
+
+/// Stores each series as `<stem>.parquet` plus a `<stem>_meta.yaml` sidecar in one directory,
+/// where `<stem>` is Python meteaudata's name for the key (`quickstart_Temperature#1_RAW#1`).
+///
+/// * The Parquet file is self-describing: it carries the logical key and the metadata
+///   document in its footer (written atomically with the data), the index kind, and the
+///   `pandas` entry Python needs. The sidecar is what Python meteaudata reads.
+/// * When Python's name is taken by another key (`a/b_c` and `a_b/c` share `a_b_c`) or too
+///   long for a file name, a name with a hash of the key is used, so the mapping is
+///   injective; names never contain `/`, so no key leaves the directory.
+/// * Saves are atomic: temporary files in the directory, fsync, rename, fsync of the directory.
+/// * Range reads skip row groups whose timestamp statistics miss the window.
+///
+/// ```
+/// use meteaudata_core::storage::{StorageBackend, StorageKey};
+/// use meteaudata_core::{Index, Series, TimeSeries};
+/// use meteaudata_storage_disk::DiskBackend;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let backend = DiskBackend::new(dir.path().join("data"));
+/// let key: StorageKey = "quickstart/Temperature#1/RAW#1".parse().unwrap();
+/// let ts = TimeSeries::new(Series::from_f64("Temperature#1_RAW#1", Index::range(3), vec![20.5, 21.0, 20.8]).unwrap());
+/// backend.save(&key, ts.series().unwrap(), &ts.metadata()).unwrap();
+/// assert!(dir.path().join("data/quickstart_Temperature#1_RAW#1.parquet").exists());
+/// assert!(dir.path().join("data/quickstart_Temperature#1_RAW#1_meta.yaml").exists());
+/// let (series, meta) = backend.load(&key).unwrap();
+/// assert_eq!(&series, ts.series().unwrap());
+/// assert_eq!(meta, ts.metadata());
+/// ```
+#[derive(Debug, Clone)]
+pub struct DiskBackend {
+    base: PathBuf,
+}
+
+fn missing(key: &StorageKey, path: &Path) -> Error {
+    Error::NotFound {
+        what: "key",
+        name: key.to_string(),
+        available: format!(" in storage (path: {})", path.display()),
+    }
+}
+
+impl DiskBackend {
+    /// A backend in `base_path`; the directory is created on the first save.
+    pub fn new(base_path: impl Into<PathBuf>) -> Self {
+        DiskBackend {
+            base: base_path.into(),
+        }
+    }
+
+    /// The directory.
+    pub fn base_path(&self) -> &Path {
+        &self.base
+    }
+
+    fn data_path(&self, stem: &str) -> PathBuf {
+        self.base.join(format!("{stem}{DATA_SUFFIX}"))
+    }
+
+    fn meta_path(&self, stem: &str) -> PathBuf {
+        self.base.join(format!("{stem}{META_SUFFIX}"))
+    }
+
+    /// The key a data file holds: from its footer, or for files Python wrote, from the stem.
+    fn key_of(&self, stem: &str, footer: &Footer) -> Option<StorageKey> {
+        match &footer.key {
+            Some(k) => StorageKey::new(k.as_str()).ok(),
+            None => key_from_python_stem(stem),
+        }
+    }
+
+    /// Where `key` is stored now, if anywhere, with that file's footer.
+    fn locate_footer(&self, key: &StorageKey) -> Result<Option<(String, Footer)>> {
+        for stem in candidate_stems(key) {
+            let path = self.data_path(&stem);
+            if !path.exists() {
+                continue;
+            }
+            let footer = read_footer(&path)?;
+            if self.key_of(&stem, &footer).as_ref() == Some(key) {
+                return Ok(Some((stem, footer)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Where `key` is stored now, if anywhere.
+    fn locate(&self, key: &StorageKey) -> Result<Option<String>> {
+        Ok(self.locate_footer(key)?.map(|(stem, _)| stem))
+    }
+
+    /// Where `key` should be written: where it is, else the first free name. A damaged file
+    /// under one of the key's names is replaced (a save repairs it).
+    fn place(&self, key: &StorageKey) -> Result<String> {
+        let stems = candidate_stems(key);
+        let mut damaged = None;
+        for stem in &stems {
+            let path = self.data_path(stem);
+            if !path.exists() {
+                continue;
+            }
+            match read_footer(&path) {
+                Ok(footer) if self.key_of(stem, &footer).as_ref() == Some(key) => {
+                    return Ok(stem.clone())
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    damaged.get_or_insert_with(|| stem.clone());
+                }
+            }
+        }
+        if let Some(stem) = damaged {
+            return Ok(stem);
+        }
+        stems
+            .into_iter()
+            .find(|s| !self.data_path(s).exists())
+            .ok_or_else(|| {
+                Error::Conflict(format!(
+                    "{key}: every file name for this key is used by other keys in {}",
+                    self.base.display()
+                ))
+            })
+    }
+
+    fn io<T>(&self, path: &Path, r: std::io::Result<T>) -> Result<T> {
+        r.map_err(|e| Error::io(path, e))
+    }
+
+    fn read_metadata(&self, stem: &str, footer: &Footer) -> Result<TimeSeriesMetadata> {
+        match &footer.metadata {
+            Some(text) => TimeSeriesMetadata::from_yaml(text).map_err(|e| Error::Corrupt {
+                location: self.data_path(stem).display().to_string(),
+                message: e.to_string(),
+            }),
+            None => {
+                let path = self.meta_path(stem);
+                let text = self.io(&path, fs::read_to_string(&path))?;
+                TimeSeriesMetadata::from_yaml(&text).map_err(|e| Error::Corrupt {
+                    location: path.display().to_string(),
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
+
+    /// Peeks at the frequency recorded in a foreign file's sidecar (Parquet cannot hold it).
+    fn sidecar_frequency(&self, stem: &str) -> Option<String> {
+        let text = fs::read_to_string(self.meta_path(stem)).ok()?;
+        TimeSeriesMetadata::from_yaml(&text)
+            .ok()?
+            .index_metadata?
+            .frequency
+    }
+
+    fn load_stem(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
+        let (stem, probe) = self
+            .locate_footer(key)?
+            .ok_or_else(|| missing(key, &self.data_path(&candidate_stems(key)[0])))?;
+        let path = self.data_path(&stem);
+        let freq = if probe.metadata.is_none() {
+            self.sidecar_frequency(&stem)
+        } else {
+            None
+        };
+        let (series, footer) = read_series(&path, range, freq.as_deref())?;
+        let meta = self.read_metadata(&stem, &footer)?;
+        Ok((series, meta))
+    }
+
+    /// The files of the directory that belong to stored keys (data, sidecars), and stale
+    /// temporary files.
+    fn entries(&self) -> Result<Vec<PathBuf>> {
+        if !self.base.exists() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for e in self.io(&self.base, fs::read_dir(&self.base))? {
+            let e = self.io(&self.base, e)?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(DATA_SUFFIX)
+                || name.ends_with(META_SUFFIX)
+                || name.starts_with(TMP_PREFIX)
+            {
+                out.push(e.path());
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl StorageBackend for DiskBackend {
+    fn backend_type(&self) -> &str {
+        "disk"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::none();
+        c.range_reads = true;
+        c.transactions = true;
+        c.size = true;
+        c.persistent = true;
+        c.concurrent_writers = true;
+        c
+    }
+
+    fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
+        check_save_input(key, series, metadata)?;
+        self.io(&self.base, fs::create_dir_all(&self.base))?;
+        let stem = self.place(key)?;
+        let (data_dest, meta_dest) = (self.data_path(&stem), self.meta_path(&stem));
+
+        let (data_tmp, file) = self.io(&data_dest, Pending::create(&data_dest))?;
+        let mut w = BufWriter::new(file);
+        write_series(&mut w, key, series, metadata)?;
+        let file = self.io(data_tmp.path(), w.into_inner().map_err(|e| e.into_error()))?;
+        self.io(data_tmp.path(), file.sync_all())?;
+
+        let (meta_tmp, mut mf) = self.io(&meta_dest, Pending::create(&meta_dest))?;
+        self.io(
+            meta_tmp.path(),
+            mf.write_all(metadata.to_yaml()?.as_bytes()),
+        )?;
+        self.io(meta_tmp.path(), mf.sync_all())?;
+
+        // The data rename is the commit point: our loads read data and metadata from the
+        // Parquet file alone, so until it happens they see the previous version whole.
+        self.io(&meta_dest, meta_tmp.commit())?;
+        self.io(&data_dest, data_tmp.commit())?;
+        sync_dir(&self.base);
+        Ok(())
+    }
+
+    fn load(&self, key: &StorageKey) -> Result<Stored> {
+        self.load_stem(key, None)
+    }
+
+    fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {
+        self.load_stem(key, Some(range))
+    }
+
+    fn exists(&self, key: &StorageKey) -> Result<bool> {
+        Ok(self.locate(key)?.is_some())
+    }
+
+    fn delete(&self, key: &StorageKey) -> Result<()> {
+        let stem = self
+            .locate(key)?
+            .ok_or_else(|| missing(key, &self.data_path(&candidate_stems(key)[0])))?;
+        let data = self.data_path(&stem);
+        self.io(&data, fs::remove_file(&data))?;
+        let meta = self.meta_path(&stem);
+        if meta.exists() {
+            self.io(&meta, fs::remove_file(&meta))?;
+        }
+        sync_dir(&self.base);
+        Ok(())
+    }
+
+    fn list_keys(&self) -> Result<Vec<StorageKey>> {
+        let mut keys = Vec::new();
+        for path in self.entries()? {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some(stem) = name.strip_suffix(DATA_SUFFIX) else {
+                continue;
+            };
+            if name.starts_with(TMP_PREFIX) {
+                continue;
+            }
+            match read_footer(&path) {
+                Ok(footer) => {
+                    if let Some(k) = self.key_of(stem, &footer) {
+                        keys.push(k);
+                    }
+                }
+                // One damaged file must not hide the others; loading it reports the damage.
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "skipping unreadable data file")
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        Ok(keys)
+    }
+
+    fn clear(&self) -> Result<()> {
+        for path in self.entries()? {
+            self.io(&path, fs::remove_file(&path))?;
+        }
+        sync_dir(&self.base);
+        Ok(())
+    }
+
+    fn cleanup(&self) -> Result<()> {
+        if self.base.exists() {
+            self.io(&self.base, fs::remove_dir_all(&self.base))?;
+        }
+        Ok(())
+    }
+
+    fn size_on_disk(&self) -> Result<Option<u64>> {
+        let mut total = 0;
+        for path in self.entries()? {
+            total += self.io(&path, fs::metadata(&path))?.len();
+        }
+        Ok(Some(total))
+    }
+}

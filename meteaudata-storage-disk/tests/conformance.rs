@@ -1,0 +1,18 @@
+//! The conformance suite against the disk backend, each case in a fresh directory.
+
+use meteaudata_storage_disk::DiskBackend;
+
+fn fresh() -> DiskBackend {
+    let dir = std::env::temp_dir().join(format!(
+        "meteaudata-disk-conformance-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    DiskBackend::new(dir)
+}
+
+mod disk {
+    meteaudata_testkit::backend_suite!(super::fresh);
+}

@@ -1,0 +1,343 @@
+//! Disk-specific behaviour: Python's file names, injective names for colliding keys, damaged
+//! and stale files, unwritable paths, range reads by row group, and interop with Python
+//! meteaudata's pandas-disk backend.
+
+use meteaudata_core::storage::{StorageBackend, StorageKey, TimeRange};
+use meteaudata_core::{ErrorKind, Index, Series, TimeSeries, TimeZone};
+use meteaudata_storage_disk::{DiskBackend, ROW_GROUP_ROWS};
+use std::fs;
+use std::path::Path;
+
+fn ts(name: &str, values: Vec<f64>) -> TimeSeries {
+    let n = values.len();
+    TimeSeries::new(Series::from_f64(name, Index::range(n), values).unwrap())
+}
+
+fn save(b: &DiskBackend, key: &str, t: &TimeSeries) {
+    b.save(&key.parse().unwrap(), t.series().unwrap(), &t.metadata())
+        .unwrap();
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn file_names_are_pythons_and_stay_in_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path().join("nested/store"));
+    save(
+        &b,
+        "quickstart/Temperature#1/RAW#1",
+        &ts("Temperature#1_RAW#1", vec![1.0]),
+    );
+    save(&b, "weird name/°C#1/x'y#1", &ts("x", vec![2.0]));
+    assert_eq!(
+        files(&dir.path().join("nested/store")),
+        [
+            "quickstart_Temperature#1_RAW#1.parquet",
+            "quickstart_Temperature#1_RAW#1_meta.yaml",
+            "weird name_°C#1_x'y#1.parquet",
+            "weird name_°C#1_x'y#1_meta.yaml",
+        ]
+    );
+    assert!(StorageKey::new("../../etc/passwd").is_err());
+}
+
+#[test]
+fn colliding_keys_get_distinct_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let (a, c) = (ts("a", vec![1.0]), ts("c", vec![2.0]));
+    save(&b, "a/b_c", &a);
+    save(&b, "a_b/c", &c);
+    assert_eq!(
+        b.list_keys()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>(),
+        ["a/b_c", "a_b/c"]
+    );
+    assert_eq!(
+        &b.load(&"a/b_c".parse().unwrap()).unwrap().0,
+        a.series().unwrap()
+    );
+    assert_eq!(
+        &b.load(&"a_b/c".parse().unwrap()).unwrap().0,
+        c.series().unwrap()
+    );
+    // Overwriting the second keeps it in its own file.
+    save(&b, "a_b/c", &a);
+    assert_eq!(files(dir.path()).len(), 4);
+    b.delete(&"a/b_c".parse().unwrap()).unwrap();
+    assert_eq!(
+        &b.load(&"a_b/c".parse().unwrap()).unwrap().0,
+        a.series().unwrap()
+    );
+    assert_eq!(b.list_keys().unwrap().len(), 1);
+}
+
+#[test]
+fn damaged_and_stale_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let good = ts("A#1_RAW#1", vec![1.0, 2.0]);
+    save(&b, "d/A#1/RAW#1", &good);
+    save(&b, "d/B#1/RAW#1", &good);
+    // A crash mid-save leaves a temporary file: ignored by list and load, removed by clear.
+    fs::write(
+        dir.path().join(".tmp-1-2-3-d_A#1_RAW#1.parquet"),
+        b"partial",
+    )
+    .unwrap();
+    assert_eq!(b.list_keys().unwrap().len(), 2);
+    assert_eq!(
+        &b.load(&"d/A#1/RAW#1".parse().unwrap()).unwrap().0,
+        good.series().unwrap()
+    );
+    // A damaged data file: loading says which file; listing still shows the others.
+    let damaged = dir.path().join("d_B#1_RAW#1.parquet");
+    fs::write(&damaged, b"PAR1 not really").unwrap();
+    let e = b.load(&"d/B#1/RAW#1".parse().unwrap()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    assert!(e.to_string().contains("d_B#1_RAW#1.parquet"), "{e}");
+    assert_eq!(b.list_keys().unwrap().len(), 1);
+    // Saving repairs it.
+    save(&b, "d/B#1/RAW#1", &good);
+    assert_eq!(b.list_keys().unwrap().len(), 2);
+    // Truncated file.
+    let bytes = fs::read(dir.path().join("d_A#1_RAW#1.parquet")).unwrap();
+    fs::write(
+        dir.path().join("d_A#1_RAW#1.parquet"),
+        &bytes[..bytes.len() / 2],
+    )
+    .unwrap();
+    assert_eq!(
+        b.load(&"d/A#1/RAW#1".parse().unwrap()).unwrap_err().kind(),
+        ErrorKind::Corrupt
+    );
+    b.clear().unwrap();
+    assert!(
+        files(dir.path()).is_empty(),
+        "clear removes data, sidecars and temporary files"
+    );
+    assert!(dir.path().exists(), "clear keeps the directory");
+    b.cleanup().unwrap();
+    assert!(!dir.path().exists(), "cleanup removes the directory");
+}
+
+#[test]
+fn unwritable_path_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    fs::write(&file, b"x").unwrap();
+    let b = DiskBackend::new(file.join("store"));
+    let t = ts("A#1_RAW#1", vec![1.0]);
+    let e = b
+        .save(&"k".parse().unwrap(), t.series().unwrap(), &t.metadata())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io);
+    assert!(e.to_string().contains("a-file"), "{e}");
+    assert!(
+        b.list_keys().unwrap().is_empty(),
+        "a missing directory lists nothing"
+    );
+}
+
+#[test]
+fn range_reads_select_row_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let n = ROW_GROUP_ROWS * 3 + 10;
+    let times: Vec<i64> = (0..n as i64).map(|i| i * 1_000_000_000).collect();
+    let s = Series::from_f64(
+        "A#1_RAW#1",
+        Index::datetime_nanos(times, Some(TimeZone::Utc)),
+        (0..n).map(|i| i as f64).collect(),
+    )
+    .unwrap();
+    let t = TimeSeries::new(s.clone());
+    let key: StorageKey = "r/A#1/RAW#1".parse().unwrap();
+    b.save(&key, &s, &t.metadata()).unwrap();
+    let start = (ROW_GROUP_ROWS as i64 + 5) * 1_000_000_000;
+    let end = start + 20 * 1_000_000_000;
+    let (w, _) = b
+        .load_range(&key, TimeRange::new(Some(start), Some(end)))
+        .unwrap();
+    assert_eq!(w.len(), 20);
+    assert_eq!(
+        w.f64_values().unwrap().value(0),
+        (ROW_GROUP_ROWS + 5) as f64
+    );
+    assert_eq!(
+        w,
+        s.time_window(TimeRange::new(Some(start), Some(end)))
+            .unwrap()
+    );
+}
+
+fn python() -> Option<std::path::PathBuf> {
+    match std::env::var_os("METEAUDATA_PYTHON") {
+        Some(p) if !p.is_empty() => Some(p.into()),
+        _ => {
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "CI=true but METEAUDATA_PYTHON is not set"
+            );
+            eprintln!("skipped: METEAUDATA_PYTHON is not set, Python disk interop not run");
+            None
+        }
+    }
+}
+
+fn run_python(py: &Path, mode: &str, dir: &Path) -> serde_json::Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/disk_interop.py");
+    let out = std::process::Command::new(py)
+        .arg(script)
+        .arg(mode)
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python {mode} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn python_reads_what_we_write() {
+    let Some(py) = python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let tz: TimeZone = "America/Toronto".parse().unwrap();
+    let start = 1_710_050_400_000_000_000i64; // 2024-03-10T06:00Z, before the DST change
+    let cases: Vec<(&str, Series)> = vec![
+        (
+            "rs/Toronto#1/RAW#1",
+            Series::from_f64(
+                "Toronto#1_RAW#1",
+                Index::datetime_nanos(
+                    (0..4).map(|i| start + i * 3_600_000_000_000).collect(),
+                    Some(tz),
+                )
+                .with_frequency("h"),
+                vec![1.0, f64::NAN, 3.5, -0.25],
+            )
+            .unwrap(),
+        ),
+        (
+            "rs/Naive#1/RAW#1",
+            Series::from_f64(
+                "Naive#1_RAW#1",
+                Index::datetime_nanos(vec![0, 900_000_000_000], None).with_frequency("15min"),
+                vec![10.0, 11.0],
+            )
+            .unwrap(),
+        ),
+        (
+            "rs/Range#1/RAW#1",
+            Series::from_f64("Range#1_RAW#1", Index::range(3), vec![7.0, 8.0, 9.0]).unwrap(),
+        ),
+        (
+            "rs/Str#1/RAW#1",
+            Series::from_f64(
+                "Str#1_RAW#1",
+                Index::strings(&["a", "b"]).with_name("site"),
+                vec![1.0, 2.0],
+            )
+            .unwrap(),
+        ),
+    ];
+    for (k, s) in &cases {
+        let mut t = TimeSeries::new(s.clone());
+        t.metadata_id = Some(format!("id-{k}"));
+        b.save(&k.parse().unwrap(), s, &t.metadata()).unwrap();
+    }
+    let got = run_python(&py, "read", dir.path());
+    let obj = got.as_object().unwrap();
+    assert_eq!(obj.len(), cases.len(), "{got}");
+    for (k, s) in &cases {
+        let stem = k.replace('/', "_");
+        let py = &obj[&stem];
+        assert_eq!(py["name"], s.name(), "{k}");
+        assert_eq!(py["metadata_id"], format!("id-{k}"));
+        let values: Vec<serde_json::Value> = s
+            .f64_values()
+            .unwrap()
+            .iter()
+            .map(|v| match v {
+                Some(x) if x.is_nan() => "NaN".into(),
+                Some(x) => x.into(),
+                None => serde_json::Value::Null,
+            })
+            .collect();
+        assert_eq!(py["values"].as_array().unwrap(), &values, "{k}");
+        let labels: Vec<String> = (0..s.len()).map(|i| s.index().label(i)).collect();
+        let py_labels: Vec<String> = py["index"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::String(t) => t.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        assert_eq!(py_labels, labels, "{k}");
+    }
+    assert_eq!(obj["rs_Toronto#1_RAW#1"]["tz"], "America/Toronto");
+    assert_eq!(obj["rs_Range#1_RAW#1"]["index_type"], "RangeIndex");
+    assert_eq!(obj["rs_Str#1_RAW#1"]["index_name"], "site");
+    println!("python read {} series we wrote", obj.len());
+}
+
+#[test]
+fn we_read_what_python_writes() {
+    let Some(py) = python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let keys = run_python(&py, "write", dir.path());
+    let b = DiskBackend::new(dir.path());
+    let listed: Vec<String> = b
+        .list_keys()
+        .unwrap()
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    let want: Vec<String> = serde_json::from_value(keys).unwrap();
+    assert_eq!(listed, want);
+    let (utc, meta) = b.load(&"py_ds/UTC#1/RAW#1".parse().unwrap()).unwrap();
+    assert_eq!(utc.name(), "UTC#1_RAW#1");
+    assert_eq!(utc.index().label(1), "2024-03-10T01:00:00+00:00");
+    assert_eq!(utc.index().frequency(), Some("h"));
+    let v = utc.f64_values().unwrap();
+    assert_eq!(
+        (v.value(0), v.value(1).is_nan(), v.value(2)),
+        (1.5, true, 3.25)
+    );
+    assert_eq!(
+        meta.index_metadata.unwrap().time_zone.as_deref(),
+        Some("UTC")
+    );
+    let (naive, _) = b.load(&"py_ds/Naive#1/RAW#1".parse().unwrap()).unwrap();
+    assert_eq!(naive.index().label(1), "2024-01-01T00:15:00");
+    let (range, meta) = b.load(&"py_ds/Range#1/RAW#1".parse().unwrap()).unwrap();
+    assert_eq!(range.index(), &Index::range(3));
+    assert_eq!(range.i64_values().unwrap().values().to_vec(), vec![7, 8, 9]);
+    assert_eq!(meta.values_dtype, "int64");
+    let (tor, _) = b.load(&"py_ds/Toronto#1/RAW#1".parse().unwrap()).unwrap();
+    assert_eq!(
+        tor.index().time_zone().map(|z| z.to_string()).as_deref(),
+        Some("America/Toronto")
+    );
+    assert_eq!(tor.index().label(1), "2024-03-10T03:00:00-04:00");
+    // The model loads them too.
+    let t = meteaudata_core::metadata::TimeSeriesMetadata::into_time_series(meta, range);
+    assert_eq!(t.values_dtype(), "int64");
+}
