@@ -501,9 +501,18 @@ impl Dataset {
     pub fn save_all(&mut self) -> Result<Vec<StorageKey>> {
         self.require_backend()?;
         let name = self.name.clone();
+        let context = crate::metadata::DatasetContext {
+            name: name.clone(),
+            description: self.description.clone(),
+            owner: self.owner.clone(),
+            purpose: self.purpose.clone(),
+            project: self.project.clone(),
+            created_on: self.created_on,
+            last_updated: self.last_updated,
+        };
         let mut keys = Vec::new();
         for s in self.signals.values_mut() {
-            keys.extend(s.save_all(Some(&name))?);
+            keys.extend(s.save_all_with(Some(&name), Some(context.clone()))?);
         }
         Ok(keys)
     }
@@ -523,5 +532,89 @@ impl Dataset {
     /// Drops the data of every saved series from memory; returns how many were unloaded.
     pub fn unload(&mut self) -> usize {
         self.signals.values_mut().map(Signal::unload).sum()
+    }
+}
+
+/// Rebuilding datasets from what a backend holds.
+impl Dataset {
+    /// The dataset names a backend holds: the first parts of its three-part keys, sorted.
+    pub fn list_in_backend(backend: &SharedBackend) -> Result<Vec<String>> {
+        let mut names: Vec<String> = backend
+            .list_keys()?
+            .iter()
+            .filter(|k| k.parts().count() == 3)
+            .filter_map(|k| k.parts().next().map(str::to_string))
+            .collect();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// Rebuilds dataset `name` from every `name/signal/series` key of `backend`: series with
+    /// their metadata, and the signal and dataset fields stored beside them (defaults where a
+    /// file written by Python has none). The dataset is attached to the backend.
+    pub fn load_from_backend(backend: &SharedBackend, name: &str) -> Result<Dataset> {
+        use crate::metadata::StoredContext;
+        let keys: Vec<StorageKey> = backend
+            .list_keys()?
+            .into_iter()
+            .filter(|k| k.parts().count() == 3 && k.parts().next() == Some(name))
+            .collect();
+        if keys.is_empty() {
+            return Err(Error::not_found(
+                "dataset",
+                name,
+                Dataset::list_in_backend(backend)?,
+            ));
+        }
+        let mut by_signal: IndexMap<String, Vec<(String, crate::TimeSeries)>> = IndexMap::new();
+        let mut contexts: IndexMap<String, StoredContext> = IndexMap::new();
+        let mut dataset_ctx = None;
+        for key in keys {
+            let parts: Vec<&str> = key.parts().collect();
+            let (signal, short) = (parts[1].to_string(), parts[2]);
+            let (mut series, mut meta) = backend.load(&key)?;
+            let full = format!("{signal}_{short}");
+            series.set_name(&full);
+            if let Some(ctx) = meta.context.take() {
+                if dataset_ctx.is_none() {
+                    dataset_ctx = ctx.dataset.clone();
+                }
+                contexts.entry(signal.clone()).or_insert(ctx);
+            }
+            let mut ts = meta.into_time_series(series);
+            ts.attach(backend, key.clone());
+            by_signal.entry(signal).or_default().push((full, ts));
+        }
+        let mut signals = Vec::with_capacity(by_signal.len());
+        for (signal, series) in by_signal {
+            let ctx = contexts.get(&signal).and_then(|c| c.signal.clone());
+            let (units, provenance, created, updated) = match ctx {
+                Some(c) => (c.units, c.provenance, c.created_on, c.last_updated),
+                None => (
+                    "unit".to_string(),
+                    crate::DataProvenance::unknown(),
+                    MetaTime::now(),
+                    MetaTime::now(),
+                ),
+            };
+            signals.push(Signal::from_parts(
+                &signal, units, provenance, created, updated, series,
+            )?);
+        }
+        let mut ds = match dataset_ctx {
+            Some(c) => Dataset::from_parts(
+                name,
+                c.description,
+                c.owner,
+                c.purpose,
+                c.project,
+                c.created_on,
+                c.last_updated,
+                signals,
+            )?,
+            None => Dataset::new(name)?.with_signals(signals)?,
+        };
+        ds.set_backend(std::sync::Arc::clone(backend), false);
+        Ok(ds)
     }
 }

@@ -50,6 +50,64 @@ pub struct TimeSeriesMetadata {
     pub processing_steps: Vec<ProcessingStep>,
     /// pandas dtype of the values.
     pub values_dtype: String,
+    /// What the model adds when it saves a series to a backend (the owning signal's and
+    /// dataset's fields), so a dataset can be rebuilt from a backend alone. Written under the
+    /// key `meteaudata_rs`, which Python ignores; absent in files Python wrote.
+    #[serde(
+        default,
+        rename = "meteaudata_rs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context: Option<StoredContext>,
+}
+
+/// The signal and dataset a stored series belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredContext {
+    /// The owning signal's fields (without its series).
+    #[serde(default)]
+    pub signal: Option<SignalContext>,
+    /// The owning dataset's fields (without its signals).
+    #[serde(default)]
+    pub dataset: Option<DatasetContext>,
+}
+
+/// A signal's own fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalContext {
+    /// Signal name.
+    pub name: String,
+    /// Units.
+    pub units: String,
+    /// Provenance.
+    pub provenance: DataProvenance,
+    /// Creation time.
+    pub created_on: MetaTime,
+    /// Last update.
+    pub last_updated: MetaTime,
+}
+
+/// A dataset's own fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetContext {
+    /// Dataset name.
+    pub name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Owner.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Purpose.
+    #[serde(default)]
+    pub purpose: Option<String>,
+    /// Project.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// Creation time.
+    pub created_on: MetaTime,
+    /// Last update.
+    pub last_updated: MetaTime,
 }
 
 /// The metadata of a signal (`Signal.metadata_dict()`), generic over the per-series document
@@ -245,6 +303,7 @@ impl TimeSeries {
             metadata_id: self.metadata_id.clone(),
             processing_steps: self.processing_steps.clone(),
             values_dtype: self.values_dtype().to_string(),
+            context: None,
         }
     }
 }

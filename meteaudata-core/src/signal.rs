@@ -430,7 +430,26 @@ impl Signal {
     /// owning dataset's name, else `default`). A RAW series without a `metadata_id` takes the
     /// provenance's; a processed one asks the backend for one. Returns the keys written.
     pub fn save_all(&mut self, dataset_name: Option<&str>) -> Result<Vec<StorageKey>> {
+        self.save_all_with(dataset_name, None)
+    }
+
+    /// [`Signal::save_all`] with the owning dataset's fields stored beside each series.
+    pub(crate) fn save_all_with(
+        &mut self,
+        dataset_name: Option<&str>,
+        dataset: Option<crate::metadata::DatasetContext>,
+    ) -> Result<Vec<StorageKey>> {
         let backend = self.require_backend()?;
+        let context = crate::metadata::StoredContext {
+            signal: Some(crate::metadata::SignalContext {
+                name: self.name.clone(),
+                units: self.units.clone(),
+                provenance: self.provenance.clone(),
+                created_on: self.created_on,
+                last_updated: self.last_updated,
+            }),
+            dataset,
+        };
         let dataset = self.storage_dataset(dataset_name);
         let provenance_id = self.provenance.metadata_id.clone();
         let mut keys = Vec::with_capacity(self.time_series.len());
@@ -448,7 +467,7 @@ impl Signal {
                 };
             }
             let key = StorageKey::for_series(&dataset, &self.name, name)?;
-            ts.save_to(&backend, key.clone())?;
+            ts.save_to(&backend, key.clone(), Some(context.clone()))?;
             keys.push(key);
         }
         Ok(keys)

@@ -200,8 +200,15 @@ impl TimeSeries {
     }
 
     /// Saves data and metadata to `backend` under `key` and remembers the attachment.
-    pub fn save_to(&mut self, backend: &SharedBackend, key: StorageKey) -> Result<()> {
-        let meta = self.metadata();
+    /// `context` (the owning signal's and dataset's fields) is stored with the metadata.
+    pub fn save_to(
+        &mut self,
+        backend: &SharedBackend,
+        key: StorageKey,
+        context: Option<crate::metadata::StoredContext>,
+    ) -> Result<()> {
+        let mut meta = self.metadata();
+        meta.context = context;
         backend.save(&key, self.series()?, &meta)?;
         self.storage = Some(Attachment {
             backend: Arc::clone(backend),
@@ -233,6 +240,14 @@ impl TimeSeries {
             key,
         });
         Ok(true)
+    }
+
+    /// Remembers that this series is stored in `backend` under `key` (without writing).
+    pub fn attach(&mut self, backend: &SharedBackend, key: StorageKey) {
+        self.storage = Some(Attachment {
+            backend: Arc::clone(backend),
+            key,
+        });
     }
 
     /// Drops the data from memory when it is saved in a backend; it is read back on first

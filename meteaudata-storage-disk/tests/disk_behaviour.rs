@@ -259,7 +259,13 @@ fn python_reads_what_we_write() {
     for (k, s) in &cases {
         let mut t = TimeSeries::new(s.clone());
         t.metadata_id = Some(format!("id-{k}"));
-        b.save(&k.parse().unwrap(), s, &t.metadata()).unwrap();
+        let mut meta = t.metadata();
+        // What the model stores beside a series (key `meteaudata_rs`) must not bother Python.
+        meta.context = Some(meteaudata_core::metadata::StoredContext {
+            signal: None,
+            dataset: None,
+        });
+        b.save(&k.parse().unwrap(), s, &meta).unwrap();
     }
     let got = run_python(&py, "read", dir.path());
     let obj = got.as_object().unwrap();

@@ -721,6 +721,34 @@ pub fn metadata_exact(b: &dyn StorageBackend) -> CaseResult {
     let k = key(&ns, "A#1/X#1")?;
     save_ts(b, &k, &ts)?;
     check_load(b, &k, &ts)?;
+    // The signal and dataset fields the model stores beside a series come back too.
+    let mut meta = ts.metadata();
+    meta.context = Some(meteaudata_core::metadata::StoredContext {
+        signal: Some(meteaudata_core::metadata::SignalContext {
+            name: "A#1".into(),
+            units: "µS/cm".into(),
+            provenance: meteaudata_core::DataProvenance::unknown(),
+            created_on: MetaTime::naive(meteaudata_core::nanos_to_naive(0)),
+            last_updated: MetaTime::naive(meteaudata_core::nanos_to_naive(1_000)),
+        }),
+        dataset: Some(meteaudata_core::metadata::DatasetContext {
+            name: ns.clone(),
+            description: Some("a 'quoted' description: with colon".into()),
+            owner: None,
+            purpose: Some("yes".into()),
+            project: None,
+            created_on: MetaTime::naive(meteaudata_core::nanos_to_naive(0)),
+            last_updated: MetaTime::naive(meteaudata_core::nanos_to_naive(0)),
+        }),
+    });
+    let series = ts.series().map_err(e2s("series"))?;
+    b.save(&k, series, &meta)
+        .map_err(e2s("save with context"))?;
+    let (_, loaded) = b.load(&k).map_err(e2s("load"))?;
+    ensure!(
+        loaded == meta,
+        "stored context differs:\n saved: {meta:?}\nloaded: {loaded:?}"
+    );
     Ok(Outcome::Passed)
 }
 
