@@ -7,6 +7,7 @@ use meteaudata_core::metadata::{to_sorted_yaml, DatasetMetadata};
 use meteaudata_core::{Dataset, Error, Result};
 use std::path::Path;
 
+use crate::errors::in_file;
 use crate::options::ExportOptions;
 use crate::record::dataset_records;
 use crate::signal_archive::{data_dir, signal_from_metadata, write_signal};
@@ -24,6 +25,7 @@ pub(crate) fn write_dataset(
     let mut meta = dataset.metadata();
     meta.signals.clear();
     let mut doc = serde_yaml::to_value(&meta).map_err(|e| Error::parse("dataset metadata", e))?;
+    sink.add_dir(&data_dir(name))?;
     let mut signals = serde_yaml::Mapping::new();
     for (key, signal) in dataset.signals() {
         let sdoc = write_signal(sink, &prefix, signal, opts)?;
@@ -40,7 +42,7 @@ pub(crate) fn write_dataset(
 pub(crate) fn read_dataset(yaml: &str, yaml_file: &Path, root: &Path) -> Result<Dataset> {
     let label = yaml_file.display().to_string();
     let records = dataset_records(yaml, &label)?;
-    let mut meta = DatasetMetadata::from_yaml(yaml).map_err(|e| Error::parse(&label, e))?;
+    let mut meta = DatasetMetadata::from_yaml(yaml).map_err(|e| in_file(&label, e))?;
     let data = root.join(data_dir(&meta.name));
     if !data.is_dir() {
         return Err(Error::not_found(
@@ -82,4 +84,5 @@ pub(crate) fn read_dataset(yaml: &str, yaml_file: &Path, root: &Path) -> Result<
         meta.last_updated,
         signals,
     )
+    .map_err(|e| in_file(&label, e))
 }

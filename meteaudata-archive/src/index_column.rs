@@ -75,7 +75,10 @@ mod tests {
     #[test]
     fn every_kind_round_trips_through_text() {
         let tz = "Australia/Lord_Howe".parse().unwrap();
-        round_trip(Index::datetime_nanos(vec![1, 1_700_000_000_000_000_000], Some(tz)));
+        round_trip(Index::datetime_nanos(
+            vec![1, 1_700_000_000_000_000_000],
+            Some(tz),
+        ));
         round_trip(Index::datetime_nanos(vec![0, 86_400_000_000_000], None).with_frequency("D"));
         round_trip(Index::floats(vec![0.5, 1e16, -0.0]));
         round_trip(Index::ints(vec![i64::MIN, 0, i64::MAX]).with_name("row"));

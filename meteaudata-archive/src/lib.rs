@@ -108,6 +108,7 @@
 mod csv_read;
 mod csv_write;
 mod dataset_archive;
+mod errors;
 mod ext;
 mod index_column;
 mod load;

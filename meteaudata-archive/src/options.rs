@@ -230,7 +230,13 @@ mod tests {
         let h = o
             .headers("A#1", "°C", &[Some("t")], &["A#1_RAW#1"])
             .unwrap();
-        assert_eq!(h[0], (vec!["t".into(), "".into()], vec!["A#1_RAW#1".into(), "°C".into()]));
+        assert_eq!(
+            h[0],
+            (
+                vec!["t".into(), "".into()],
+                vec!["A#1_RAW#1".into(), "°C".into()]
+            )
+        );
         let h = o.headers("A#1", "unit", &[None], &["A#1_RAW#1"]).unwrap();
         assert_eq!(h[0], (vec!["".into()], vec!["A#1_RAW#1".into()]));
         let o = ExportOptions::new().value_names(ValueNames::List(vec!["x".into()]));

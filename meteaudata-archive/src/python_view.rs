@@ -10,6 +10,7 @@
 //! * **`last_updated`** of a signal must be naive with microseconds (Python parses it with a
 //!   fixed format, M11).
 
+use arrow_array::Array;
 use chrono::Timelike;
 use meteaudata_core::{Index, IndexData, IndexMetadata, MetaTime, TimeZone};
 use meteaudata_processing::Frequency;
@@ -21,15 +22,17 @@ fn frequency_ok(index: &Index, text: ZoneText, frequency: &str) -> bool {
     let IndexData::DateTime { values, tz } = index.data() else {
         return true;
     };
-    let zone_ok = match (tz, text) {
-        (None, _) | (Some(TimeZone::Utc), _) => true,
-        (Some(TimeZone::Fixed(_)), ZoneText::Local(_)) => true,
-        _ => false,
-    };
+    let zone_ok = matches!(
+        (tz, text),
+        (None | Some(TimeZone::Utc), _) | (Some(TimeZone::Fixed(_)), ZoneText::Local(_))
+    );
     if !zone_ok || values.is_empty() || values.null_count() > 0 {
         return false;
     }
-    match Frequency::parse(frequency).ok().and_then(|f| f.fixed_nanos()) {
+    match Frequency::parse(frequency)
+        .ok()
+        .and_then(|f| f.fixed_nanos())
+    {
         Some(step) => values
             .values()
             .windows(2)
@@ -38,8 +41,6 @@ fn frequency_ok(index: &Index, text: ZoneText, frequency: &str) -> bool {
         None => true,
     }
 }
-
-use arrow_array::Array;
 
 /// The index metadata Python gets: the exact one, without a frequency it cannot apply.
 pub(crate) fn python_index_metadata(
@@ -61,11 +62,13 @@ pub(crate) fn python_index_metadata(
 /// A stand-in for `last_updated` when Python cannot parse the exact value.
 pub(crate) fn python_last_updated(t: MetaTime) -> Option<MetaTime> {
     let naive = t.naive_local();
-    if t.offset().is_none() && naive.nanosecond() % 1_000 == 0 {
+    if t.offset().is_none() && naive.nanosecond().is_multiple_of(1_000) {
         return None;
     }
     let micros = naive.nanosecond() / 1_000 * 1_000;
-    Some(MetaTime::naive(naive.with_nanosecond(micros).unwrap_or(naive)))
+    Some(MetaTime::naive(
+        naive.with_nanosecond(micros).unwrap_or(naive),
+    ))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use meteaudata_core::{Error, Index, IndexMetadata, Result, Series, Timestamp};
 
 use crate::csv_read::{self, Field, Record};
 use crate::csv_write::CsvWriter;
+use crate::errors::in_file;
 use crate::index_column::index_cells;
 use crate::text::ZoneText;
 use crate::values::{parse_values, value_cells, CellRef, ValueKind};
@@ -90,9 +91,9 @@ pub(crate) fn read_csv(text: &str, spec: &ReadSpec<'_>) -> Result<Series> {
         labels.push(first_label(r));
         cells.push((r.fields.get(1), r.line));
     }
-    let index = Index::from_text_labels(meta, &labels).map_err(|e| Error::parse(file, e))?;
+    let index = Index::from_text_labels(meta, &labels).map_err(|e| in_file(file, e))?;
     let values = parse_values(kind, &cells, spec.categories, file)?;
-    Series::new(spec.key, index, values).map_err(|e| Error::parse(file, e))
+    Series::new(spec.key, index, values).map_err(|e| in_file(file, e))
 }
 
 fn first_label(r: &Record) -> Option<&str> {
@@ -124,7 +125,13 @@ fn detect_header_lines(
     for (k, r) in records.iter().enumerate().skip(1) {
         let label_ok = Index::from_text_labels(meta, &[first_label(r)]).is_ok();
         let value_ok = r.fields.len() >= 2
-            && parse_values(kind, &[(r.fields.get(1), r.line)], spec.categories, spec.file).is_ok();
+            && parse_values(
+                kind,
+                &[(r.fields.get(1), r.line)],
+                spec.categories,
+                spec.file,
+            )
+            .is_ok();
         if label_ok && value_ok {
             return k;
         }
@@ -134,7 +141,9 @@ fn detect_header_lines(
 
 /// Index metadata for a file whose document has none: datetimes, integers, floats or strings,
 /// whichever every label parses as.
-fn infer_index_metadata<'a>(labels: impl Iterator<Item = Option<&'a str>> + Clone) -> IndexMetadata {
+fn infer_index_metadata<'a>(
+    labels: impl Iterator<Item = Option<&'a str>> + Clone,
+) -> IndexMetadata {
     let all = |f: &dyn Fn(&str) -> bool| labels.clone().all(|l| l.is_some_and(f));
     let (index_type, dtype) = if all(&|l| l.trim().parse::<i64>().is_ok()) {
         ("Index", "int64")

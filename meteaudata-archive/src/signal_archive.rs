@@ -6,6 +6,7 @@ use meteaudata_core::{Error, Result, Signal, TimeSeries};
 use std::fs;
 use std::path::Path;
 
+use crate::errors::in_file;
 use crate::options::ExportOptions;
 use crate::python_view::{python_index_metadata, python_last_updated};
 use crate::record::{signal_record, Headers, SeriesRecord, SignalRecord, RECORD_KEY};
@@ -52,6 +53,7 @@ pub(crate) fn write_signal(
         record.last_updated = Some(signal.last_updated);
         meta.last_updated = stand_in;
     }
+    sink.add_dir(&format!("{prefix}{}", data_dir(name)))?;
     for (i, key) in keys.iter().enumerate() {
         let (idx_head, val_head) = &headers[i];
         let (text, zone_text) = write_csv(series[i], idx_head, val_head, opts.separator_char())?;
@@ -86,8 +88,7 @@ pub(crate) fn write_signal(
         }
     }
     let mut doc = serde_yaml::to_value(&meta).map_err(|e| Error::parse("signal metadata", e))?;
-    let rec_value =
-        serde_yaml::to_value(&record).map_err(|e| Error::parse("archive record", e))?;
+    let rec_value = serde_yaml::to_value(&record).map_err(|e| Error::parse("archive record", e))?;
     if let serde_yaml::Value::Mapping(m) = &mut doc {
         m.insert(RECORD_KEY.into(), rec_value);
     }
@@ -117,7 +118,7 @@ fn adapt_series(
 pub(crate) fn read_signal(yaml: &str, yaml_file: &Path, data: &Path) -> Result<Signal> {
     let label = yaml_file.display().to_string();
     let record = signal_record(yaml, &label)?;
-    let meta = SignalMetadata::from_yaml(yaml).map_err(|e| Error::parse(&label, e))?;
+    let meta = SignalMetadata::from_yaml(yaml).map_err(|e| in_file(&label, e))?;
     signal_from_metadata(meta, record.as_ref(), data, &label)
 }
 
@@ -140,6 +141,7 @@ pub(crate) fn signal_from_metadata(
         let rec = record.and_then(|r| r.series.get(key));
         read_series(data, key, doc, rec, separator, record.is_some())
     })
+    .map_err(|e| in_file(label, e))
 }
 
 fn read_series(

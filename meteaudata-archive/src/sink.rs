@@ -8,16 +8,16 @@ use std::path::{Path, PathBuf};
 
 /// Receives the files of an archive, by relative `/`-separated path.
 pub(crate) trait Sink {
+    /// Adds a file.
     fn add(&mut self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Adds a folder (so that an empty one exists too; Python's loaders list them).
+    fn add_dir(&mut self, path: &str) -> Result<()>;
 }
 
 /// Checks that a name can be one path component of an archive (no separators, not `.`/`..`,
 /// not empty, no NUL).
 pub(crate) fn check_component(name: &str, what: &str) -> Result<()> {
-    let bad = name.is_empty()
-        || name == "."
-        || name == ".."
-        || name.contains(['/', '\\', '\0']);
+    let bad = name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\', '\0']);
     if bad {
         return Err(Error::InvalidName {
             name: name.to_string(),
@@ -47,6 +47,11 @@ impl Sink for DirSink {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
+    }
+
+    fn add_dir(&mut self, path: &str) -> Result<()> {
+        let target = self.root.join(path);
+        fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))
     }
 }
 

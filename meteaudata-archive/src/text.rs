@@ -235,10 +235,16 @@ mod tests {
         assert_eq!(col[0].as_deref(), Some("1970-01-01 00:00:00.500"));
         assert_eq!(col[1].as_deref(), Some("1970-01-02 00:00:00.000"));
         let col = datetime_column(&[Some(1), Some(day)], ZoneText::Utc);
-        assert_eq!(col[0].as_deref(), Some("1970-01-01 00:00:00.000000001+00:00"));
+        assert_eq!(
+            col[0].as_deref(),
+            Some("1970-01-01 00:00:00.000000001+00:00")
+        );
         let tz: TimeZone = "America/Toronto".parse().unwrap();
         let t = 1_710_054_000 * NS_PER_SEC; // 2024-03-10 07:00 UTC
-        assert_eq!(ZoneText::choose([t].into_iter(), Some(tz)), ZoneText::Local(tz));
+        assert_eq!(
+            ZoneText::choose([t].into_iter(), Some(tz)),
+            ZoneText::Local(tz)
+        );
         assert_eq!(
             ZoneText::choose([t - 3600 * NS_PER_SEC, t].into_iter(), Some(tz)),
             ZoneText::Utc

@@ -101,7 +101,7 @@ fn dtype_zone(dtype: &str) -> Result<Option<TimeZone>> {
     }
 }
 
-fn downcast<'a, T: 'static>(values: &'a ArrayRef) -> Result<&'a T> {
+fn downcast<T: 'static>(values: &ArrayRef) -> Result<&T> {
     values.as_any().downcast_ref::<T>().ok_or_else(|| {
         Error::invalid_input(format!("unexpected value array {}", values.data_type()))
     })
@@ -147,7 +147,11 @@ pub(crate) fn value_cells(values: &ArrayRef) -> Result<Vec<Cell>> {
         ValueKind::Bool => {
             let a = downcast::<BooleanArray>(values)?;
             a.iter()
-                .map(|v| v.map_or(Cell::Empty, |b| text(if b { "True" } else { "False" }.into())))
+                .map(|v| {
+                    v.map_or(Cell::Empty, |b| {
+                        text(if b { "True" } else { "False" }.into())
+                    })
+                })
                 .collect()
         }
         ValueKind::Str => {
@@ -161,10 +165,12 @@ pub(crate) fn value_cells(values: &ArrayRef) -> Result<Vec<Cell>> {
             let cats = dictionary_strings(a)?;
             a.keys()
                 .iter()
-                .map(|k| match k.and_then(|k| cats.get(k as usize).cloned().flatten()) {
-                    Some(s) => text(s),
-                    None => Cell::Empty,
-                })
+                .map(
+                    |k| match k.and_then(|k| cats.get(k as usize).cloned().flatten()) {
+                        Some(s) => text(s),
+                        None => Cell::Empty,
+                    },
+                )
                 .collect()
         }
         ValueKind::Timestamp(tz) => {
@@ -208,7 +214,9 @@ pub(crate) fn parse_values(
     categories: Option<&[String]>,
     file: &str,
 ) -> Result<ArrayRef> {
-    let texts = cells.iter().map(|(f, line)| (f.and_then(Field::value), *line));
+    let texts = cells
+        .iter()
+        .map(|(f, line)| (f.and_then(Field::value), *line));
     let array: ArrayRef = match kind {
         ValueKind::F64 | ValueKind::F32 => {
             let mut out = Vec::with_capacity(cells.len());
@@ -247,9 +255,11 @@ pub(crate) fn parse_values(
                 for (v, (_, line)) in out.into_iter().zip(cells) {
                     narrow.push(match v {
                         None => None,
-                        Some(x) => Some(i32::try_from(x).map_err(|_| {
-                            bad(file, *line, &x.to_string(), "a 32-bit integer")
-                        })?),
+                        Some(x) => {
+                            Some(i32::try_from(x).map_err(|_| {
+                                bad(file, *line, &x.to_string(), "a 32-bit integer")
+                            })?)
+                        }
                     });
                 }
                 Arc::new(Int32Array::from(narrow))

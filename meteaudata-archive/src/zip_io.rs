@@ -27,6 +27,16 @@ impl Sink for ZipSink {
         self.writer.start_file(path, opts).map_err(|e| err(&e))?;
         self.writer.write_all(bytes).map_err(|e| err(&e))
     }
+
+    fn add_dir(&mut self, path: &str) -> Result<()> {
+        let opts = SimpleFileOptions::default();
+        self.writer
+            .add_directory(format!("{path}/"), opts)
+            .map_err(|e| Error::Io {
+                path: format!("{} (entry {path}/)", self.target),
+                source: io::Error::other(e.to_string()),
+            })
+    }
 }
 
 /// Writes the zip `target` atomically: `build` adds the entries (deflated) to a temporary file
@@ -55,7 +65,8 @@ pub(crate) fn publish_zip(
         source: io::Error::other(e.to_string()),
     })?;
     file.sync_all().map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.persist(target).map_err(|e| Error::io(target, e.error))?;
+    tmp.persist(target)
+        .map_err(|e| Error::io(target, e.error))?;
     Ok(())
 }
 
@@ -73,6 +84,18 @@ fn corrupt(zip: &Path, message: impl Into<String>) -> Error {
         location: zip.display().to_string(),
         message: message.into(),
     }
+}
+
+/// Whether an entry name is a plain relative path: `/`-separated, no leading `/`, no `.` or
+/// `..` segments, no backslashes, no drive letter.
+fn plain_relative(name: &str) -> bool {
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    let mut segments = trimmed.split('/');
+    let drive = |s: &str| s.len() == 2 && s.ends_with(':');
+    !trimmed.is_empty()
+        && !name.contains(['\\', '\0'])
+        && segments.clone().next().is_some_and(|s| !drive(s))
+        && segments.all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 /// Extracts `zip` into a new private temporary directory (removed when the returned value is
@@ -93,6 +116,7 @@ pub(crate) fn extract(zip: &Path) -> Result<TempDir> {
         let rel = entry
             .enclosed_name()
             .filter(|p| p.components().all(|c| matches!(c, Component::Normal(_))))
+            .filter(|_| plain_relative(&name))
             .ok_or_else(|| {
                 corrupt(
                     zip,
