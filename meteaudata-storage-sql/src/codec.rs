@@ -307,6 +307,12 @@ impl<'a> Encoded<'a> {
         })
     }
 
+    /// Whether a row may use the text columns (`label`, `vs`).
+    #[allow(dead_code)] // unused when only PostgreSQL (COPY) is compiled in
+    pub(crate) fn has_text(&self) -> bool {
+        matches!(self.index, IndexEnc::Text(_)) || matches!(self.values, ValEnc::Text(_))
+    }
+
     /// Number of points.
     pub(crate) fn len(&self) -> usize {
         self.len

@@ -114,6 +114,77 @@ pub(crate) struct PointRow<'a> {
     pub vs: Option<&'a str>,
 }
 
+/// A point row without the text columns (they stay NULL), for numeric series: fewer
+/// parameters per row on the INSERT paths.
+#[derive(Debug, diesel::Insertable)]
+#[diesel(table_name = crate::schema::meteaudata_points)]
+#[diesel(treat_none_as_default_value = false)]
+#[allow(dead_code)] // unused when only PostgreSQL (COPY) is compiled in
+pub(crate) struct NumericPointRow {
+    pub series_id: i64,
+    pub pos: i64,
+    pub t: Option<i64>,
+    pub v: Option<f64>,
+    pub v_bits: Option<i64>,
+    pub vi: Option<i64>,
+}
+
+/// Inserts the points of `enc` (positions from `offset`) with multi-row INSERTs of `batch`
+/// rows (numeric series) or `batch / 2` rows (series with text), each a prepared statement
+/// that the connection caches.
+macro_rules! insert_batches {
+    ($conn:expr, $id:expr, $offset:expr, $enc:expr, $batch:expr) => {{
+        let (conn, id, offset, enc, batch) = ($conn, $id, $offset, $enc, $batch);
+        if enc.has_text() {
+            let batch = batch / 2;
+            let mut rows = Vec::with_capacity(batch.min(enc.len()));
+            let mut start = 0;
+            while start < enc.len() {
+                let end = (start + batch).min(enc.len());
+                rows.clear();
+                rows.extend((start..end).map(|i| {
+                    let r = enc.row(i);
+                    crate::ops::PointRow {
+                        series_id: id,
+                        pos: offset + i as i64,
+                        t: r.t,
+                        label: r.label,
+                        v: r.v,
+                        v_bits: r.v_bits,
+                        vi: r.vi,
+                        vs: r.vs,
+                    }
+                }));
+                diesel::insert_into(p::table).values(&rows).execute(conn)?;
+                start = end;
+            }
+        } else {
+            let mut rows = Vec::with_capacity(batch.min(enc.len()));
+            let mut start = 0;
+            while start < enc.len() {
+                let end = (start + batch).min(enc.len());
+                rows.clear();
+                rows.extend((start..end).map(|i| {
+                    let r = enc.row(i);
+                    crate::ops::NumericPointRow {
+                        series_id: id,
+                        pos: offset + i as i64,
+                        t: r.t,
+                        v: r.v,
+                        v_bits: r.v_bits,
+                        vi: r.vi,
+                    }
+                }));
+                diesel::insert_into(p::table).values(&rows).execute(conn)?;
+                start = end;
+            }
+        }
+        Ok::<(), E>(())
+    }};
+}
+
+pub(crate) use insert_batches;
+
 /// A row of Python's metadata table.
 #[derive(Debug, diesel::QueryableByName)]
 pub(crate) struct PyMetaRow {

@@ -8,8 +8,9 @@ pub(crate) type Conn = SqliteConnection;
 pub(crate) const NAME: &str = "sqlite";
 const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
     diesel_migrations::embed_migrations!("migrations/sqlite");
-/// Rows per INSERT statement (8 parameters each, below SQLite's 32766-parameter limit).
-const BATCH: usize = 1000;
+/// Rows per INSERT statement of a numeric series (6 parameters each; half as many with text),
+/// below SQLite's 32766-parameter limit.
+const BATCH: usize = 5000;
 
 const PY_TABLES_SQL: &str = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('time_series_metadata', 'time_series_data')";
 const PY_KEYS_SQL: &str = "SELECT \"key\" AS \"key\" FROM time_series_metadata";
@@ -26,7 +27,7 @@ pub(crate) fn connect(path: &str) -> meteaudata_core::Result<Conn> {
     let pragmas = if path == ":memory:" {
         "PRAGMA busy_timeout = 60000; PRAGMA temp_store = MEMORY;"
     } else {
-        "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+        "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;"
     };
     conn.batch_execute(pragmas)
         .map_err(|e| meteaudata_core::Error::backend(NAME, format!("cannot set up {path:?}"), e))?;
@@ -66,28 +67,7 @@ fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
 }
 
 fn insert_points(conn: &mut Conn, id: i64, offset: i64, enc: &Encoded<'_>) -> Result<(), E> {
-    let mut rows = Vec::with_capacity(BATCH.min(enc.len()));
-    let mut start = 0;
-    while start < enc.len() {
-        let end = (start + BATCH).min(enc.len());
-        rows.clear();
-        rows.extend((start..end).map(|i| {
-            let r = enc.row(i);
-            crate::ops::PointRow {
-                series_id: id,
-                pos: offset + i as i64,
-                t: r.t,
-                label: r.label,
-                v: r.v,
-                v_bits: r.v_bits,
-                vi: r.vi,
-                vs: r.vs,
-            }
-        }));
-        diesel::insert_into(p::table).values(&rows).execute(conn)?;
-        start = end;
-    }
-    Ok(())
+    crate::ops::insert_batches!(conn, id, offset, enc, BATCH)
 }
 
 /// Database size: pages × page size.

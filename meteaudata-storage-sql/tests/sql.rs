@@ -78,9 +78,16 @@ fn one_key_race(url: &str) {
     let (series, _) = b.load(&k).expect("load");
     let values = series.f64_values().expect("floats");
     let first = values.value(0);
-    assert!(values.values().iter().all(|v| *v == first), "a mix of versions");
+    assert!(
+        values.values().iter().all(|v| *v == first),
+        "a mix of versions"
+    );
     let t = first as usize;
-    assert!((500 + 100 * t..505 + 100 * t).contains(&series.len()), "{}", series.len());
+    assert!(
+        (500 + 100 * t..505 + 100 * t).contains(&series.len()),
+        "{}",
+        series.len()
+    );
 }
 
 /// While one thread keeps replacing a series by versions of different lengths and values,
@@ -102,7 +109,11 @@ fn readers_see_whole_versions(b: &dyn StorageBackend) {
                 let (series, _) = b.load(&k).expect("load");
                 let values = series.f64_values().expect("floats");
                 let v = values.value(0);
-                assert_eq!(series.len(), 1000 + 37 * v as usize, "length of version {v}");
+                assert_eq!(
+                    series.len(),
+                    1000 + 37 * v as usize,
+                    "length of version {v}"
+                );
                 assert!(values.values().iter().all(|x| *x == v), "mixed versions");
                 reads += 1;
             }
@@ -251,7 +262,10 @@ mod sqlite {
         let dir = tempfile::tempdir().expect("dir");
         let db = dir.path().join("python.db");
         let expected = dir.path().join("expected.json");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/make_python_sql_db.py");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/python/make_python_sql_db.py"
+        );
         let out = std::process::Command::new(&python)
             .arg(script)
             .arg(&db)
@@ -264,8 +278,7 @@ mod sqlite {
             String::from_utf8_lossy(&out.stderr)
         );
         let expected: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&expected).expect("read"))
-                .expect("json");
+            serde_json::from_str(&std::fs::read_to_string(&expected).expect("read")).expect("json");
         let b = SqlBackend::connect(&format!("sqlite:///{}", db.display())).expect("open");
         let keys = b.python_keys().expect("python keys");
         let want: Vec<String> = expected
@@ -274,22 +287,24 @@ mod sqlite {
             .keys()
             .cloned()
             .collect();
-        assert_eq!(
-            keys.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
-            want
-        );
+        assert_eq!(keys.iter().map(|k| k.to_string()).collect::<Vec<_>>(), want);
         for k in &keys {
             let (series, meta) = b.load_python(k).expect("load python");
             let e = &expected[k.as_str()];
             assert_eq!(series.name(), e["name"].as_str().expect("name"));
             assert_eq!(series.len(), e["values"].as_array().expect("values").len());
             assert_eq!(
-                meta.index_metadata.as_ref().expect("index metadata").index_type,
+                meta.index_metadata
+                    .as_ref()
+                    .expect("index metadata")
+                    .index_type,
                 e["index_type"].as_str().expect("type")
             );
             for (i, v) in e["values"].as_array().expect("values").iter().enumerate() {
                 let got = match series.values().data_type() {
-                    arrow_schema::DataType::Int64 => series.i64_values().expect("ints").value(i) as f64,
+                    arrow_schema::DataType::Int64 => {
+                        series.i64_values().expect("ints").value(i) as f64
+                    }
                     _ => series.f64_values().expect("floats").value(i),
                 };
                 match v.as_f64() {
@@ -300,7 +315,10 @@ mod sqlite {
             // Datetime labels: Python's str() of each label.
             if let meteaudata_core::IndexData::DateTime { values, tz } = series.index().data() {
                 for (i, label) in e["index"].as_array().expect("index").iter().enumerate() {
-                    let ts = meteaudata_core::Timestamp { nanos: values.value(i), tz: *tz };
+                    let ts = meteaudata_core::Timestamp {
+                        nanos: values.value(i),
+                        tz: *tz,
+                    };
                     let iso = ts.to_iso().replace('T', " ");
                     assert_eq!(iso, label.as_str().expect("label"), "{k} label {i}");
                 }
@@ -311,7 +329,10 @@ mod sqlite {
         let again = b.import_python(false).expect("import again");
         assert_eq!(again.skipped.len(), keys.len());
         for k in &keys {
-            assert_eq!(b.load(k).expect("load").0, b.load_python(k).expect("python").0);
+            assert_eq!(
+                b.load(k).expect("load").0,
+                b.load_python(k).expect("python").0
+            );
         }
     }
 }

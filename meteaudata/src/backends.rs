@@ -11,12 +11,6 @@ fn not_compiled(backend: &str, feature: &str) -> Error {
     ))
 }
 
-fn not_yet(backend: &str, krate: &str) -> Error {
-    Error::Unsupported(format!(
-        "the {backend} backend is not available in this version yet (it comes with the `{krate}` crate)"
-    ))
-}
-
 /// Makes the backend a config describes.
 ///
 /// The memory backend is always available. Disk needs the `disk` feature (default); SQL URLs
@@ -53,7 +47,12 @@ pub fn create_backend(config: &StorageConfig) -> Result<SharedBackend> {
                 }
             };
             if enabled {
-                Err(not_yet(kind, "meteaudata-storage-sql"))
+                #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+                let made = meteaudata_storage_sql::SqlBackend::connect(url)
+                    .map(|b| Arc::new(b) as SharedBackend);
+                #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+                let made = Err(not_compiled(kind, feature));
+                made
             } else {
                 Err(not_compiled(kind, feature))
             }
