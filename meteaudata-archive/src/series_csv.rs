@@ -101,8 +101,9 @@ fn first_label(r: &Record) -> Option<&str> {
 }
 
 /// Header lines of a file written by Python with unknown export options: exact for a range
-/// index (its length is recorded), otherwise the first line whose index label and value both
-/// parse starts the data. One line when nothing decides.
+/// index (its length is recorded), otherwise the first line whose index label (present) and
+/// value both parse starts the data. One line when nothing decides. A string index cannot be
+/// told from header cells, so there the first line with a parsable value wins.
 fn detect_header_lines(
     records: &[Record],
     meta: &IndexMetadata,
@@ -123,7 +124,11 @@ fn detect_header_lines(
         }
     }
     for (k, r) in records.iter().enumerate().skip(1) {
-        let label_ok = Index::from_text_labels(meta, &[first_label(r)]).is_ok();
+        // Header cells are never missing labels, and period labels start with their year.
+        let label_ok = first_label(r).is_some_and(|l| {
+            (meta.index_type != "PeriodIndex" || l.starts_with(|c: char| c.is_ascii_digit()))
+                && Index::from_text_labels(meta, &[Some(l)]).is_ok()
+        });
         let value_ok = r.fields.len() >= 2
             && parse_values(
                 kind,

@@ -323,7 +323,9 @@ pub(crate) fn parse_values(
                     None => None,
                     Some(t) if is_na(t) || t == "NaT" => None,
                     Some(t) => {
-                        let mut ts = Timestamp::parse(t, tz)
+                        // Naive text in a zoned column is UTC: Python's multi-line header path
+                        // writes zoned values that way (`Series.values`).
+                        let mut ts = Timestamp::parse(t, None)
                             .map_err(|_| bad(file, line, t, "a date/time"))?;
                         if tz.is_none() && ts.tz.is_some() {
                             ts = Timestamp::from_naive(&ts.local())?;
