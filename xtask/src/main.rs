@@ -3,6 +3,8 @@
 //! * `python-env` — creates (or reuses) the Python reference environment with
 //!   `meteaudata==0.12.1 pyarrow polars` outside the repository and prints the
 //!   `METEAUDATA_PYTHON=...` line to export.
+//! * `interop` — the archive interop suite against Python meteaudata 0.12.1, both directions
+//!   (`cargo test -p meteaudata-archive --test interop` with the reference environment).
 //! * `ci` — the checks CI runs, for a developer: fmt, clippy, docs, then the tests with the Python
 //!   reference environment (services and packages are `.ci/run`'s job).
 
@@ -19,8 +21,9 @@ fn main() -> Result<()> {
             Ok(())
         }
         Some("ci") => ci(),
+        Some("interop") => interop(),
         _ => {
-            eprintln!("usage: cargo xtask <python-env | ci>");
+            eprintln!("usage: cargo xtask <python-env | interop | ci>");
             bail!("unknown or missing command")
         }
     }
@@ -74,6 +77,21 @@ fn python_env() -> Result<PathBuf> {
         "polars",
     ]))?;
     Ok(py)
+}
+
+fn interop() -> Result<()> {
+    let py = python_env()?;
+    run(Command::new("cargo")
+        .args([
+            "test",
+            "-p",
+            "meteaudata-archive",
+            "--test",
+            "interop",
+            "--",
+            "--nocapture",
+        ])
+        .env("METEAUDATA_PYTHON", py))
 }
 
 fn ci() -> Result<()> {
