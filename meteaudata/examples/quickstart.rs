@@ -1,91 +1,97 @@
-//! Builds a signal from raw sensor readings, processes it twice, and prints its lineage and the
-//! metadata sidecar Python meteaudata reads.
+//! The main job on the embedded default backend: raw sensor readings from a bundled CSV become
+//! a dataset on disk (Parquet + YAML, readable by Python meteaudata), are resampled,
+//! gap-filled and averaged with the built-ins, reloaded from disk, and every derived series
+//! prints how it was made.
 //!
-//! Run with `cargo run --release -p meteaudata --example quickstart`.
+//! Run with `cargo run --release -p meteaudata --example quickstart [-- OUTPUT_DIR]`
+//! (default output: a fresh temporary directory).
 
-use meteaudata::chrono::{NaiveDate, TimeDelta};
+use meteaudata::processing::{average_signals, linear_interpolation, resample};
+use meteaudata::storage::StorageConfig;
 use meteaudata::*;
 
-fn main() -> Result<()> {
-    let start = NaiveDate::from_ymd_opt(2024, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .ok_or_else(|| Error::invalid_input("bad start date"))?;
-    let index = Index::date_range(start, 6, TimeDelta::hours(1), None)?.with_frequency("h");
-    let raw = Series::from_f64("RAW", index, vec![20.5, 21.0, f64::NAN, 22.25, 21.75, 20.0])?;
+const CSV: &str = include_str!("data/reactor.csv");
 
-    let mut signal = Signal::new("Temperature", "°C")?
-        .with_provenance(DataProvenance {
-            source_repository: Some("Plant SCADA".into()),
-            project: Some("Quick start".into()),
-            location: Some("Reactor R-101".into()),
-            equipment: Some("Thermocouple K".into()),
-            parameter: Some("Temperature".into()),
-            purpose: Some("demonstration".into()),
-            metadata_id: Some("temp_001".into()),
-        })
-        .with_series(raw)?;
-
-    // Fill gaps with the previous value, then convert to kelvin: two recorded steps.
-    let ffill = |inputs: &[Series]| -> Result<Vec<TransformOutput>> {
-        let s = &inputs[0];
-        let vals = s
-            .f64_values()
-            .ok_or_else(|| Error::invalid_input("float values expected"))?;
-        let mut last = f64::NAN;
-        let filled: Vec<f64> = vals
-            .values()
-            .iter()
-            .map(|&v| {
-                if !v.is_nan() {
-                    last = v;
-                }
-                last
-            })
-            .collect();
-        let step = ProcessingStep::new(
-            ProcessingType::GapFilling,
-            "forward fill",
-            FunctionInfo::new("ffill", "1.0", "quickstart", "examples/quickstart.rs"),
-            "FFILL",
-        )
-        .with_inputs([s.name()]);
-        Ok(vec![TransformOutput::new(
-            Series::from_f64("FFILL", s.index().clone(), filled)?,
-            step,
-        )])
-    };
-    let kelvin = |inputs: &[Series]| -> Result<Vec<TransformOutput>> {
-        let s = &inputs[0];
-        let vals = s
-            .f64_values()
-            .ok_or_else(|| Error::invalid_input("float values expected"))?;
-        let k: Vec<f64> = vals.values().iter().map(|v| v + 273.15).collect();
-        let step = ProcessingStep::new(
-            ProcessingType::Transformation,
-            "Celsius to kelvin",
-            FunctionInfo::new("to_kelvin", "1.0", "quickstart", "examples/quickstart.rs"),
-            "KELVIN",
-        )
-        .with_parameters(Parameters::new().with("offset", 273.15))
-        .with_inputs([s.name()]);
-        Ok(vec![TransformOutput::new(
-            Series::from_f64("KELVIN", s.index().clone(), k)?,
-            step,
-        )])
-    };
-    let filled = signal.process(&["Temperature#1_RAW#1"], &ffill, ProcessOptions::new())?;
-    let out = signal.process(&[filled[0].as_str()], &kelvin, ProcessOptions::new())?;
-
-    println!("signal {} ({})", signal.name(), signal.units);
-    for (name, ts) in signal.time_series() {
-        println!("  {name}: {} points", ts.series()?.len());
+/// Reads the bundled CSV: a naive timestamp column, then one column per probe.
+fn read_signals() -> Result<Vec<Signal>> {
+    let mut lines = CSV.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let mut times = Vec::new();
+    let mut columns: Vec<Vec<f64>> = vec![Vec::new(); header.len() - 1];
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split(',').collect();
+        times.push(Timestamp::parse(fields[0], None)?.nanos);
+        for (c, col) in columns.iter_mut().enumerate() {
+            let text = fields.get(c + 1).copied().unwrap_or("");
+            col.push(if text.is_empty() { f64::NAN } else { parse_float(text).unwrap_or(f64::NAN) });
+        }
     }
-    let result = signal.get(&out[0])?;
-    println!("\nlineage of {}:", out[0]);
-    for (i, step) in result.processing_steps.iter().enumerate() {
+    header[1..]
+        .iter()
+        .zip(columns)
+        .map(|(name, values)| {
+            let index = Index::datetime_nanos(times.clone(), None).with_name("time");
+            Signal::new(name, "mg/L")?
+                .with_provenance(DataProvenance {
+                    source_repository: Some("bundled example".into()),
+                    project: Some("Quick start".into()),
+                    location: Some("Reactor R-101".into()),
+                    equipment: Some(format!("COD probe {name}")),
+                    parameter: Some("COD".into()),
+                    purpose: Some("demonstration".into()),
+                    metadata_id: Some(format!("{name}-raw")),
+                })
+                .with_series(Series::from_f64("RAW", index, values)?)
+        })
+        .collect()
+}
+
+fn main() -> Result<()> {
+    let dir = match std::env::args().nth(1) {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::env::temp_dir().join(format!("meteaudata-quickstart-{}", std::process::id())),
+    };
+    let backend = create_backend(&StorageConfig::disk(dir.join("store")))?;
+
+    let mut dataset = Dataset::new("reactor")?
+        .with_description("two COD probes and their average")
+        .with_owner("Research team")
+        .with_signals(read_signals()?)?;
+    dataset.set_backend(backend.clone(), true);
+
+    // Processing with auto-save: every result is written to disk and unloaded from memory.
+    for probe in ["CODa#1", "CODb#1"] {
+        let signal = dataset.signal_mut(probe)?;
+        let hourly = signal.process(&[&format!("{probe}_RAW#1")], &resample("1h")?, ProcessOptions::new())?;
+        signal.process(&[hourly[0].as_str()], &linear_interpolation(), ProcessOptions::new())?;
+    }
+    dataset.process(
+        &["CODa#1_LIN-INT#1", "CODb#1_LIN-INT#1"],
+        &average_signals(),
+        DatasetProcessOptions::new(),
+    )?;
+
+    // Everything can be rebuilt from the backend alone.
+    let reloaded = Dataset::load_from_backend(&backend, "reactor")?;
+    println!("dataset {} stored in {}", reloaded.name(), dir.join("store").display());
+    for (name, signal) in reloaded.signals() {
+        println!("  {name} [{}]", signal.units);
+        for (key, ts) in signal.time_series() {
+            println!("    {key}: {} points", ts.series()?.len());
+        }
+    }
+    let avg = reloaded.signal("AVERAGE")?.get("AVERAGE#1_RAW#1")?;
+    println!("\nlineage of AVERAGE#1_RAW#1:");
+    for (i, step) in avg.processing_steps.iter().enumerate() {
         println!("  {}. {step}", i + 1);
     }
-    println!("\nmetadata sidecar (as Python meteaudata reads it):\n");
-    print!("{}", signal.metadata().to_yaml()?);
+    let values: Vec<String> = avg
+        .series()?
+        .f64_values()
+        .map(|v| v.values().iter().map(|x| format!("{x:.2}")).collect())
+        .unwrap_or_default();
+    println!("\nhourly average COD (mg/L): {}", values.join(", "));
+    println!("\nmetadata sidecar of AVERAGE#1_RAW#1 (what Python meteaudata reads):\n");
+    print!("{}", avg.metadata().to_yaml()?);
     Ok(())
 }

@@ -47,6 +47,8 @@
 mod backends;
 
 pub use backends::create_backend;
+/// Signal and dataset archives (YAML + CSV, zip or folder) in Python meteaudata's layout.
+pub use meteaudata_archive as archive;
 pub use meteaudata_core::*;
 /// The built-in transforms.
 pub use meteaudata_processing as processing;

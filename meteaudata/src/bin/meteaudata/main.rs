@@ -1,0 +1,480 @@
+//! `meteaudata`: import, inspect, process, convert and replay environmental time series with
+//! their full processing history, on any backend (disk directory, SQLite, PostgreSQL,
+//! MySQL/MariaDB) or archive (Python meteaudata's zip or folder).
+//!
+//! Exit codes: 0 success; 1 `replay` found a series that does not reproduce; 2 bad usage;
+//! 3 something named was not found; 4 invalid input or data; 5 storage, file or other error.
+
+mod export;
+mod import;
+mod listing;
+mod ops;
+mod progress;
+mod replay;
+mod target;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use meteaudata::processing::{
+    AverageSignals, LinearInterpolation, NormalizeIndexToNumericDelta, PredictFromPreviousPoint,
+    ReferenceTime, ReplaceRanges, Resample, Subset,
+};
+use meteaudata::{DataProvenance, DatasetProcessOptions, ErrorKind, ProcessOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::ops::bound_from_text;
+use crate::progress::Progress;
+use crate::replay::Verdict;
+use crate::target::Target;
+
+/// Provenance-tracking time series: import, inspect, process, convert, replay.
+///
+/// TARGET is a disk backend directory (`./store`), a database URL (`sqlite:///data.db`,
+/// `postgresql://user@127.0.0.1/db`, `mysql://root@127.0.0.1/db`), or an archive
+/// (`reactor.zip`, or a folder as `archive:./reactor`).
+#[derive(Parser)]
+#[command(name = "meteaudata", version, about, long_about = None)]
+struct Cli {
+    /// No progress bars.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import CSV files (a time column and value columns) as signals of a dataset.
+    Import(ImportCmd),
+    /// List datasets, signals and series with their lengths and time ranges.
+    Ls {
+        /// Where to look.
+        target: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show how one series was made: its full processing history.
+    Inspect {
+        /// Where to look.
+        target: String,
+        /// Full series name (`CODa#1_RESAMPLED#1`).
+        series: String,
+        /// Machine-readable output (the metadata document).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply a built-in transform to named series and save the result with its history.
+    Process(ProcessCmd),
+    /// Copy datasets between backends and archives, or write them as plain CSV (`--csv`).
+    Export(ExportCmd),
+    /// The same as `export` (backend ↔ backend ↔ archive).
+    Convert(ExportCmd),
+    /// Re-run the history of every derived series from its raw inputs; exit 1 on mismatch.
+    Replay {
+        /// Where to look.
+        target: String,
+        /// Only this dataset.
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct ImportCmd {
+    /// CSV files.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Where to import into.
+    #[arg(long)]
+    to: String,
+    /// Dataset to create or add to.
+    #[arg(long)]
+    dataset: String,
+    /// Name of the time column (default: the first column).
+    #[arg(long)]
+    time_column: Option<String>,
+    /// Time zone of naive timestamps (`Europe/Paris`, `UTC`, `UTC-05:00`).
+    #[arg(long)]
+    tz: Option<String>,
+    /// Units of every value column.
+    #[arg(long, default_value = "unit")]
+    units: String,
+    /// Units of one column, as COLUMN=UNIT (repeatable).
+    #[arg(long = "unit", value_name = "COLUMN=UNIT")]
+    unit_for: Vec<String>,
+    /// Field delimiter.
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+    #[arg(long)]
+    source_repository: Option<String>,
+    #[arg(long)]
+    project: Option<String>,
+    #[arg(long)]
+    location: Option<String>,
+    #[arg(long)]
+    equipment: Option<String>,
+    #[arg(long)]
+    parameter: Option<String>,
+    #[arg(long)]
+    purpose: Option<String>,
+    #[arg(long)]
+    metadata_id: Option<String>,
+    /// Dataset description.
+    #[arg(long)]
+    description: Option<String>,
+    /// Dataset owner.
+    #[arg(long)]
+    owner: Option<String>,
+}
+
+#[derive(Args)]
+struct ProcessCmd {
+    /// Where the dataset is (results are saved back there unless `--to` is given).
+    target: String,
+    /// Dataset (optional when the target holds one).
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Input series, full names (repeatable).
+    #[arg(short, long = "input", required = true)]
+    inputs: Vec<String>,
+    /// Custom output name (one per output).
+    #[arg(long = "output-name")]
+    output_names: Vec<String>,
+    /// Replace the latest version instead of adding a new one.
+    #[arg(long)]
+    overwrite: bool,
+    /// Save the result here instead of back into the target.
+    #[arg(long)]
+    to: Option<String>,
+    #[command(subcommand)]
+    op: OpCmd,
+}
+
+#[derive(Subcommand)]
+enum OpCmd {
+    /// Mean of the values in each time bin.
+    Resample {
+        /// pandas alias: `15min`, `h`, `D`, `W-MON`, `ME`, ...
+        #[arg(long)]
+        frequency: String,
+    },
+    /// Fill gaps linearly.
+    Interpolate,
+    /// Keep a label range (inclusive) or, with `--rank-based`, a position range.
+    Subset {
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long)]
+        rank_based: bool,
+    },
+    /// Replace label ranges (inclusive) with a value (NaN by default).
+    Replace {
+        /// START,END (repeatable).
+        #[arg(long = "range", value_name = "START,END", required = true)]
+        ranges: Vec<String>,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long)]
+        value: Option<f64>,
+    },
+    /// One-step forecast from the previous point.
+    Predict,
+    /// Datetime index → elapsed time in a unit.
+    Normalize {
+        /// `s`, `min`, `h`, `d`, ...
+        #[arg(long, default_value = "s")]
+        unit: String,
+        /// Reference instant (default: the first timestamp).
+        #[arg(long)]
+        reference: Option<String>,
+    },
+    /// Average of several signals' series into a new AVERAGE signal.
+    Average {
+        /// Allow different units (the first input's unit is kept).
+        #[arg(long)]
+        no_check_units: bool,
+    },
+}
+
+#[derive(Args)]
+struct ExportCmd {
+    /// Where to read.
+    source: String,
+    /// Where to write (a directory of CSV files with `--csv`).
+    destination: String,
+    /// Only this dataset.
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Write plain CSV files (index, value) instead.
+    #[arg(long)]
+    csv: bool,
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let progress = Progress::new(cli.quiet);
+    match cli.command {
+        Command::Import(c) => {
+            let target = Target::parse(&c.to)?;
+            let existing = target.dataset(Some(&c.dataset)).ok();
+            let args = import::ImportArgs {
+                files: &c.files,
+                dataset: &c.dataset,
+                time_column: c.time_column.as_deref(),
+                tz: c.tz.as_deref(),
+                units: &c.units,
+                unit_for: &c.unit_for,
+                provenance: DataProvenance {
+                    source_repository: c.source_repository,
+                    project: c.project.clone(),
+                    location: c.location,
+                    equipment: c.equipment,
+                    parameter: c.parameter,
+                    purpose: c.purpose.clone(),
+                    metadata_id: c.metadata_id,
+                },
+                description: c.description.as_deref(),
+                owner: c.owner.as_deref(),
+                purpose: c.purpose.as_deref(),
+                project: c.project.as_deref(),
+                delimiter: u8::try_from(c.delimiter)
+                    .context("the delimiter must be one ASCII character")?,
+            };
+            let (mut dataset, added) = import::import(existing, &args, &progress)?;
+            target.save(&mut dataset)?;
+            for name in &added {
+                let s = dataset.signal(name)?;
+                for (k, ts) in s.time_series() {
+                    println!("imported {k}: {} points [{}]", ts.series()?.len(), s.units);
+                }
+            }
+            println!("dataset {} in {}", dataset.name(), target.describe());
+        }
+        Command::Ls { target, json } => {
+            let t = Target::parse(&target)?;
+            print!("{}", listing::ls(&t.datasets()?, json)?);
+            if json {
+                println!();
+            }
+        }
+        Command::Inspect {
+            target,
+            series,
+            json,
+        } => {
+            let t = Target::parse(&target)?;
+            print!("{}", listing::inspect(&t.datasets()?, &series, json)?);
+            if json {
+                println!();
+            }
+        }
+        Command::Process(c) => {
+            let source = Target::parse(&c.target)?;
+            let mut dataset = source.dataset(c.dataset.as_deref())?;
+            let inputs: Vec<&str> = c.inputs.iter().map(String::as_str).collect();
+            let outputs = match c.op {
+                OpCmd::Average { no_check_units } => {
+                    let mut o = DatasetProcessOptions::new().overwrite(c.overwrite);
+                    if !c.output_names.is_empty() {
+                        o = o.output_signal_names(c.output_names.clone());
+                    }
+                    dataset.process(
+                        &inputs,
+                        &AverageSignals::new().check_units(!no_check_units),
+                        o,
+                    )?
+                }
+                op => {
+                    let signal_name = meteaudata::naming::SeriesName::parse(inputs[0]).signal;
+                    if inputs
+                        .iter()
+                        .any(|i| meteaudata::naming::SeriesName::parse(i).signal != signal_name)
+                    {
+                        bail!("a univariate transform works on series of one signal; use `average` across signals");
+                    }
+                    let transform: Box<dyn meteaudata::Transform> = match op {
+                        OpCmd::Resample { frequency } => Box::new(Resample::new(&frequency)?),
+                        OpCmd::Interpolate => Box::new(LinearInterpolation),
+                        OpCmd::Subset {
+                            start,
+                            end,
+                            rank_based,
+                        } => Box::new(if rank_based {
+                            let pos = |v: Option<String>| -> Result<Option<i64>> {
+                                v.map(|t| {
+                                    t.parse::<i64>().with_context(|| {
+                                        format!("--rank-based needs integer positions, got {t:?}")
+                                    })
+                                })
+                                .transpose()
+                            };
+                            Subset::by_position(pos(start)?, pos(end)?)
+                        } else {
+                            Subset::by_label(
+                                bound_from_text(start.as_deref()),
+                                bound_from_text(end.as_deref()),
+                            )
+                        }),
+                        OpCmd::Replace {
+                            ranges,
+                            reason,
+                            value,
+                        } => {
+                            let pairs = ranges
+                                .iter()
+                                .map(|r| match r.split_once(',') {
+                                    Some((a, b)) => Ok((
+                                        bound_from_text(Some(a.trim())),
+                                        bound_from_text(Some(b.trim())),
+                                    )),
+                                    None => bail!("--range expects START,END, got {r:?}"),
+                                })
+                                .collect::<Result<Vec<_>>>()?;
+                            let mut t = ReplaceRanges::new(pairs, reason);
+                            if let Some(v) = value {
+                                t = t.with_value(v);
+                            }
+                            Box::new(t)
+                        }
+                        OpCmd::Predict => Box::new(PredictFromPreviousPoint),
+                        OpCmd::Normalize { unit, reference } => {
+                            let mut t = NormalizeIndexToNumericDelta::new(&unit)?;
+                            if let Some(r) = reference {
+                                t = t.with_reference(ReferenceTime::from(r));
+                            }
+                            Box::new(t)
+                        }
+                        OpCmd::Average { .. } => unreachable!("handled above"),
+                    };
+                    let mut o = ProcessOptions::new().overwrite(c.overwrite);
+                    if !c.output_names.is_empty() {
+                        o = o.output_names(c.output_names.clone());
+                    }
+                    dataset
+                        .signal_mut(&signal_name)?
+                        .process(&inputs, transform.as_ref(), o)?
+                }
+            };
+            let dest = match &c.to {
+                Some(t) => Target::parse(t)?,
+                None => source,
+            };
+            dest.save(&mut dataset)?;
+            for o in &outputs {
+                println!("created {o}");
+            }
+        }
+        Command::Export(c) | Command::Convert(c) => {
+            let source = Target::parse(&c.source)?;
+            let datasets = match &c.dataset {
+                Some(d) => vec![source.dataset(Some(d))?],
+                None => source.datasets()?,
+            };
+            if c.csv {
+                let files = export::csv_out(&datasets, std::path::Path::new(&c.destination))?;
+                println!("wrote {} CSV files under {}", files.len(), c.destination);
+            } else {
+                let dest = Target::parse(&c.destination)?;
+                if matches!(dest, Target::Archive(_)) && datasets.len() > 1 {
+                    bail!("an archive holds one dataset; choose one with --dataset");
+                }
+                let bar = progress.bar(datasets.len() as u64, "exporting");
+                for mut d in datasets {
+                    // Data must be in memory before the backend attachment changes.
+                    for s in d.signals().values() {
+                        for ts in s.time_series().values() {
+                            ts.series()?;
+                        }
+                    }
+                    dest.save(&mut d)?;
+                    println!("exported {} to {}", d.name(), dest.describe());
+                    bar.inc(1);
+                }
+                bar.finish_and_clear();
+            }
+        }
+        Command::Replay {
+            target,
+            dataset,
+            json,
+        } => {
+            let t = Target::parse(&target)?;
+            let datasets = match dataset {
+                Some(d) => vec![t.dataset(Some(&d))?],
+                None => t.datasets()?,
+            };
+            let mut failed = 0;
+            let mut rows = Vec::new();
+            for d in &datasets {
+                for (name, verdict) in replay::replay(d, &progress)? {
+                    failed += usize::from(verdict.is_failure());
+                    let (status, detail) = match &verdict {
+                        Verdict::Match => ("match", String::new()),
+                        Verdict::Mismatch(w) => ("MISMATCH", w.clone()),
+                        Verdict::Skipped(w) => ("skipped", w.clone()),
+                        Verdict::Failed(w) => ("FAILED", w.clone()),
+                    };
+                    if !json {
+                        println!(
+                            "{status:<9} {}/{name}{}{detail}",
+                            d.name(),
+                            if detail.is_empty() { "" } else { "  " }
+                        );
+                    }
+                    rows.push(serde_json::json!({"dataset": d.name(), "series": name, "status": status, "detail": detail}));
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                println!(
+                    "{} series replayed, {} did not reproduce",
+                    rows.len(),
+                    failed
+                );
+            }
+            if failed > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn exit_code(err: &anyhow::Error) -> u8 {
+    let kind = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<meteaudata::Error>())
+        .map(meteaudata::Error::kind);
+    match kind {
+        Some(ErrorKind::NotFound) => 3,
+        Some(
+            ErrorKind::InvalidName
+            | ErrorKind::InvalidInput
+            | ErrorKind::Parse
+            | ErrorKind::InvalidKey
+            | ErrorKind::Transform,
+        ) => 4,
+        _ => 5,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Progress bars on a terminal, nothing otherwise (pipes, CI, `--quiet`).
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+
+/// Makes progress bars when stderr is a terminal and output is not quiet.
+pub struct Progress {
+    enabled: bool,
+}
+
+impl Progress {
+    /// Progress for this run.
+    pub fn new(quiet: bool) -> Self {
+        Progress {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// A bar of `len` steps (hidden when disabled).
+    pub fn bar(&self, len: u64, what: &str) -> ProgressBar {
+        if !self.enabled {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len);
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {elapsed}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(what.to_string());
+        bar
+    }
+}

@@ -1,0 +1,351 @@
+//! End-to-end tests of the `meteaudata` binary: every command on the disk and SQLite backends
+//! and on archives, `replay` on archives written by Python meteaudata, and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_meteaudata"));
+    c.arg("--quiet");
+    c
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    let out = bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run meteaudata");
+    eprintln!(
+        "$ meteaudata {}\n{}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn ok(args: &[&str], cwd: &Path) -> String {
+    let out = run(args, cwd);
+    assert!(
+        out.status.success(),
+        "meteaudata {args:?} failed with {:?}",
+        out.status.code()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn samples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/samples")
+}
+
+const CSV: &str = "time,CODa,CODb\n\
+2024-01-01 00:00:00,10.0,12.0\n\
+2024-01-01 00:10:00,11.0,\n\
+2024-01-01 00:20:00,,13.5\n\
+2024-01-01 00:30:00,12.5,14.0\n\
+2024-01-01 00:40:00,13.0,14.5\n\
+2024-01-01 00:50:00,12.0,13.0\n\
+2024-01-01 01:00:00,11.5,12.5\n";
+
+/// The whole tour on one backend target.
+fn tour(target: &str, dir: &Path) {
+    std::fs::write(dir.join("reactor.csv"), CSV).unwrap();
+    let out = ok(
+        &[
+            "import",
+            "reactor.csv",
+            "--to",
+            target,
+            "--dataset",
+            "reactor",
+            "--units",
+            "mg/L",
+            "--tz",
+            "Europe/Paris",
+            "--location",
+            "inlet",
+        ],
+        dir,
+    );
+    assert!(
+        out.contains("imported CODa#1_RAW#1: 7 points [mg/L]"),
+        "{out}"
+    );
+    assert!(out.contains("imported CODb#1_RAW#1: 7 points"), "{out}");
+
+    let ls = ok(&["ls", target, "--json"], dir);
+    let v: serde_json::Value = serde_json::from_str(&ls).unwrap();
+    assert_eq!(v[0]["dataset"], "reactor");
+    assert_eq!(v[0]["signals"][0]["series"][0]["points"], 7);
+    assert_eq!(
+        v[0]["signals"][0]["series"][0]["first"],
+        "2024-01-01T00:00:00+01:00"
+    );
+
+    assert!(ok(
+        &[
+            "process",
+            target,
+            "-i",
+            "CODa#1_RAW#1",
+            "resample",
+            "--frequency",
+            "30min"
+        ],
+        dir
+    )
+    .contains("created CODa#1_RESAMPLED#1"));
+    assert!(ok(
+        &["process", target, "-i", "CODa#1_RESAMPLED#1", "interpolate"],
+        dir
+    )
+    .contains("created CODa#1_LIN-INT#1"));
+    assert!(ok(
+        &[
+            "process",
+            target,
+            "-i",
+            "CODa#1_RAW#1",
+            "subset",
+            "--start",
+            "2024-01-01 00:10",
+            "--end",
+            "2024-01-01 00:40"
+        ],
+        dir
+    )
+    .contains("created CODa#1_SLICE#1"));
+    assert!(ok(
+        &[
+            "process",
+            target,
+            "-i",
+            "CODa#1_RAW#1",
+            "replace",
+            "--range",
+            "2024-01-01 00:00,2024-01-01 00:10",
+            "--reason",
+            "calibration"
+        ],
+        dir
+    )
+    .contains("created CODa#1_REPLACED-RANGES#1"));
+    assert!(
+        ok(&["process", target, "-i", "CODb#1_RAW#1", "predict"], dir)
+            .contains("created CODb#1_PREV-PRED#1")
+    );
+    assert!(ok(
+        &[
+            "process",
+            target,
+            "-i",
+            "CODb#1_RAW#1",
+            "normalize",
+            "--unit",
+            "min"
+        ],
+        dir
+    )
+    .contains("created CODb#1_NORM#1"));
+    assert!(ok(
+        &[
+            "process",
+            target,
+            "-i",
+            "CODa#1_RAW#1",
+            "-i",
+            "CODb#1_RAW#1",
+            "average"
+        ],
+        dir
+    )
+    .contains("created AVERAGE#1"));
+    assert!(ok(
+        &[
+            "process",
+            target,
+            "-i",
+            "CODa#1_RAW#1",
+            "--output-name",
+            "half-hourly",
+            "resample",
+            "--frequency",
+            "30min"
+        ],
+        dir
+    )
+    .contains("created CODa#1_half-hourly#1"));
+    // Overwrite replaces the latest version.
+    assert!(ok(
+        &[
+            "process",
+            target,
+            "-i",
+            "CODa#1_RAW#1",
+            "--overwrite",
+            "resample",
+            "--frequency",
+            "20min"
+        ],
+        dir
+    )
+    .contains("created CODa#1_RESAMPLED#1"));
+
+    let tree = ok(&["inspect", target, "CODa#1_LIN-INT#1"], dir);
+    assert!(
+        tree.contains("├─ RESAMPLED (resampling) by resample"),
+        "{tree}"
+    );
+    assert!(tree.contains("└─ LIN-INT (gap_filling)"), "{tree}");
+    assert!(tree.contains("inputs: CODa#1_RESAMPLED#1"), "{tree}");
+    assert!(tree.contains("frequency = 30min"), "{tree}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["inspect", target, "CODa#1_LIN-INT#1", "--json"], dir)).unwrap();
+    assert_eq!(json["processing_steps"].as_array().unwrap().len(), 2);
+    assert_eq!(json["signal"]["provenance"]["location"], "inlet");
+    assert_eq!(json["signal"]["units"], "mg/L");
+
+    // The overwritten RESAMPLED (20min) no longer matches the LIN-INT made from the 30min one;
+    // everything else reproduces.
+    let out = run(&["replay", target], dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("MISMATCH  reactor/CODa#1_LIN-INT#1"),
+        "{text}"
+    );
+    for name in [
+        "CODa#1_RESAMPLED#1",
+        "CODa#1_SLICE#1",
+        "CODa#1_REPLACED-RANGES#1",
+        "CODb#1_PREV-PRED#1",
+        "CODb#1_NORM#1",
+        "AVERAGE#1_RAW#1",
+        "CODa#1_half-hourly#1",
+    ] {
+        assert!(
+            text.contains(&format!("match     reactor/{name}")),
+            "{name}: {text}"
+        );
+    }
+
+    // Export to an archive and back into a fresh disk store: the same listing.
+    ok(&["export", target, "copy.zip"], dir);
+    ok(&["convert", "copy.zip", "./copy-store"], dir);
+    let a: serde_json::Value = serde_json::from_str(&ok(&["ls", target, "--json"], dir)).unwrap();
+    let b: serde_json::Value =
+        serde_json::from_str(&ok(&["ls", "./copy-store", "--json"], dir)).unwrap();
+    assert_eq!(a, b);
+    let csv_out = ok(&["export", target, "csv-out", "--csv"], dir);
+    assert!(csv_out.contains("wrote 10 CSV files"), "{csv_out}");
+    let raw = std::fs::read_to_string(dir.join("csv-out/reactor/CODa#1_RAW#1.csv")).unwrap();
+    assert!(
+        raw.starts_with("time,CODa#1_RAW#1\n2024-01-01T00:00:00+01:00,10.0\n"),
+        "{raw}"
+    );
+}
+
+#[test]
+fn tour_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    tour("./store", dir.path());
+    assert!(dir
+        .path()
+        .join("store/reactor_CODa#1_RAW#1.parquet")
+        .exists());
+}
+
+#[test]
+fn tour_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    tour("sqlite:///reactor.db", dir.path());
+    assert!(dir.path().join("reactor.db").exists());
+}
+
+#[test]
+fn replay_python_archives() {
+    let dir = tempfile::tempdir().unwrap();
+    for (archive, n) in [
+        ("signal_zip/Temperature#1.zip", 2),
+        ("dataset_zip/reactor.zip", 1),
+    ] {
+        let path = samples().join(archive);
+        let out = ok(&["replay", path.to_str().unwrap()], dir.path());
+        assert!(
+            out.contains(&format!("{n} series replayed, 0 did not reproduce")),
+            "{archive}: {out}"
+        );
+    }
+    let ls = ok(
+        &[
+            "ls",
+            samples()
+                .join("signal_zip/Temperature#1.zip")
+                .to_str()
+                .unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(ls.contains("Temperature#1_RAW#1  6 points"), "{ls}");
+}
+
+#[test]
+fn errors_are_one_line_with_documented_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
+    ok(
+        &[
+            "import",
+            "reactor.csv",
+            "--to",
+            "./s",
+            "--dataset",
+            "reactor",
+        ],
+        dir.path(),
+    );
+    let out = run(&["inspect", "./s", "nope#1_RAW#1"], dir.path());
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("CODa#1_RAW#1"), "lists what exists: {err}");
+    let out = run(
+        &[
+            "process",
+            "./s",
+            "-i",
+            "CODa#1_RAW#1",
+            "resample",
+            "--frequency",
+            "7bogus",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(4));
+    let out = run(
+        &[
+            "process",
+            "./s",
+            "-i",
+            "CODa#1_RAW#1",
+            "-i",
+            "CODb#1_RAW#1",
+            "interpolate",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("average"));
+    let out = run(&["ls", "mssql://x"], dir.path());
+    assert_eq!(out.status.code(), Some(5));
+    let out = run(&["frobnicate"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(dir.path().join("bad.csv"), "time,x\nnot a time,1\n").unwrap();
+    let out = run(
+        &["import", "bad.csv", "--to", "./s", "--dataset", "reactor"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row 2"));
+}
