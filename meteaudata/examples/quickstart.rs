@@ -23,7 +23,11 @@ fn read_signals() -> Result<Vec<Signal>> {
         times.push(Timestamp::parse(fields[0], None)?.nanos);
         for (c, col) in columns.iter_mut().enumerate() {
             let text = fields.get(c + 1).copied().unwrap_or("");
-            col.push(if text.is_empty() { f64::NAN } else { parse_float(text).unwrap_or(f64::NAN) });
+            col.push(if text.is_empty() {
+                f64::NAN
+            } else {
+                parse_float(text).unwrap_or(f64::NAN)
+            });
         }
     }
     header[1..]
@@ -62,8 +66,16 @@ fn main() -> Result<()> {
     // Processing with auto-save: every result is written to disk and unloaded from memory.
     for probe in ["CODa#1", "CODb#1"] {
         let signal = dataset.signal_mut(probe)?;
-        let hourly = signal.process(&[&format!("{probe}_RAW#1")], &resample("1h")?, ProcessOptions::new())?;
-        signal.process(&[hourly[0].as_str()], &linear_interpolation(), ProcessOptions::new())?;
+        let hourly = signal.process(
+            &[&format!("{probe}_RAW#1")],
+            &resample("1h")?,
+            ProcessOptions::new(),
+        )?;
+        signal.process(
+            &[hourly[0].as_str()],
+            &linear_interpolation(),
+            ProcessOptions::new(),
+        )?;
     }
     dataset.process(
         &["CODa#1_LIN-INT#1", "CODb#1_LIN-INT#1"],
@@ -73,7 +85,11 @@ fn main() -> Result<()> {
 
     // Everything can be rebuilt from the backend alone.
     let reloaded = Dataset::load_from_backend(&backend, "reactor")?;
-    println!("dataset {} stored in {}", reloaded.name(), dir.join("store").display());
+    println!(
+        "dataset {} stored in {}",
+        reloaded.name(),
+        dir.join("store").display()
+    );
     for (name, signal) in reloaded.signals() {
         println!("  {name} [{}]", signal.units);
         for (key, ts) in signal.time_series() {
