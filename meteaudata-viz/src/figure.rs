@@ -80,7 +80,7 @@ impl Figure {
         let legend_w = if names.is_empty() {
             20.0
         } else {
-            (longest as f64 * CHAR_W + 60.0).min(w * 0.4)
+            (longest as f64 * 7.6 + 60.0).min(w * 0.45)
         };
         let plot_x = LEFT;
         let plot_w = (w - LEFT - legend_w).max(50.0);
@@ -105,9 +105,7 @@ impl Figure {
                 .filter_map(|r| r.map(|r| r.1))
                 .fold(f64::NEG_INFINITY, f64::max);
             let shared = (lo.is_finite() && hi.is_finite()).then_some((lo, hi));
-            for r in &mut ranges {
-                *r = shared;
-            }
+            ranges.fill(shared);
         }
 
         let mut s = String::with_capacity(64 * 1024);

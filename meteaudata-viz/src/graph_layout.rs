@@ -10,7 +10,7 @@
 //! use meteaudata_core::{Index, ProcessOptions, Series, Signal};
 //! use meteaudata_viz::lineage::Lineage;
 //! let mut signal = Signal::new("A", "m")?
-//!     .with_series(Series::from_f64("RAW", Index::range(3), vec![1.0, f64::NAN, 3.0])?)?;
+//!     .with_series(Series::from_f64("RAW", Index::datetime_nanos(vec![0, 60_000_000_000, 120_000_000_000], None), vec![1.0, f64::NAN, 3.0])?)?;
 //! signal.process(&["A#1_RAW#1"], &meteaudata_processing::linear_interpolation(), ProcessOptions::new())?;
 //! let svg = Lineage::of_signal(&signal).to_svg().to_svg_string();
 //! assert_eq!(svg.matches(r#"<g class="node""#).count(), 2);
@@ -33,7 +33,7 @@ const NODE_SEP: f64 = 44.0;
 const RANK_SEP: f64 = 190.0;
 const MARGIN: f64 = 40.0;
 const TOP: f64 = 70.0;
-const CHAR_W: f64 = 7.2;
+const CHAR_W: f64 = 8.2;
 const MAX_LABEL: usize = 36;
 
 /// Where each node goes.

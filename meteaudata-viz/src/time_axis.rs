@@ -16,7 +16,7 @@
 //! let ticks = time_ticks(19_723.0 * day, 19_724.0 * day, None, 8);
 //! assert_eq!(ticks[0].label, "00:00");
 //! assert_eq!(ticks[0].sublabel.as_deref(), Some("Jan 1, 2024"));
-//! assert_eq!(ticks[1].label, "04:00");
+//! assert_eq!(ticks[1].label, "03:00");
 //! let n = numeric_ticks(0.0, 9.5, 6);
 //! assert_eq!(n.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["0", "2", "4", "6", "8"]);
 //! ```
@@ -359,7 +359,10 @@ pub fn format_number(v: f64, decimals: usize) -> String {
     if !(1e-4..1e15).contains(&a) {
         return format!("{v:.2e}");
     }
-    let s = format!("{v:.decimals$}");
+    let mut s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
     if s == "-0" {
         "0".into()
     } else {
@@ -414,7 +417,8 @@ mod tests {
     #[test]
     fn numeric_ticks_handle_small_and_flat_ranges() {
         let t = numeric_ticks(0.0, 0.001, 5);
-        assert!(t.iter().any(|t| t.label == "0.0005"), "{t:?}");
+        assert!(t.iter().any(|t| t.label == "0.0004"), "{t:?}");
+        assert!(t.iter().any(|t| t.label == "0.001"), "{t:?}");
         assert!(!numeric_ticks(3.0, 3.0, 5).is_empty());
     }
 }
