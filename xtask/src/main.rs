@@ -5,6 +5,9 @@
 //!   `METEAUDATA_PYTHON=...` line to export.
 //! * `interop` — the archive interop suite against Python meteaudata 0.12.1, both directions
 //!   (`cargo test -p meteaudata-archive --test interop` with the reference environment).
+//! * `screenshots` — writes the example pages of `meteaudata-viz` (its `gallery` example) to
+//!   `target/gallery`, renders each with headless Chromium (Debian's `chromium`) to
+//!   `target/gallery/png/`, and copies the pictures the README shows into `docs/images/`.
 //! * `ci` — the checks CI runs, for a developer: fmt, clippy, docs, then the tests with the Python
 //!   reference environment (services and packages are `.ci/run`'s job).
 
@@ -22,8 +25,9 @@ fn main() -> Result<()> {
         }
         Some("ci") => ci(),
         Some("interop") => interop(),
+        Some("screenshots") => screenshots(),
         _ => {
-            eprintln!("usage: cargo xtask <python-env | interop | ci>");
+            eprintln!("usage: cargo xtask <python-env | interop | screenshots | ci>");
             bail!("unknown or missing command")
         }
     }
@@ -111,5 +115,95 @@ fn ci() -> Result<()> {
     run(Command::new("cargo")
         .args(["test", "--workspace"])
         .env("METEAUDATA_PYTHON", py))?;
+    Ok(())
+}
+
+/// The pictures the README shows: (gallery page, window size, file in `docs/images`).
+const README_PICTURES: [(&str, &str, &str); 2] = [
+    ("03_signal_multi", "1200,640", "plot-signal.png"),
+    ("10_lineage_average", "1200,800", "lineage-graph.png"),
+];
+
+fn screenshots() -> Result<()> {
+    let gallery = root().join("target/gallery");
+    let png_dir = gallery.join("png");
+    std::fs::create_dir_all(&png_dir)
+        .with_context(|| format!("cannot create {}", png_dir.display()))?;
+    run(Command::new("cargo")
+        .args([
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "meteaudata-viz",
+            "--example",
+            "gallery",
+            "--",
+        ])
+        .arg(&gallery))?;
+    let browser = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .context("no chromium found: install Debian's package (apt-get install -y chromium)")?;
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&gallery)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    for page in &pages {
+        let stem = page.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+        let size = README_PICTURES
+            .iter()
+            .find(|p| p.0 == stem)
+            .map_or("1200,800", |p| p.1);
+        let png = png_dir.join(format!("{stem}.png"));
+        chromium_screenshot(browser, page, &png, size)?;
+        if let Some((_, _, name)) = README_PICTURES.iter().find(|p| p.0 == stem) {
+            let dest = root().join("docs/images").join(name);
+            std::fs::create_dir_all(root().join("docs/images"))?;
+            std::fs::copy(&png, &dest)
+                .with_context(|| format!("cannot copy to {}", dest.display()))?;
+            eprintln!("    README picture {}", dest.display());
+        }
+    }
+    eprintln!("{} pages rendered into {}", pages.len(), png_dir.display());
+    Ok(())
+}
+
+/// Renders one page offline with a fresh, throw-away browser profile.
+fn chromium_screenshot(browser: &str, page: &Path, png: &Path, size: &str) -> Result<()> {
+    let profile = std::env::temp_dir().join(format!(
+        "meteaudata-chromium-{}-{}",
+        std::process::id(),
+        png.file_stem().and_then(|s| s.to_str()).unwrap_or("x")
+    ));
+    let page = page.canonicalize()?;
+    let result = run(Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("--window-size={size}"))
+        .arg(format!("file://{}", page.display()))
+        // Chromium logs harmless D-Bus complaints on machines without a session bus.
+        .stderr(std::process::Stdio::null()));
+    let _ = std::fs::remove_dir_all(&profile);
+    result?;
+    if !png.exists() {
+        bail!("chromium wrote no screenshot for {}", page.display());
+    }
     Ok(())
 }
