@@ -52,3 +52,5 @@ pub use meteaudata_archive as archive;
 pub use meteaudata_core::*;
 /// The built-in transforms.
 pub use meteaudata_processing as processing;
+/// Offline pictures: plots, lineage graphs, metadata trees (SVG/HTML/DOT/text).
+pub use meteaudata_viz as viz;

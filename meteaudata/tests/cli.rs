@@ -349,3 +349,111 @@ fn errors_are_one_line_with_documented_exit_codes() {
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("row 2"));
 }
+
+#[test]
+fn plot_and_lineage_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
+    ok(
+        &[
+            "import",
+            "reactor.csv",
+            "--to",
+            "./s",
+            "--dataset",
+            "reactor",
+            "--units",
+            "mg<L>&",
+        ],
+        dir.path(),
+    );
+    ok(
+        &[
+            "process",
+            "./s",
+            "-i",
+            "CODa#1_RAW#1",
+            "resample",
+            "--frequency",
+            "30min",
+        ],
+        dir.path(),
+    );
+    ok(
+        &[
+            "process",
+            "./s",
+            "-i",
+            "CODa#1_RAW#1",
+            "-i",
+            "CODb#1_RAW#1",
+            "average",
+        ],
+        dir.path(),
+    );
+    for (args, file, head) in [
+        (
+            vec!["plot", "./s", "all.html"],
+            "all.html",
+            "<!DOCTYPE html>",
+        ),
+        (
+            vec![
+                "plot",
+                "./s",
+                "one.svg",
+                "--series",
+                "CODa#1_RAW#1",
+                "--start",
+                "2024-01-01 00:10",
+            ],
+            "one.svg",
+            "<svg",
+        ),
+        (
+            vec![
+                "plot",
+                "./s",
+                "two.svg",
+                "--series",
+                "CODa#1_RAW#1",
+                "--series",
+                "CODa#1_RESAMPLED#1",
+            ],
+            "two.svg",
+            "<svg",
+        ),
+        (vec!["lineage", "./s", "all.dot"], "all.dot", "digraph"),
+        (
+            vec!["lineage", "./s", "avg.svg", "--series", "AVERAGE#1_RAW#1"],
+            "avg.svg",
+            "<svg",
+        ),
+        (
+            vec!["lineage", "./s", "sig.html", "--signal", "CODa#1"],
+            "sig.html",
+            "<!DOCTYPE html>",
+        ),
+    ] {
+        let out = ok(&args, dir.path());
+        assert!(out.contains(&format!("wrote {file}")), "{out}");
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(
+            text.trim_start().starts_with(head),
+            "{file}: {}",
+            &text[..text.len().min(200)]
+        );
+        assert!(!text.contains("mg<L>&"), "{file}: units must be escaped");
+        assert!(
+            !text.contains("http://") || text.contains("http://www.w3.org"),
+            "{file} loads nothing from the network"
+        );
+    }
+    let lineage = std::fs::read_to_string(dir.path().join("avg.svg")).unwrap();
+    assert!(
+        lineage.contains("CODa#1_RAW#1") && lineage.contains("CODb#1_RAW#1"),
+        "inputs from other signals are shown"
+    );
+    let out = run(&["plot", "./s", "x.png"], dir.path());
+    assert_eq!(out.status.code(), Some(4), "unsupported output format");
+}

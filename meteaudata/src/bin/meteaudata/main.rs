@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod listing;
 mod ops;
+mod pictures;
 mod progress;
 mod replay;
 mod target;
@@ -71,6 +72,10 @@ enum Command {
     Export(ExportCmd),
     /// The same as `export` (backend ↔ backend ↔ archive).
     Convert(ExportCmd),
+    /// Draw series, signals or a whole dataset as an offline SVG or HTML file.
+    Plot(pictures::PlotCmd),
+    /// Draw the lineage graph of a series, a signal or a dataset (SVG, HTML or DOT).
+    Lineage(pictures::LineageCmd),
     /// Re-run the history of every derived series from its raw inputs; exit 1 on mismatch.
     Replay {
         /// Where to look.
@@ -399,6 +404,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 bar.finish_and_clear();
             }
         }
+        Command::Plot(c) => pictures::plot(&c)?,
+        Command::Lineage(c) => pictures::lineage(&c)?,
         Command::Replay {
             target,
             dataset,
