@@ -1,13 +1,14 @@
 //! Automation for the meteaudata-rs workspace, run as `cargo xtask <command>`.
 //!
 //! * `python-env` — creates (or reuses) the Python reference environment with
-//!   `meteaudata==0.12.1 pyarrow polars` outside the repository and prints the
+//!   `meteaudata==0.12.1 pyarrow polars sqlalchemy` outside the repository and prints the
 //!   `METEAUDATA_PYTHON=...` line to export.
 //! * `interop` — the archive interop suite against Python meteaudata 0.12.1, both directions
 //!   (`cargo test -p meteaudata-archive --test interop` with the reference environment).
 //! * `screenshots` — writes the example pages of `meteaudata-viz` (its `gallery` example) to
 //!   `target/gallery`, renders each with headless Chromium (Debian's `chromium`) to
 //!   `target/gallery/png/`, and copies the pictures the README shows into `docs/images/`.
+//! * `bench` — every benchmark (processing, disk, viz, SQL with all databases whose URL is set).
 //! * `ci` — the checks CI runs, for a developer: fmt, clippy, docs, then the tests with the Python
 //!   reference environment (services and packages are `.ci/run`'s job).
 
@@ -26,8 +27,9 @@ fn main() -> Result<()> {
         Some("ci") => ci(),
         Some("interop") => interop(),
         Some("screenshots") => screenshots(),
+        Some("bench") => bench(),
         _ => {
-            eprintln!("usage: cargo xtask <python-env | interop | screenshots | ci>");
+            eprintln!("usage: cargo xtask <python-env | interop | screenshots | bench | ci>");
             bail!("unknown or missing command")
         }
     }
@@ -66,7 +68,7 @@ fn python_env() -> Result<PathBuf> {
     let check = Command::new(&py)
         .args([
             "-c",
-            "import meteaudata, pyarrow, polars, importlib.metadata as m; assert m.version('meteaudata') == '0.12.1'",
+            "import meteaudata, pyarrow, polars, sqlalchemy, importlib.metadata as m; assert m.version('meteaudata') == '0.12.1'",
         ])
         .output();
     if check.is_ok_and(|o| o.status.success()) {
@@ -79,6 +81,7 @@ fn python_env() -> Result<PathBuf> {
         "meteaudata==0.12.1",
         "pyarrow",
         "polars",
+        "sqlalchemy",
     ]))?;
     Ok(py)
 }
@@ -104,6 +107,7 @@ fn ci() -> Result<()> {
         "clippy",
         "--workspace",
         "--all-targets",
+        "--all-features",
         "--",
         "-D",
         "warnings",
@@ -113,7 +117,7 @@ fn ci() -> Result<()> {
         .env("RUSTDOCFLAGS", "-D warnings"))?;
     let py = python_env()?;
     run(Command::new("cargo")
-        .args(["test", "--workspace"])
+        .args(["test", "--workspace", "--all-features"])
         .env("METEAUDATA_PYTHON", py))?;
     Ok(())
 }
@@ -141,15 +145,27 @@ fn screenshots() -> Result<()> {
             "--",
         ])
         .arg(&gallery))?;
-    let browser = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .context("no chromium found: install Debian's package (apt-get install -y chromium)")?;
+    let browser = match find_browser() {
+        Some(b) => b,
+        None => {
+            // A fresh machine: install Debian's chromium (root, as on the project's machines).
+            eprintln!("==> installing Debian's chromium");
+            let _ = Command::new("apt-get").args(["update", "-qq"]).status();
+            let _ = Command::new("apt-get")
+                .args([
+                    "install",
+                    "-y",
+                    "-qq",
+                    "--no-install-recommends",
+                    "chromium",
+                ])
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status();
+            find_browser().context(
+                "no chromium found and `apt-get install -y chromium` did not provide one",
+            )?
+        }
+    };
     let mut pages: Vec<PathBuf> = std::fs::read_dir(&gallery)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
@@ -176,6 +192,16 @@ fn screenshots() -> Result<()> {
 }
 
 /// Renders one page offline with a fresh, throw-away browser profile.
+/// The first headless-capable Chromium on the PATH.
+fn find_browser() -> Option<&'static str> {
+    ["chromium", "chromium-browser"].into_iter().find(|b| {
+        Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
 fn chromium_screenshot(browser: &str, page: &Path, png: &Path, size: &str) -> Result<()> {
     let profile = std::env::temp_dir().join(format!(
         "meteaudata-chromium-{}-{}",
@@ -206,4 +232,16 @@ fn chromium_screenshot(browser: &str, page: &Path, png: &Path, size: &str) -> Re
         bail!("chromium wrote no screenshot for {}", page.display());
     }
     Ok(())
+}
+
+/// Every benchmark of the workspace (release builds; figures are printed by each).
+fn bench() -> Result<()> {
+    for krate in [
+        "meteaudata-processing",
+        "meteaudata-storage-disk",
+        "meteaudata-viz",
+    ] {
+        run(Command::new("cargo").args(["bench", "-p", krate]))?;
+    }
+    run(Command::new("cargo").args(["bench", "-p", "meteaudata-storage-sql", "--all-features"]))
 }
