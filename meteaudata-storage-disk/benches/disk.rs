@@ -22,6 +22,22 @@ fn best<F: FnMut()>(runs: usize, mut f: F) -> Duration {
         .unwrap_or_default()
 }
 
+/// A bare arrow-rs read of a whole file into memory (one contiguous batch, as a caller needs
+/// the arrays); returns the row count.
+fn bare_read_rows(path: &std::path::Path) -> usize {
+    let f = File::open(path).expect("open");
+    let b = ParquetRecordBatchReaderBuilder::try_new(f).expect("reader");
+    let schema = b.schema().clone();
+    let batches: Vec<_> = b
+        .build()
+        .expect("build")
+        .map(|b| b.expect("batch"))
+        .collect();
+    arrow_select::concat::concat_batches(&schema, &batches)
+        .expect("concat")
+        .num_rows()
+}
+
 fn rate(n: usize, d: Duration) -> String {
     format!(
         "{:>8.1} M points/s ({:>8.2} ms)",
@@ -74,33 +90,9 @@ fn main() {
             w.write(&batch).expect("write");
             w.close().expect("close");
         });
-        let bare_read = best(runs, || {
-            let f = File::open(&bare_path).expect("open");
-            let b = ParquetRecordBatchReaderBuilder::try_new(f).expect("reader");
-            let schema = b.schema().clone();
-            let batches: Vec<_> = b
-                .build()
-                .expect("build")
-                .map(|b| b.expect("batch"))
-                .collect();
-            // The arrays in memory, as a caller needs them.
-            let all = arrow_select::concat::concat_batches(&schema, &batches).expect("concat");
-            assert_eq!(all.num_rows(), n);
-        });
+        let bare_read = best(runs, || assert_eq!(bare_read_rows(&bare_path), n));
         let ours = dir.path().join("store/bench_Q#1_RAW#1.parquet");
-        let bare_read_ours = best(runs, || {
-            let f = File::open(&ours).expect("open");
-            let b = ParquetRecordBatchReaderBuilder::try_new(f).expect("reader");
-            let schema = b.schema().clone();
-            let batches: Vec<_> = b
-                .build()
-                .expect("build")
-                .map(|b| b.expect("batch"))
-                .collect();
-            // The arrays in memory, as a caller needs them.
-            let all = arrow_select::concat::concat_batches(&schema, &batches).expect("concat");
-            assert_eq!(all.num_rows(), n);
-        });
+        let bare_read_ours = best(runs, || assert_eq!(bare_read_rows(&ours), n));
         let size = backend.size_on_disk().expect("size").unwrap_or(0);
         let bare_size = std::fs::metadata(&bare_path).map(|m| m.len()).unwrap_or(0);
         println!("{n} points");

@@ -183,17 +183,7 @@ fn range_reads_select_row_groups() {
 }
 
 fn python() -> Option<std::path::PathBuf> {
-    match std::env::var_os("METEAUDATA_PYTHON") {
-        Some(p) if !p.is_empty() => Some(p.into()),
-        _ => {
-            assert!(
-                std::env::var("CI").map_or(true, |v| v != "true"),
-                "CI=true but METEAUDATA_PYTHON is not set"
-            );
-            eprintln!("skipped: METEAUDATA_PYTHON is not set, Python disk interop not run");
-            None
-        }
-    }
+    meteaudata_testkit::python_reference()
 }
 
 fn run_python(py: &Path, mode: &str, dir: &Path) -> serde_json::Value {

@@ -43,6 +43,23 @@
 pub mod cases;
 pub mod strategies;
 
+/// A Python interpreter with meteaudata 0.12.1 installed, from `METEAUDATA_PYTHON`, for tests
+/// that compare with the reference implementation. Without it the caller should skip (this
+/// prints why), except under `CI=true`, where a missing interpreter is a failure (panic).
+pub fn python_reference() -> Option<std::path::PathBuf> {
+    match std::env::var_os("METEAUDATA_PYTHON") {
+        Some(p) if !p.is_empty() => Some(p.into()),
+        _ => {
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "CI=true but METEAUDATA_PYTHON is not set: the comparison with Python meteaudata cannot be skipped in CI"
+            );
+            eprintln!("skipped: METEAUDATA_PYTHON is not set, Python meteaudata not compared");
+            None
+        }
+    }
+}
+
 use meteaudata_core::storage::StorageBackend;
 
 /// Runs one case against a backend made by `factory`, panicking with the case name and the

@@ -12,17 +12,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn python() -> Option<std::path::PathBuf> {
-    match std::env::var_os("METEAUDATA_PYTHON") {
-        Some(p) if !p.is_empty() => Some(p.into()),
-        _ => {
-            assert!(
-                std::env::var("CI").map_or(true, |v| v != "true"),
-                "CI=true but METEAUDATA_PYTHON is not set: the Python check cannot be skipped in CI"
-            );
-            eprintln!("skipped: METEAUDATA_PYTHON is not set, Python meteaudata not compared");
-            None
-        }
-    }
+    meteaudata_testkit::python_reference()
 }
 
 /// Python reads naive times only in `last_updated` (upstream M11); we write what we create,
