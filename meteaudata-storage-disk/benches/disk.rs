@@ -91,6 +91,42 @@ fn main() {
             w.close().expect("close");
         });
         let bare_read = best(runs, || assert_eq!(bare_read_rows(&bare_path), n));
+        // The same encodings as the backend (zstd, BYTE_STREAM_SPLIT, DELTA_BINARY_PACKED), no
+        // fsync, no metadata: what the file format itself costs.
+        let same_path = dir.path().join("same.parquet");
+        let same_props = || {
+            use parquet::basic::{Compression, Encoding, ZstdLevel};
+            use parquet::file::properties::WriterProperties;
+            use parquet::schema::types::ColumnPath;
+            let schema = batch.schema();
+            let (idx, val) = (
+                schema.field(0).name().as_str(),
+                schema.field(1).name().as_str(),
+            );
+            WriterProperties::builder()
+                .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                .set_column_dictionary_enabled(ColumnPath::from(idx), false)
+                .set_column_encoding(ColumnPath::from(idx), Encoding::DELTA_BINARY_PACKED)
+                .set_column_dictionary_enabled(ColumnPath::from(val), false)
+                .set_column_encoding(ColumnPath::from(val), Encoding::BYTE_STREAM_SPLIT)
+                .build()
+        };
+        let same_write = best(runs, || {
+            let f = File::create(&same_path).expect("create");
+            let mut w =
+                ArrowWriter::try_new(f, batch.schema(), Some(same_props())).expect("writer");
+            w.write(&batch).expect("write");
+            w.close().expect("close");
+        });
+        // ... and made durable (fsync), as every backend save is.
+        let same_write_sync = best(runs, || {
+            let f = File::create(&same_path).expect("create");
+            let mut w =
+                ArrowWriter::try_new(f, batch.schema(), Some(same_props())).expect("writer");
+            w.write(&batch).expect("write");
+            let f = w.into_inner().expect("finish");
+            f.sync_all().expect("fsync");
+        });
         let ours = dir.path().join("store/bench_Q#1_RAW#1.parquet");
         let bare_read_ours = best(runs, || assert_eq!(bare_read_rows(&ours), n));
         let size = backend.size_on_disk().expect("size").unwrap_or(0);
@@ -101,6 +137,16 @@ fn main() {
             "  bare write       {}   ratio {:.2}",
             rate(n, bare_write),
             save.as_secs_f64() / bare_write.as_secs_f64()
+        );
+        println!(
+            "  bare write, same encodings {}   ratio {:.2}",
+            rate(n, same_write),
+            save.as_secs_f64() / same_write.as_secs_f64()
+        );
+        println!(
+            "  bare write, same encodings + fsync {}   ratio {:.2}",
+            rate(n, same_write_sync),
+            save.as_secs_f64() / same_write_sync.as_secs_f64()
         );
         println!("  backend load     {}", rate(n, load));
         println!(

@@ -6,7 +6,7 @@ use meteaudata_core::storage::{
 };
 use meteaudata_core::{Error, Result, Series};
 use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::atomic::{sync_dir, Pending};
@@ -225,9 +225,8 @@ impl StorageBackend for DiskBackend {
         let (data_dest, meta_dest) = (self.data_path(&stem), self.meta_path(&stem));
 
         let (data_tmp, file) = self.io(&data_dest, Pending::create(&data_dest))?;
-        let mut w = BufWriter::new(file);
-        write_series(&mut w, key, series, metadata)?;
-        let file = self.io(data_tmp.path(), w.into_inner().map_err(|e| e.into_error()))?;
+        // The Parquet writer buffers pages itself; it writes straight to the file.
+        write_series(&file, key, series, metadata)?;
         self.io(data_tmp.path(), file.sync_all())?;
 
         let (meta_tmp, mut mf) = self.io(&meta_dest, Pending::create(&meta_dest))?;
