@@ -60,6 +60,7 @@ mod error;
 mod function_info;
 mod index;
 mod index_metadata;
+mod index_ops;
 mod index_text;
 pub mod json;
 mod lineage;

@@ -6,6 +6,7 @@ use arrow_data::transform::MutableArrayData;
 use std::sync::Arc;
 
 use crate::index::{Index, IndexData};
+use crate::index_ops::{downcast, rebuild};
 use crate::{Error, Result, Series};
 
 /// A half-open time window `[start, end)` in nanoseconds (UTC for zoned indexes, wall clock
@@ -62,20 +63,6 @@ fn filter_index(index: &Index, mask: &BooleanArray) -> Result<Index> {
         IndexData::Period(a) => IndexData::Period(downcast(filt(a)?)?),
     };
     rebuild(index, data)
-}
-
-fn downcast<T: Array + Clone + 'static>(a: ArrayRef) -> Result<T> {
-    a.as_any()
-        .downcast_ref::<T>()
-        .cloned()
-        .ok_or_else(|| Error::invalid_input("unexpected array type"))
-}
-
-fn rebuild(like: &Index, data: IndexData) -> Result<Index> {
-    let mut idx = Index::new(data)?;
-    idx.set_name(like.name().map(str::to_string));
-    idx.set_frequency(like.frequency().map(str::to_string));
-    Ok(idx)
 }
 
 impl Series {
@@ -159,33 +146,9 @@ impl Series {
     pub fn slice(&self, offset: usize, len: usize) -> Series {
         let offset = offset.min(self.len());
         let len = len.min(self.len() - offset);
-        let data = match self.index().data() {
-            IndexData::Range { start, step, .. } => {
-                let s = start + offset as i64 * step;
-                IndexData::Range {
-                    start: s,
-                    stop: s + len as i64 * step,
-                    step: *step,
-                }
-            }
-            IndexData::DateTime { values, tz } => IndexData::DateTime {
-                values: values.slice(offset, len),
-                tz: *tz,
-            },
-            IndexData::Int(a) => IndexData::Int(a.slice(offset, len)),
-            IndexData::Float(a) => IndexData::Float(a.slice(offset, len)),
-            IndexData::String(a) => IndexData::String(a.slice(offset, len)),
-            IndexData::Categorical { values, ordered } => IndexData::Categorical {
-                values: values.slice(offset, len),
-                ordered: *ordered,
-            },
-            IndexData::Timedelta(a) => IndexData::Timedelta(a.slice(offset, len)),
-            IndexData::Period(a) => IndexData::Period(a.slice(offset, len)),
-        };
-        let index = rebuild(self.index(), data).unwrap_or_else(|_| self.index().clone());
         Series::new(
             self.name().to_string(),
-            index,
+            self.index().slice(offset, len),
             self.values().slice(offset, len),
         )
         .unwrap_or_else(|_| self.clone())

@@ -109,73 +109,19 @@ pub(crate) fn is_sorted(keys: &[i64], nulls: Option<&arrow_buffer::NullBuffer>) 
 
 /// The rows `offset..offset+len` of an index, keeping its name and frequency.
 pub(crate) fn slice_index(index: &Index, offset: usize, len: usize) -> Result<Index> {
-    let data = match index.data() {
-        IndexData::DateTime { values, tz } => IndexData::DateTime {
-            values: values.slice(offset, len),
-            tz: *tz,
-        },
-        IndexData::Range { start, step, .. } => {
-            let s = start + offset as i64 * step;
-            IndexData::Range {
-                start: s,
-                stop: s + len as i64 * step,
-                step: *step,
-            }
-        }
-        IndexData::Int(a) => IndexData::Int(a.slice(offset, len)),
-        IndexData::Float(a) => IndexData::Float(a.slice(offset, len)),
-        IndexData::String(a) => IndexData::String(a.slice(offset, len)),
-        IndexData::Categorical { values, ordered } => IndexData::Categorical {
-            values: values.slice(offset, len),
-            ordered: *ordered,
-        },
-        IndexData::Timedelta(a) => IndexData::Timedelta(a.slice(offset, len)),
-        IndexData::Period(a) => IndexData::Period(a.slice(offset, len)),
-        _ => return Err(Error::invalid_input("unsupported index kind")),
-    };
-    rebuild(index, data)
+    Ok(index.slice(offset, len))
 }
 
 /// The rows at `positions` of an index, keeping its name and frequency (a range becomes
 /// integer labels).
 pub(crate) fn take_index(index: &Index, positions: &UInt64Array) -> Result<Index> {
-    let take = |a: &dyn Array| -> Result<ArrayRef> {
-        arrow_select::take::take(a, positions, None)
-            .map_err(|e| Error::invalid_input(format!("cannot select index rows: {e}")))
-    };
-    let data = match index.data() {
-        IndexData::DateTime { values, tz } => IndexData::DateTime {
-            values: downcast(take(values)?)?,
-            tz: *tz,
-        },
-        IndexData::Range { start, step, .. } => IndexData::Int(Int64Array::from_iter_values(
-            positions.values().iter().map(|&p| start + p as i64 * step),
-        )),
-        IndexData::Int(a) => IndexData::Int(downcast(take(a)?)?),
-        IndexData::Float(a) => IndexData::Float(downcast(take(a)?)?),
-        IndexData::String(a) => IndexData::String(downcast(take(a)?)?),
-        IndexData::Categorical { values, ordered } => IndexData::Categorical {
-            values: downcast(take(values)?)?,
-            ordered: *ordered,
-        },
-        IndexData::Timedelta(a) => IndexData::Timedelta(downcast(take(a)?)?),
-        IndexData::Period(a) => IndexData::Period(downcast(take(a)?)?),
-        _ => return Err(Error::invalid_input("unsupported index kind")),
-    };
-    rebuild(index, data)
+    index.take(positions)
 }
 
 /// The values at `positions`.
 pub(crate) fn take_values(values: &ArrayRef, positions: &UInt64Array) -> Result<ArrayRef> {
     arrow_select::take::take(values.as_ref(), positions, None)
         .map_err(|e| Error::invalid_input(format!("cannot select rows: {e}")))
-}
-
-fn downcast<T: Array + Clone + 'static>(a: ArrayRef) -> Result<T> {
-    a.as_any()
-        .downcast_ref::<T>()
-        .cloned()
-        .ok_or_else(|| Error::invalid_input("internal: unexpected array type after take"))
 }
 
 /// A new index with `data` and the name and frequency of `like`.
