@@ -136,3 +136,21 @@ pub(crate) fn rebuild(like: &Index, data: IndexData) -> Result<Index> {
 pub(crate) fn float_series(name: String, index: Index, values: Vec<f64>) -> Result<Series> {
     Series::new(name, index, Arc::new(Float64Array::from(values)))
 }
+
+/// The shape every univariate built-in shares: one step naming every input, and one output per
+/// input, computed by `kernel` and named `<input's signal part>_<suffix>`.
+pub(crate) fn per_input(
+    inputs: &[Series],
+    step: meteaudata_core::ProcessingStep,
+    suffix: &str,
+    kernel: impl Fn(&Series) -> Result<Series>,
+) -> Result<Vec<meteaudata_core::TransformOutput>> {
+    let step = step.with_inputs(inputs.iter().map(|s| s.name().to_string()));
+    inputs
+        .iter()
+        .map(|s| {
+            let out = kernel(s)?.with_name(output_name(s.name(), suffix));
+            Ok(meteaudata_core::TransformOutput::new(out, step.clone()))
+        })
+        .collect()
+}

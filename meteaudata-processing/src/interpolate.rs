@@ -33,7 +33,8 @@ use meteaudata_core::{
 };
 use std::sync::Arc;
 
-use crate::common::{builtin_info, float_values, output_name, require_time_index};
+use crate::common::per_input;
+use crate::common::{builtin_info, float_values, require_time_index};
 
 /// Suffix of interpolated series.
 pub const SUFFIX: &str = "LIN-INT";
@@ -54,16 +55,11 @@ impl Transform for LinearInterpolation {
             builtin_info("linear interpolation"),
             SUFFIX,
         )
-        .with_parameters(Parameters::new())
-        .with_inputs(inputs.iter().map(|s| s.name().to_string()));
-        inputs
-            .iter()
-            .map(|s| {
-                require_time_index(s, "linear_interpolation")?;
-                let out = interpolate_series(s)?.with_name(output_name(s.name(), SUFFIX));
-                Ok(TransformOutput::new(out, step.clone()))
-            })
-            .collect()
+        .with_parameters(Parameters::new());
+        per_input(inputs, step, SUFFIX, |s| {
+            require_time_index(s, "linear_interpolation")?;
+            interpolate_series(s)
+        })
     }
 }
 

@@ -18,7 +18,8 @@ use meteaudata_core::{
     Parameters, ProcessingStep, ProcessingType, Result, Series, Transform, TransformOutput,
 };
 
-use crate::common::{builtin_info, output_name, require_time_index};
+use crate::common::per_input;
+use crate::common::{builtin_info, require_time_index};
 
 /// Suffix of predicted series.
 pub const SUFFIX: &str = "PREV-PRED";
@@ -41,15 +42,10 @@ impl Transform for PredictFromPreviousPoint {
             SUFFIX,
         )
         .with_parameters(Parameters::new())
-        .with_step_distance(1)
-        .with_inputs(inputs.iter().map(|s| s.name().to_string()));
-        inputs
-            .iter()
-            .map(|s| {
-                require_time_index(s, "predict_from_previous_point")?;
-                let out = s.clone().with_name(output_name(s.name(), SUFFIX));
-                Ok(TransformOutput::new(out, step.clone()))
-            })
-            .collect()
+        .with_step_distance(1);
+        per_input(inputs, step, SUFFIX, |s| {
+            require_time_index(s, "predict_from_previous_point")?;
+            Ok(s.clone())
+        })
     }
 }

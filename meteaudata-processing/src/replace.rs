@@ -31,7 +31,8 @@ use meteaudata_core::{
 use std::sync::Arc;
 
 use crate::bounds::{select, Bound, Selection, Side};
-use crate::common::{builtin_info, output_name};
+use crate::common::builtin_info;
+use crate::common::per_input;
 
 /// Suffix of series with replaced ranges.
 pub const SUFFIX: &str = "REPLACED-RANGES";
@@ -185,14 +186,7 @@ impl Transform for ReplaceRanges {
             builtin_info("replace_ranges"),
             SUFFIX,
         )
-        .with_parameters(self.parameters())
-        .with_inputs(inputs.iter().map(|s| s.name().to_string()));
-        inputs
-            .iter()
-            .map(|s| {
-                let out = replace_series(s, self)?.with_name(output_name(s.name(), SUFFIX));
-                Ok(TransformOutput::new(out, step.clone()))
-            })
-            .collect()
+        .with_parameters(self.parameters());
+        per_input(inputs, step, SUFFIX, |s| replace_series(s, self))
     }
 }

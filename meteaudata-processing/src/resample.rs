@@ -36,9 +36,9 @@ use meteaudata_core::{
     Result, Series, TimeZone, Transform, TransformOutput,
 };
 
+use crate::common::per_input;
 use crate::common::{
-    builtin_info, float_series, float_values, is_sorted, output_name, rebuild, require_time_index,
-    time_keys,
+    builtin_info, float_series, float_values, is_sorted, rebuild, require_time_index, time_keys,
 };
 use crate::frequency::{date_of_day, day_number, Frequency, FrequencyUnit};
 
@@ -92,15 +92,9 @@ impl Resample {
 
 impl Transform for Resample {
     fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
-        let step = self.step(inputs);
-        inputs
-            .iter()
-            .map(|s| {
-                let out =
-                    resample_series(s, &self.frequency)?.with_name(output_name(s.name(), SUFFIX));
-                Ok(TransformOutput::new(out, step.clone()))
-            })
-            .collect()
+        per_input(inputs, self.step(inputs), SUFFIX, |s| {
+            resample_series(s, &self.frequency)
+        })
     }
 }
 

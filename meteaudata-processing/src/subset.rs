@@ -32,9 +32,8 @@ use meteaudata_core::{
 };
 
 use crate::bounds::{select, Bound, Selection, Side};
-use crate::common::{
-    builtin_info, output_name, require_time_index, slice_index, take_index, take_values,
-};
+use crate::common::per_input;
+use crate::common::{builtin_info, require_time_index, slice_index, take_index, take_values};
 
 /// Suffix of subset series.
 pub const SUFFIX: &str = "SLICE";
@@ -144,14 +143,7 @@ impl Transform for Subset {
             builtin_info("subset"),
             SUFFIX,
         )
-        .with_parameters(self.parameters())
-        .with_inputs(inputs.iter().map(|s| s.name().to_string()));
-        inputs
-            .iter()
-            .map(|s| {
-                let out = subset_series(s, self)?.with_name(output_name(s.name(), SUFFIX));
-                Ok(TransformOutput::new(out, step.clone()))
-            })
-            .collect()
+        .with_parameters(self.parameters());
+        per_input(inputs, step, SUFFIX, |s| subset_series(s, self))
     }
 }
