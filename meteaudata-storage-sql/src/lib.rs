@@ -277,43 +277,27 @@ enum Db {
 macro_rules! dispatch {
     ($self:expr, $context:expr, |$conn:ident, $m:ident| $body:expr) => {{
         let this = $self;
+        // One arm per compiled-in database; only the module and the pool differ.
+        macro_rules! arm {
+            ($pool:expr, $module:ident) => {{
+                use crate::$module as $m;
+                $pool.with(
+                    |$conn| {
+                        this.ensure_tables($conn, $m::migrate)
+                            .and_then(|_| ops::retry(|| $body))
+                            .map_err(|e| e.into_error($m::NAME, || $context))
+                    },
+                    |c, r| r.is_ok() || $m::healthy(c),
+                )
+            }};
+        }
         match &this.db {
             #[cfg(feature = "sqlite")]
-            Db::Sqlite(pool) => {
-                use crate::sqlite as $m;
-                pool.with(
-                    |$conn| {
-                        this.ensure_tables($conn, $m::migrate)
-                            .and_then(|_| ops::retry(|| $body))
-                            .map_err(|e| e.into_error($m::NAME, || $context))
-                    },
-                    |c, r| r.is_ok() || $m::healthy(c),
-                )
-            }
+            Db::Sqlite(pool) => arm!(pool, sqlite),
             #[cfg(feature = "postgres")]
-            Db::Pg(pool) => {
-                use crate::pg as $m;
-                pool.with(
-                    |$conn| {
-                        this.ensure_tables($conn, $m::migrate)
-                            .and_then(|_| ops::retry(|| $body))
-                            .map_err(|e| e.into_error($m::NAME, || $context))
-                    },
-                    |c, r| r.is_ok() || $m::healthy(c),
-                )
-            }
+            Db::Pg(pool) => arm!(pool, pg),
             #[cfg(feature = "mysql")]
-            Db::Mysql(pool) => {
-                use crate::mysql as $m;
-                pool.with(
-                    |$conn| {
-                        this.ensure_tables($conn, $m::migrate)
-                            .and_then(|_| ops::retry(|| $body))
-                            .map_err(|e| e.into_error($m::NAME, || $context))
-                    },
-                    |c, r| r.is_ok() || $m::healthy(c),
-                )
-            }
+            Db::Mysql(pool) => arm!(pool, mysql),
             Db::Never(never) => match *never {},
         }
     }};

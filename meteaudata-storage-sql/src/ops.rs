@@ -135,49 +135,48 @@ pub(crate) struct NumericPointRow {
 macro_rules! insert_batches {
     ($conn:expr, $id:expr, $offset:expr, $enc:expr, $batch:expr) => {{
         let (conn, id, offset, enc, batch) = ($conn, $id, $offset, $enc, $batch);
+        // Rows are built and inserted `batch` at a time; series with text columns use the
+        // wider row type and half the batch (twice the parameters per row).
+        macro_rules! each_batch {
+            ($size:expr, |$i:ident| $row:expr) => {{
+                let batch = $size;
+                let mut rows = Vec::with_capacity(batch.min(enc.len()));
+                let mut start = 0;
+                while start < enc.len() {
+                    let end = (start + batch).min(enc.len());
+                    rows.clear();
+                    rows.extend((start..end).map(|$i| $row));
+                    diesel::insert_into(p::table).values(&rows).execute(conn)?;
+                    start = end;
+                }
+            }};
+        }
         if enc.has_text() {
-            let batch = batch / 2;
-            let mut rows = Vec::with_capacity(batch.min(enc.len()));
-            let mut start = 0;
-            while start < enc.len() {
-                let end = (start + batch).min(enc.len());
-                rows.clear();
-                rows.extend((start..end).map(|i| {
-                    let r = enc.row(i);
-                    crate::ops::PointRow {
-                        series_id: id,
-                        pos: offset + i as i64,
-                        t: r.t,
-                        label: r.label,
-                        v: r.v,
-                        v_bits: r.v_bits,
-                        vi: r.vi,
-                        vs: r.vs,
-                    }
-                }));
-                diesel::insert_into(p::table).values(&rows).execute(conn)?;
-                start = end;
-            }
+            each_batch!(batch / 2, |i| {
+                let r = enc.row(i);
+                crate::ops::PointRow {
+                    series_id: id,
+                    pos: offset + i as i64,
+                    t: r.t,
+                    label: r.label,
+                    v: r.v,
+                    v_bits: r.v_bits,
+                    vi: r.vi,
+                    vs: r.vs,
+                }
+            });
         } else {
-            let mut rows = Vec::with_capacity(batch.min(enc.len()));
-            let mut start = 0;
-            while start < enc.len() {
-                let end = (start + batch).min(enc.len());
-                rows.clear();
-                rows.extend((start..end).map(|i| {
-                    let r = enc.row(i);
-                    crate::ops::NumericPointRow {
-                        series_id: id,
-                        pos: offset + i as i64,
-                        t: r.t,
-                        v: r.v,
-                        v_bits: r.v_bits,
-                        vi: r.vi,
-                    }
-                }));
-                diesel::insert_into(p::table).values(&rows).execute(conn)?;
-                start = end;
-            }
+            each_batch!(batch, |i| {
+                let r = enc.row(i);
+                crate::ops::NumericPointRow {
+                    series_id: id,
+                    pos: offset + i as i64,
+                    t: r.t,
+                    v: r.v,
+                    v_bits: r.v_bits,
+                    vi: r.vi,
+                }
+            });
         }
         Ok::<(), E>(())
     }};
