@@ -77,6 +77,7 @@ fn env_usize(var: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn unique() -> String {
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

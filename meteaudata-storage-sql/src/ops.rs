@@ -131,7 +131,8 @@ pub(crate) struct NumericPointRow {
 
 /// Inserts the points of `enc` (positions from `offset`) with multi-row INSERTs of `batch`
 /// rows (numeric series) or `batch / 2` rows (series with text), each a prepared statement
-/// that the connection caches.
+/// that the connection caches. (PostgreSQL uses COPY instead.)
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 macro_rules! insert_batches {
     ($conn:expr, $id:expr, $offset:expr, $enc:expr, $batch:expr) => {{
         let (conn, id, offset, enc, batch) = ($conn, $id, $offset, $enc, $batch);
@@ -182,6 +183,7 @@ macro_rules! insert_batches {
     }};
 }
 
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 pub(crate) use insert_batches;
 
 /// A row of Python's metadata table.
