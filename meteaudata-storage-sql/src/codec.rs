@@ -1,16 +1,16 @@
-//! Turning a [`Series`] into rows of the points table and back, losslessly.
+//! Turning a [`Series`] into point columns and back, losslessly.
 //!
-//! Each point is one row `(pos, t, label, v, v_bits, vi, vs)`:
+//! Each point is a [`Row`] `(t, label, v, vi, vs)`:
 //!
 //! * the index label goes to `t` (datetimes and durations as nanoseconds, integers, range
 //!   labels, category codes, and float labels as their IEEE bits) or to `label` (strings,
 //!   periods);
-//! * the value goes to `v` (floats the database holds exactly), `v_bits` (NaN, ±inf and -0.0 as
-//!   IEEE bits, since SQLite and MySQL cannot store them), `vi` (integers, booleans, timestamps,
-//!   category codes) or `vs` (text).
+//! * the value goes to `v` (floats, every bit kept: NaN, ±inf and -0.0 included), `vi`
+//!   (integers, booleans, timestamps, category codes) or `vs` (text).
 //!
-//! What the columns alone cannot say (index kind, name, frequency, zone, range bounds,
-//! categories, value type) is the [`Layout`], stored as JSON next to the series.
+//! Points are stored in blocks of these columns (see [`crate::block`]). What the columns
+//! alone cannot say (index kind, name, frequency, zone, range bounds, categories, value type)
+//! is the [`Layout`], stored as JSON next to the series.
 
 use std::sync::Arc;
 
@@ -24,105 +24,8 @@ use arrow_array::{
 use arrow_buffer::{NullBuffer, NullBufferBuilder, ScalarBuffer};
 use arrow_schema::{DataType, TimeUnit};
 use meteaudata_core::{Error, Index, IndexData, Result, Series, TimeZone};
-use serde::{Deserialize, Serialize};
 
-/// The kind of an index, as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum IndexKind {
-    Datetime,
-    Range,
-    Int,
-    Float,
-    String,
-    Categorical,
-    Timedelta,
-    Period,
-}
-
-impl IndexKind {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            IndexKind::Datetime => "datetime",
-            IndexKind::Range => "range",
-            IndexKind::Int => "int",
-            IndexKind::Float => "float",
-            IndexKind::String => "string",
-            IndexKind::Categorical => "categorical",
-            IndexKind::Timedelta => "timedelta",
-            IndexKind::Period => "period",
-        }
-    }
-
-    fn uses_text(self) -> bool {
-        matches!(self, IndexKind::String | IndexKind::Period)
-    }
-}
-
-/// The kind of the values, as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum ValueKind {
-    Float64,
-    Float32,
-    Int64,
-    Int32,
-    Bool,
-    Utf8,
-    Timestamp,
-    Category,
-}
-
-/// What the point columns cannot say about the index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct IndexLayout {
-    pub kind: IndexKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<String>,
-    /// Zone of a datetime index, Python notation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tz: Option<String>,
-    /// `[start, stop, step]` of a range index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub range: Option<[i64; 3]>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ordered: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<Option<String>>>,
-}
-
-/// What the point columns cannot say about the values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct ValueLayout {
-    pub kind: ValueKind,
-    /// Arrow zone string of timestamp values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tz: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<Option<String>>>,
-}
-
-/// The stored description of a series' types.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Layout {
-    pub index: IndexLayout,
-    pub values: ValueLayout,
-}
-
-impl Layout {
-    pub(crate) fn to_json(&self) -> Result<String> {
-        serde_json::to_string(self).map_err(|e| Error::parse("series layout", e))
-    }
-
-    pub(crate) fn from_json(location: &str, text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::Corrupt {
-            location: location.to_string(),
-            message: format!("unreadable layout {text:?}: {e}"),
-        })
-    }
-}
+use crate::layout::{IndexKind, IndexLayout, Layout, ValueKind, ValueLayout};
 
 fn dictionary_strings(dict: &DictionaryArray<Int32Type>) -> Result<Vec<Option<String>>> {
     let values = dict
@@ -153,15 +56,56 @@ enum ValEnc<'a> {
     Codes(&'a Int32Array),
 }
 
-/// One point as columns.
+/// One point as columns (`None` = NULL).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Row<'a> {
+    /// Time or integer-like label.
     pub t: Option<i64>,
+    /// Text label.
     pub label: Option<&'a str>,
+    /// Float value.
     pub v: Option<f64>,
-    pub v_bits: Option<i64>,
+    /// Integer, boolean, timestamp or category-code value.
     pub vi: Option<i64>,
+    /// Text value.
     pub vs: Option<&'a str>,
+}
+
+/// Which point columns a series uses (the others are NULL for every point).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Columns {
+    pub t: bool,
+    pub label: bool,
+    pub v: bool,
+    pub vi: bool,
+    pub vs: bool,
+}
+
+impl Columns {
+    /// The columns of a series stored with `layout`.
+    pub(crate) fn of(layout: &Layout) -> Self {
+        let text_index = layout.index.kind.uses_text();
+        let (v, vs) = match layout.values.kind {
+            ValueKind::Float64 | ValueKind::Float32 => (true, false),
+            ValueKind::Utf8 => (false, true),
+            _ => (false, false),
+        };
+        Columns {
+            t: !text_index,
+            label: text_index,
+            v,
+            vi: !v && !vs,
+            vs,
+        }
+    }
+}
+
+/// Points readable one at a time, in position order.
+pub(crate) trait Rows {
+    /// Number of points.
+    fn len(&self) -> usize;
+    /// The columns of point `i` (`i < len`).
+    fn row(&self, i: usize) -> Row<'_>;
 }
 
 /// A series ready to be written: its layout and a row accessor.
@@ -174,23 +118,6 @@ pub(crate) struct Encoded<'a> {
 
 fn valid(nulls: Option<&NullBuffer>, i: usize) -> bool {
     nulls.is_none_or(|n| n.is_valid(i))
-}
-
-/// Splits a float into what the `v` column can hold and the bits of what it cannot.
-pub(crate) fn split_f64(x: f64) -> (Option<f64>, Option<i64>) {
-    if x.is_finite() && !(x == 0.0 && x.is_sign_negative()) {
-        (Some(x), None)
-    } else {
-        (None, Some(x.to_bits() as i64))
-    }
-}
-
-fn split_f32(x: f32) -> (Option<f64>, Option<i64>) {
-    if x.is_finite() && !(x == 0.0 && x.is_sign_negative()) {
-        (Some(f64::from(x)), None)
-    } else {
-        (None, Some(i64::from(x.to_bits())))
-    }
 }
 
 impl<'a> Encoded<'a> {
@@ -307,17 +234,6 @@ impl<'a> Encoded<'a> {
         })
     }
 
-    /// Whether a row may use the text columns (`label`, `vs`).
-    #[allow(dead_code)] // unused when only PostgreSQL (COPY) is compiled in
-    pub(crate) fn has_text(&self) -> bool {
-        matches!(self.index, IndexEnc::Text(_)) || matches!(self.values, ValEnc::Text(_))
-    }
-
-    /// Number of points.
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
     /// The columns of point `i` (`i < len`).
     #[inline]
     pub(crate) fn row(&self, i: usize) -> Row<'a> {
@@ -330,16 +246,8 @@ impl<'a> Encoded<'a> {
             IndexEnc::Codes(a) => r.t = a.is_valid(i).then(|| i64::from(a.value(i))),
         }
         match &self.values {
-            ValEnc::F64(a) => {
-                if a.is_valid(i) {
-                    (r.v, r.v_bits) = split_f64(a.value(i));
-                }
-            }
-            ValEnc::F32(a) => {
-                if a.is_valid(i) {
-                    (r.v, r.v_bits) = split_f32(a.value(i));
-                }
-            }
+            ValEnc::F64(a) => r.v = a.is_valid(i).then(|| a.value(i)),
+            ValEnc::F32(a) => r.v = a.is_valid(i).then(|| f64::from(a.value(i))),
             ValEnc::I64(v, n) => r.vi = valid(*n, i).then(|| v[i]),
             ValEnc::I32(a) => r.vi = a.is_valid(i).then(|| i64::from(a.value(i))),
             ValEnc::Bool(a) => r.vi = a.is_valid(i).then(|| i64::from(a.value(i))),
@@ -350,16 +258,15 @@ impl<'a> Encoded<'a> {
     }
 }
 
-/// One point read back.
-pub(crate) type RowOwned = (
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<f64>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
+impl Rows for Encoded<'_> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn row(&self, i: usize) -> Row<'_> {
+        Encoded::row(self, i)
+    }
+}
 
 enum IdxAcc {
     I64(Vec<i64>, NullBufferBuilder),
@@ -433,9 +340,15 @@ impl<'l> Decoder<'l> {
         }
     }
 
-    /// Adds the next row.
-    pub(crate) fn push(&mut self, row: RowOwned) -> Result<()> {
-        let (pos, t, label, v, v_bits, vi, vs) = row;
+    /// Adds the point at position `pos`.
+    pub(crate) fn push(&mut self, pos: i64, row: Row<'_>) -> Result<()> {
+        let Row {
+            t,
+            label,
+            v,
+            vi,
+            vs,
+        } = row;
         let expected_ok = match (self.contiguous, self.last_pos) {
             (true, _) => pos == self.count as i64,
             (false, Some(last)) => pos > last,
@@ -463,22 +376,13 @@ impl<'l> Decoder<'l> {
         };
         match &mut self.values {
             ValAcc::F64(vals, nulls) => {
-                let x = match (v, v_bits) {
-                    (Some(x), _) => Some(x),
-                    (None, Some(b)) => Some(f64::from_bits(b as u64)),
-                    (None, None) => None,
-                };
-                vals.push(x.unwrap_or(0.0));
-                nulls.append(x.is_some());
+                vals.push(v.unwrap_or(0.0));
+                nulls.append(v.is_some());
             }
             ValAcc::F32(vals, nulls) => {
-                let x = match (v, v_bits) {
-                    (Some(x), _) => Some(x as f32),
-                    (None, Some(b)) => Some(f32::from_bits(b as u32)),
-                    (None, None) => None,
-                };
-                vals.push(x.unwrap_or(0.0));
-                nulls.append(x.is_some());
+                // Exact: the value was widened from an f32.
+                vals.push(v.map_or(0.0, |x| x as f32));
+                nulls.append(v.is_some());
             }
             ValAcc::I64(vals, nulls) => {
                 vals.push(vi.unwrap_or(0));
@@ -490,7 +394,7 @@ impl<'l> Decoder<'l> {
                 nulls.append(x.is_some());
             }
             ValAcc::Bool(b) => b.append_option(vi.map(|x| x != 0)),
-            ValAcc::Text(b) => b.append_option(vs.as_deref()),
+            ValAcc::Text(b) => b.append_option(vs),
         }
         Ok(())
     }
@@ -610,56 +514,6 @@ impl<'l> Decoder<'l> {
     }
 }
 
-/// The layout after appending `more` (encoded as `add`) to a series stored with `stored`, or
-/// `None` when the rows cannot simply be added (categories, whose dictionaries merge), in which
-/// case the caller rewrites the whole series. Kinds that do not fit are an error, as in
-/// [`Series::append`].
-pub(crate) fn appended_layout(
-    stored: &Layout,
-    add: &Layout,
-    more: &Series,
-) -> Result<Option<Layout>> {
-    let mismatch =
-        || Error::invalid_input("cannot append a series with another index kind or zone");
-    if stored.values.kind != add.values.kind || stored.values.tz != add.values.tz {
-        return Err(Error::invalid_input(format!(
-            "cannot append {} values to a series of {:?} values",
-            more.values().data_type(),
-            stored.values.kind
-        )));
-    }
-    if stored.values.kind == ValueKind::Category
-        || stored.index.kind == IndexKind::Categorical
-        || add.index.kind == IndexKind::Categorical
-    {
-        return Ok(None);
-    }
-    let mut out = stored.clone();
-    use IndexKind::*;
-    match (stored.index.kind, add.index.kind) {
-        (Range, Range) => {
-            let ([start, stop, step], [s2, e2, st2]) = (
-                stored.index.range.unwrap_or([0, 0, 1]),
-                add.index.range.unwrap_or([0, 0, 1]),
-            );
-            if stop == s2 && (step == st2 || more.is_empty()) {
-                out.index.range = Some([start, if more.is_empty() { stop } else { e2 }, step]);
-            } else {
-                out.index.kind = Int;
-                out.index.range = None;
-            }
-        }
-        (Range | Int, Range | Int) => {
-            out.index.kind = Int;
-            out.index.range = None;
-        }
-        (Datetime, Datetime) if stored.index.tz == add.index.tz => {}
-        (a, b) if a == b && a != Datetime => {}
-        _ => return Err(mismatch()),
-    }
-    Ok(Some(out))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,17 +524,7 @@ mod tests {
         let layout = Layout::from_json("test", &json).unwrap();
         let mut dec = Decoder::new(&layout, "test", enc.len(), true);
         for i in 0..enc.len() {
-            let r = enc.row(i);
-            dec.push((
-                i as i64,
-                r.t,
-                r.label.map(str::to_string),
-                r.v,
-                r.v_bits,
-                r.vi,
-                r.vs.map(str::to_string),
-            ))
-            .unwrap();
+            dec.push(i as i64, enc.row(i)).unwrap();
         }
         dec.finish(series.name()).unwrap()
     }
@@ -693,9 +537,17 @@ mod tests {
             vec![-0.0, f64::NAN, f64::NEG_INFINITY, 2.0],
         )
         .unwrap();
-        assert_eq!(round(&s), s);
-        assert_eq!(split_f64(1.0), (Some(1.0), None));
-        assert_eq!(split_f64(-0.0).0, None);
+        let back = round(&s);
+        assert_eq!(back, s);
+        let bits = |s: &Series| -> Vec<u64> {
+            s.f64_values()
+                .unwrap()
+                .values()
+                .iter()
+                .map(|x| x.to_bits())
+                .collect()
+        };
+        assert_eq!(bits(&back), bits(&s));
     }
 
     #[test]

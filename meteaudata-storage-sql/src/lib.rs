@@ -46,8 +46,9 @@
 //!
 //! ## Time windows and appending, in SQL
 //!
-//! [`load_range`](StorageBackend::load_range) reads only the points of a window (one index
-//! range scan), and [`append`](StorageBackend::append) inserts only the new points:
+//! [`load_range`](StorageBackend::load_range) reads only the blocks of a window (one index
+//! range scan), and [`append`](StorageBackend::append) writes only the new points (and
+//! rewrites the last block when it was not full):
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")] {
@@ -76,14 +77,37 @@
 //!   of points, the index kind and dtypes, a JSON description of the types (zone, frequency,
 //!   range bounds, categories) and the metadata document (YAML, the processing history), plus
 //!   creation and update times.
-//! * [`POINTS_TABLE`] (`meteaudata_points`): one row per point, `(series_id, pos)` as primary
-//!   key and an index on `(series_id, t)`. `t` holds datetimes as nanoseconds since the epoch
-//!   (UTC for zoned indexes), durations, integer labels and category codes; `label` holds text
-//!   labels; `v` holds float values, with NaN, ±inf and -0.0 (which SQLite and MySQL cannot
-//!   store) as IEEE bits in `v_bits`; `vi` integers, booleans and timestamps; `vs` text.
+//! * [`BLOCKS_TABLE`] (`meteaudata_blocks`): the points, up to [`BLOCK_POINTS`] consecutive
+//!   points of one series per row, `(series_id, pos0)` as primary key (`pos0`: position of
+//!   the block's first point), `n_points`, and an index on `(series_id, t_min, t_max)`, the
+//!   smallest and largest time of the block. The point columns hold one entry per point:
+//!   `t` datetimes as nanoseconds since the epoch (UTC for zoned indexes), durations, integer
+//!   labels and category codes; `label` text labels; `v` float values (every bit kept: NaN,
+//!   ±inf, -0.0); `vi` integers, booleans and timestamps; `vs` text. A column the series does
+//!   not use is NULL.
 //!
-//! So every index kind and value type comes back exactly, and a point's time is queryable as
-//! a number: `SELECT v FROM meteaudata_points WHERE series_id = ? AND t >= ? AND t < ?`.
+//! In PostgreSQL the point columns are typed arrays (`BIGINT[]`, `DOUBLE PRECISION[]`,
+//! `TEXT[]`), so the points are one `unnest` away:
+//!
+//! ```sql
+//! SELECT p.t, p.v
+//! FROM meteaudata_series s
+//! JOIN meteaudata_blocks b ON b.series_id = s.id
+//! CROSS JOIN LATERAL unnest(b.t, b.v) AS p(t, v)
+//! WHERE s.series_key = 'reactor/A#1/RAW#1' AND b.t_max >= $1 AND b.t_min < $2
+//!   AND p.t >= $1 AND p.t < $2
+//! ORDER BY b.pos0;
+//! ```
+//!
+//! SQLite and MySQL have no array type: there each point column is a BLOB in Arrow's layout
+//! (a 6-byte header: tag `i`/`f`/`s`, has-validity flag, entry count as `u32` little-endian;
+//! then the validity bitmap if flagged; then 8-byte little-endian numbers, or `u32` offsets
+//! followed by UTF-8 text).
+//!
+//! Blocks make bulk paths cheap: a save of 10^6 points writes about a thousand rows, so the
+//! database maintains a few index entries per thousand points instead of two per point. An
+//! append fills up the last block before starting new ones, and a time window reads only the
+//! blocks whose `[t_min, t_max]` meets it.
 //!
 //! ## Transactions and concurrency
 //!
@@ -95,8 +119,9 @@
 //! concurrent saves of different keys lose nothing, concurrent saves of one key are serialised
 //! on the key's row, so one wins whole. Deadlocks and serialisation failures are retried.
 //!
-//! Bulk paths: SQLite prepared multi-row INSERTs in one `BEGIN IMMEDIATE` transaction (WAL
-//! journal), PostgreSQL binary `COPY FROM STDIN`, MySQL multi-row INSERT batches.
+//! Bulk paths: SQLite prepared multi-row INSERTs of blocks in one `BEGIN IMMEDIATE`
+//! transaction (WAL journal), PostgreSQL binary `COPY FROM STDIN`, MySQL multi-row INSERT
+//! batches of blocks (at most about 4 MiB per statement).
 //!
 //! ## Databases written by Python meteaudata
 //!
@@ -121,8 +146,17 @@
 //! `libmysqlclient-dev`). Use `host=127.0.0.1`-style TCP URLs for servers.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Without a database feature the crate only names its types: the query code is unused.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(unused)
+)]
 
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+mod blob;
+mod block;
 mod codec;
+mod layout;
 mod ops;
 mod pool;
 mod python;
@@ -148,8 +182,11 @@ use crate::pool::Pool;
 
 /// Name of the table holding one row per stored series.
 pub const SERIES_TABLE: &str = "meteaudata_series";
-/// Name of the table holding one row per point.
-pub const POINTS_TABLE: &str = "meteaudata_points";
+/// Name of the table holding the points, in blocks of up to [`BLOCK_POINTS`] consecutive
+/// points of one series per row.
+pub const BLOCKS_TABLE: &str = "meteaudata_blocks";
+/// Most points in one row of [`BLOCKS_TABLE`].
+pub const BLOCK_POINTS: usize = block::BLOCK_POINTS;
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -511,7 +548,7 @@ impl StorageBackend for SqlBackend {
         let header = ops::NewHeader {
             series_key: key.as_str(),
             series_name: series.name(),
-            n_points: enc.len() as i64,
+            n_points: series.len() as i64,
             index_kind: enc.layout.index.kind.as_str(),
             index_dtype: &index_dtype,
             values_dtype: &values_dtype,

@@ -8,9 +8,6 @@ pub(crate) type Conn = MysqlConnection;
 pub(crate) const NAME: &str = "mysql";
 const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
     diesel_migrations::embed_migrations!("migrations/mysql");
-/// Rows per INSERT statement of a numeric series (6 parameters each; half as many with text),
-/// below the 65535-parameter limit.
-const BATCH: usize = 10000;
 
 const PY_TABLES_SQL: &str = "SELECT CAST(COUNT(*) AS SIGNED) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('time_series_metadata', 'time_series_data')";
 const PY_KEYS_SQL: &str = "SELECT CAST(`key` AS CHAR) AS `key` FROM time_series_metadata";
@@ -83,16 +80,28 @@ fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
         .optional()?)
 }
 
-fn insert_points(conn: &mut Conn, id: i64, offset: i64, enc: &Encoded<'_>) -> Result<(), E> {
-    crate::ops::insert_batches!(conn, id, offset, enc, BATCH)
+use crate::blob::{blob_block as into_block, BlobBlockRow as BlockRow};
+use crate::schema::blobs::meteaudata_blocks as b;
+
+fn insert_blocks(
+    conn: &mut Conn,
+    id: i64,
+    pos0: i64,
+    rows: &impl Rows,
+    layout: &Layout,
+) -> Result<(), E> {
+    crate::blob::blob_batches(id, pos0, rows, layout, |batch| {
+        diesel::insert_into(b::table).values(batch).execute(conn)?;
+        Ok(())
+    })
 }
 
 /// Size of both tables with their indexes (statistics refreshed first: InnoDB updates them
 /// lazily).
 pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {
-    diesel::sql_query("ANALYZE TABLE meteaudata_series, meteaudata_points").execute(conn)?;
+    diesel::sql_query("ANALYZE TABLE meteaudata_series, meteaudata_blocks").execute(conn)?;
     let rows: Vec<crate::ops::CountRow> = diesel::sql_query(
-        "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS SIGNED) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('meteaudata_series', 'meteaudata_points')",
+        "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS SIGNED) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('meteaudata_series', 'meteaudata_blocks')",
     )
     .load(conn)?;
     Ok(rows.first().map_or(0, |r| r.n.max(0) as u64))

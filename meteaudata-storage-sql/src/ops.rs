@@ -4,7 +4,7 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use meteaudata_core::Error;
 
-use crate::codec::Layout;
+use crate::layout::Layout;
 
 /// An error inside a transaction: from the database or from meteaudata.
 #[derive(Debug)]
@@ -98,93 +98,13 @@ pub(crate) struct NewHeader<'a> {
     pub metadata_yaml: &'a str,
 }
 
-/// A point row for the INSERT paths.
-#[derive(Debug, diesel::Insertable)]
-#[diesel(table_name = crate::schema::meteaudata_points)]
-#[diesel(treat_none_as_default_value = false)]
-#[allow(dead_code)] // unused when only PostgreSQL (COPY) is compiled in
-pub(crate) struct PointRow<'a> {
-    pub series_id: i64,
-    pub pos: i64,
-    pub t: Option<i64>,
-    pub label: Option<&'a str>,
-    pub v: Option<f64>,
-    pub v_bits: Option<i64>,
-    pub vi: Option<i64>,
-    pub vs: Option<&'a str>,
+/// The stored point count of a block, checked.
+pub(crate) fn block_len(n: i32, pos0: i64, key: &str) -> Result<usize, Error> {
+    usize::try_from(n).map_err(|_| Error::Corrupt {
+        location: key.to_string(),
+        message: format!("the block at position {pos0} records {n} points"),
+    })
 }
-
-/// A point row without the text columns (they stay NULL), for numeric series: fewer
-/// parameters per row on the INSERT paths.
-#[derive(Debug, diesel::Insertable)]
-#[diesel(table_name = crate::schema::meteaudata_points)]
-#[diesel(treat_none_as_default_value = false)]
-#[allow(dead_code)] // unused when only PostgreSQL (COPY) is compiled in
-pub(crate) struct NumericPointRow {
-    pub series_id: i64,
-    pub pos: i64,
-    pub t: Option<i64>,
-    pub v: Option<f64>,
-    pub v_bits: Option<i64>,
-    pub vi: Option<i64>,
-}
-
-/// Inserts the points of `enc` (positions from `offset`) with multi-row INSERTs of `batch`
-/// rows (numeric series) or `batch / 2` rows (series with text), each a prepared statement
-/// that the connection caches. (PostgreSQL uses COPY instead.)
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
-macro_rules! insert_batches {
-    ($conn:expr, $id:expr, $offset:expr, $enc:expr, $batch:expr) => {{
-        let (conn, id, offset, enc, batch) = ($conn, $id, $offset, $enc, $batch);
-        // Rows are built and inserted `batch` at a time; series with text columns use the
-        // wider row type and half the batch (twice the parameters per row).
-        macro_rules! each_batch {
-            ($size:expr, |$i:ident| $row:expr) => {{
-                let batch = $size;
-                let mut rows = Vec::with_capacity(batch.min(enc.len()));
-                let mut start = 0;
-                while start < enc.len() {
-                    let end = (start + batch).min(enc.len());
-                    rows.clear();
-                    rows.extend((start..end).map(|$i| $row));
-                    diesel::insert_into(p::table).values(&rows).execute(conn)?;
-                    start = end;
-                }
-            }};
-        }
-        if enc.has_text() {
-            each_batch!(batch / 2, |i| {
-                let r = enc.row(i);
-                crate::ops::PointRow {
-                    series_id: id,
-                    pos: offset + i as i64,
-                    t: r.t,
-                    label: r.label,
-                    v: r.v,
-                    v_bits: r.v_bits,
-                    vi: r.vi,
-                    vs: r.vs,
-                }
-            });
-        } else {
-            each_batch!(batch, |i| {
-                let r = enc.row(i);
-                crate::ops::NumericPointRow {
-                    series_id: id,
-                    pos: offset + i as i64,
-                    t: r.t,
-                    v: r.v,
-                    v_bits: r.v_bits,
-                    vi: r.vi,
-                }
-            });
-        }
-        Ok::<(), E>(())
-    }};
-}
-
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
-pub(crate) use insert_batches;
 
 /// A row of Python's metadata table.
 #[derive(Debug, diesel::QueryableByName)]
@@ -219,12 +139,15 @@ pub(crate) struct CountRow {
 }
 
 /// The queries that read the same on every database. Expanded inside each database module,
-/// which defines `Conn`, `write_tx`, `read_tx`, `upsert`, `lock` and `insert_points`.
+/// which defines `Conn`, `b` (its blocks table), `BlockRow` with `into_block`, `write_tx`,
+/// `read_tx`, `upsert`, `lock` and `insert_blocks`.
 macro_rules! common_ops {
     () => {
-        use crate::codec::{appended_layout, Decoder, Encoded, IndexKind, Layout, RowOwned};
+        use crate::block::{Block, Chain, BLOCK_POINTS};
+        use crate::codec::{Decoder, Encoded, Rows};
+        use crate::layout::{appended_layout, IndexKind, Layout};
         use crate::ops::{Header, NewHeader, E};
-        use crate::schema::{meteaudata_points as p, meteaudata_series as s};
+        use crate::schema::meteaudata_series as s;
         use diesel::prelude::*;
         use meteaudata_core::metadata::TimeSeriesMetadata;
         use meteaudata_core::storage::{Stored, TimeRange};
@@ -244,6 +167,52 @@ macro_rules! common_ops {
                 .optional()?)
         }
 
+        /// Which blocks of a series to read.
+        #[derive(Debug, Clone, Copy)]
+        enum Sel {
+            All,
+            /// The blocks from this position on.
+            From(i64),
+            /// The blocks that may hold a point of the window.
+            Window(TimeRange),
+        }
+
+        /// Calls `f` with the blocks of `h` selected by `sel`, in position order.
+        fn for_each_block(
+            conn: &mut Conn,
+            h: &Header,
+            key: &str,
+            sel: Sel,
+            mut f: impl FnMut(Block) -> Result<(), E>,
+        ) -> Result<(), E> {
+            let mut q = b::table
+                .filter(b::series_id.eq(h.id))
+                .filter(b::pos0.lt(h.n_points))
+                .into_boxed();
+            match sel {
+                Sel::All => {}
+                Sel::From(pos) => q = q.filter(b::pos0.ge(pos)),
+                Sel::Window(r) => {
+                    // One range scan of (series_id, t_min, t_max).
+                    q = q.filter(b::t_min.is_not_null());
+                    if let Some(start) = r.start {
+                        q = q.filter(b::t_max.ge(start));
+                    }
+                    if let Some(end) = r.end {
+                        q = q.filter(b::t_min.lt(end));
+                    }
+                }
+            }
+            let rows = q
+                .order(b::pos0.asc())
+                .select((b::pos0, b::n_points, b::t, b::label, b::v, b::vi, b::vs))
+                .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
+            for row in rows {
+                f(into_block(row?, key)?.checked(key)?)?;
+            }
+            Ok(())
+        }
+
         fn read_points(
             conn: &mut Conn,
             h: &Header,
@@ -252,44 +221,25 @@ macro_rules! common_ops {
             range: Option<TimeRange>,
         ) -> Result<Series, E> {
             let full = range.is_none();
-            let mut q = p::table.filter(p::series_id.eq(h.id)).into_boxed();
             let capacity = if full { h.n_points.max(0) as usize } else { 0 };
             let mut dec = Decoder::new(layout, key, capacity, full);
-            let cols = (p::pos, p::t, p::label, p::v, p::v_bits, p::vi, p::vs);
-            match range {
-                None => {
-                    // Primary-key order: one range scan of the series.
-                    let rows = q
-                        .filter(p::pos.lt(h.n_points))
-                        .order(p::pos.asc())
-                        .select(cols)
-                        .load_iter::<RowOwned, diesel::connection::DefaultLoadingMode>(conn)?;
-                    for row in rows {
-                        dec.push(row?)?;
-                    }
-                }
-                Some(r) => {
-                    // One range scan of the (series_id, t) index; the few rows of the window
-                    // are put back in position order here, so that the planner is not tempted
-                    // to walk the whole series in primary-key order instead.
-                    if let Some(start) = r.start {
-                        q = q.filter(p::t.ge(start));
-                    }
-                    if let Some(end) = r.end {
-                        q = q.filter(p::t.lt(end));
-                    }
-                    if r.start.is_none() && r.end.is_none() {
-                        q = q.filter(p::t.is_not_null());
-                    }
-                    let mut rows = q.select(cols).load::<RowOwned>(conn)?;
-                    rows.sort_unstable_by_key(|r| r.0);
-                    for row in rows {
-                        if row.0 < h.n_points {
-                            dec.push(row)?;
+            let sel = range.map_or(Sel::All, Sel::Window);
+            for_each_block(conn, h, key, sel, |blk| {
+                for i in 0..blk.n {
+                    let row = blk.row(i);
+                    let keep = match (range, row.t) {
+                        (None, _) => true,
+                        (Some(r), Some(t)) => {
+                            r.start.is_none_or(|s| t >= s) && r.end.is_none_or(|e| t < e)
                         }
+                        (Some(_), None) => false,
+                    };
+                    if keep {
+                        dec.push(blk.pos0 + i as i64, row)?;
                     }
                 }
-            }
+                Ok(())
+            })?;
             if full && dec.count() as i64 != h.n_points {
                 return Err(E::Md(meteaudata_core::Error::Corrupt {
                     location: key.to_string(),
@@ -301,6 +251,27 @@ macro_rules! common_ops {
                 }));
             }
             Ok(dec.finish(&h.series_name)?)
+        }
+
+        /// The last block of `h` when it holds fewer than [`BLOCK_POINTS`] points and ends the
+        /// series (appends fill it up instead of adding a small block each time).
+        fn short_last_block(conn: &mut Conn, h: &Header, key: &str) -> Result<Option<Block>, E> {
+            let last = b::table
+                .filter(b::series_id.eq(h.id))
+                .filter(b::pos0.lt(h.n_points))
+                .order(b::pos0.desc())
+                .select(b::pos0)
+                .first::<i64>(conn)
+                .optional()?;
+            let Some(pos0) = last.filter(|&p| h.n_points - p < BLOCK_POINTS as i64) else {
+                return Ok(None);
+            };
+            let mut found = None;
+            for_each_block(conn, h, key, Sel::From(pos0), |blk| {
+                found = Some(blk);
+                Ok(())
+            })?;
+            Ok(found.filter(|blk| blk.pos0 + blk.n as i64 == h.n_points))
         }
 
         fn metadata(key: &str, h: &Header) -> Result<TimeSeriesMetadata, E> {
@@ -315,8 +286,8 @@ macro_rules! common_ops {
         pub(crate) fn save(conn: &mut Conn, h: &NewHeader<'_>, enc: &Encoded<'_>) -> Result<(), E> {
             write_tx(conn, |conn| {
                 let id = upsert(conn, h)?;
-                diesel::delete(p::table.filter(p::series_id.eq(id))).execute(conn)?;
-                insert_points(conn, id, 0, enc)?;
+                diesel::delete(b::table.filter(b::series_id.eq(id))).execute(conn)?;
+                insert_blocks(conn, id, 0, enc, &enc.layout)?;
                 Ok(())
             })
         }
@@ -363,15 +334,30 @@ macro_rules! common_ops {
                 let enc = Encoded::new(more)?;
                 match appended_layout(&layout, &enc.layout, more)? {
                     Some(new_layout) => {
-                        insert_points(conn, h.id, h.n_points, &enc)?;
+                        match short_last_block(conn, &h, key)? {
+                            Some(last) => {
+                                diesel::delete(
+                                    b::table
+                                        .filter(b::series_id.eq(h.id))
+                                        .filter(b::pos0.eq(last.pos0)),
+                                )
+                                .execute(conn)?;
+                                let rows = Chain {
+                                    first: &last,
+                                    second: &enc,
+                                };
+                                insert_blocks(conn, h.id, last.pos0, &rows, &new_layout)?;
+                            }
+                            None => insert_blocks(conn, h.id, h.n_points, &enc, &new_layout)?,
+                        }
                         set_points(conn, h.id, h.n_points as usize + enc.len(), &new_layout)?;
                     }
                     None => {
                         let series = read_points(conn, &h, &layout, key, None)?;
                         let joined = series.append(more)?;
                         let all = Encoded::new(&joined)?;
-                        diesel::delete(p::table.filter(p::series_id.eq(h.id))).execute(conn)?;
-                        insert_points(conn, h.id, 0, &all)?;
+                        diesel::delete(b::table.filter(b::series_id.eq(h.id))).execute(conn)?;
+                        insert_blocks(conn, h.id, 0, &all, &all.layout)?;
                         set_points(conn, h.id, all.len(), &all.layout)?;
                     }
                 }
@@ -393,7 +379,7 @@ macro_rules! common_ops {
                 let Some(h) = lock(conn, key)? else {
                     return Ok(false);
                 };
-                diesel::delete(p::table.filter(p::series_id.eq(h.id))).execute(conn)?;
+                diesel::delete(b::table.filter(b::series_id.eq(h.id))).execute(conn)?;
                 diesel::delete(s::table.filter(s::id.eq(h.id))).execute(conn)?;
                 Ok(true)
             })
@@ -405,7 +391,7 @@ macro_rules! common_ops {
 
         pub(crate) fn clear(conn: &mut Conn) -> Result<(), E> {
             write_tx(conn, |conn| {
-                diesel::delete(p::table).execute(conn)?;
+                diesel::delete(b::table).execute(conn)?;
                 diesel::delete(s::table).execute(conn)?;
                 Ok(())
             })

@@ -1,10 +1,14 @@
-//! PostgreSQL: points go in with one binary `COPY ... FROM STDIN` per save; reads run in
-//! `REPEATABLE READ READ ONLY` transactions so that a reader sees one version whole.
+//! PostgreSQL: point blocks (typed arrays) go in with one binary `COPY ... FROM STDIN` per
+//! save; reads run in `REPEATABLE READ READ ONLY` transactions so that a reader sees one
+//! version whole.
 
 use diesel::pg::CopyFormat;
 use diesel::result::Error as DieselError;
 use diesel::PgConnection;
 use std::io::Write;
+
+use crate::block::{spans, Span};
+use crate::codec::{Columns, Row};
 
 pub(crate) type Conn = PgConnection;
 pub(crate) const NAME: &str = "postgresql";
@@ -77,8 +81,38 @@ fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
         .optional()?)
 }
 
+use crate::schema::arrays::meteaudata_blocks as b;
+
+/// A block row: `(pos0, n_points, t, label, v, vi, vs)`, the columns as typed arrays.
+type BlockRow = (
+    i64,
+    i32,
+    Option<Vec<Option<i64>>>,
+    Option<Vec<Option<String>>>,
+    Option<Vec<Option<f64>>>,
+    Option<Vec<Option<i64>>>,
+    Option<Vec<Option<String>>>,
+);
+
+fn into_block(row: BlockRow, key: &str) -> meteaudata_core::Result<Block> {
+    let (pos0, n, t, label, v, vi, vs) = row;
+    Ok(Block {
+        pos0,
+        n: crate::ops::block_len(n, pos0, key)?,
+        t,
+        label,
+        v,
+        vi,
+        vs,
+    })
+}
+
 /// The PostgreSQL binary COPY signature.
 const COPY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
+/// Type oids of the array elements.
+const INT8_OID: i32 = 20;
+const TEXT_OID: i32 = 25;
+const FLOAT8_OID: i32 = 701;
 
 fn put_i64(buf: &mut Vec<u8>, x: Option<i64>) {
     match x {
@@ -90,46 +124,106 @@ fn put_i64(buf: &mut Vec<u8>, x: Option<i64>) {
     }
 }
 
-fn put_f64(buf: &mut Vec<u8>, x: Option<f64>) {
-    put_i64(buf, x.map(|x| x.to_bits() as i64));
+fn put_i32(buf: &mut Vec<u8>, x: i32) {
+    buf.extend_from_slice(&4i32.to_be_bytes());
+    buf.extend_from_slice(&x.to_be_bytes());
 }
 
-fn put_text(buf: &mut Vec<u8>, x: Option<&str>) -> Result<(), DieselError> {
+fn too_large(what: &str) -> DieselError {
+    DieselError::SerializationError(format!("{what} too large for one COPY field").into())
+}
+
+/// Writes one array field (length prefix, array header, elements) of the points of `span`,
+/// or NULL when the series does not use the column. `put` writes an element (length prefix
+/// and bytes) and says whether it was NULL.
+fn put_array<'r, R: Rows>(
+    buf: &mut Vec<u8>,
+    used: bool,
+    oid: i32,
+    rows: &'r R,
+    span: Span,
+    put: impl Fn(&mut Vec<u8>, Row<'r>) -> Result<bool, DieselError>,
+) -> Result<(), DieselError> {
+    if !used {
+        buf.extend_from_slice(&(-1i32).to_be_bytes());
+        return Ok(());
+    }
+    let field = buf.len();
+    buf.extend_from_slice(&0i32.to_be_bytes()); // field length, patched below
+    buf.extend_from_slice(&1i32.to_be_bytes()); // one dimension
+    let flags = buf.len();
+    buf.extend_from_slice(&0i32.to_be_bytes()); // has NULLs, patched below
+    buf.extend_from_slice(&oid.to_be_bytes());
+    let n = i32::try_from(span.len()).map_err(|_| too_large("block"))?;
+    buf.extend_from_slice(&n.to_be_bytes());
+    buf.extend_from_slice(&1i32.to_be_bytes()); // lower bound
+    let mut nulls = false;
+    for i in span.start..span.end {
+        nulls |= put(buf, rows.row(i))?;
+    }
+    let len = i32::try_from(buf.len() - field - 4).map_err(|_| too_large("block"))?;
+    buf[field..field + 4].copy_from_slice(&len.to_be_bytes());
+    buf[flags..flags + 4].copy_from_slice(&i32::from(nulls).to_be_bytes());
+    Ok(())
+}
+
+fn elem_i64(buf: &mut Vec<u8>, x: Option<i64>) -> Result<bool, DieselError> {
+    put_i64(buf, x);
+    Ok(x.is_none())
+}
+
+fn elem_text(buf: &mut Vec<u8>, x: Option<&str>) -> Result<bool, DieselError> {
     match x {
         Some(s) => {
-            let n =
-                i32::try_from(s.len()).map_err(|e| DieselError::SerializationError(Box::new(e)))?;
+            let n = i32::try_from(s.len()).map_err(|_| too_large("text"))?;
             buf.extend_from_slice(&n.to_be_bytes());
             buf.extend_from_slice(s.as_bytes());
         }
         None => buf.extend_from_slice(&(-1i32).to_be_bytes()),
     }
-    Ok(())
+    Ok(x.is_none())
 }
 
-/// Writes the points of `enc` (positions from `offset`) in the binary COPY format.
+/// Writes the blocks of `rows` (positions from `pos0`) in the binary COPY format.
 fn write_copy(
     out: &mut dyn Write,
     id: i64,
-    offset: i64,
-    enc: &Encoded<'_>,
+    pos0: i64,
+    rows: &impl Rows,
+    layout: &Layout,
 ) -> Result<(), DieselError> {
     let io = |e: std::io::Error| DieselError::SerializationError(Box::new(e));
+    let cols = Columns::of(layout);
     let mut buf = Vec::with_capacity(1 << 20);
     buf.extend_from_slice(COPY_SIGNATURE);
     buf.extend_from_slice(&0i32.to_be_bytes());
     buf.extend_from_slice(&0i32.to_be_bytes());
-    for i in 0..enc.len() {
-        let r = enc.row(i);
-        buf.extend_from_slice(&8i16.to_be_bytes());
+    for span in spans(rows, layout.index.kind == IndexKind::Datetime) {
+        buf.extend_from_slice(&10i16.to_be_bytes());
         put_i64(&mut buf, Some(id));
-        put_i64(&mut buf, Some(offset + i as i64));
-        put_i64(&mut buf, r.t);
-        put_text(&mut buf, r.label)?;
-        put_f64(&mut buf, r.v);
-        put_i64(&mut buf, r.v_bits);
-        put_i64(&mut buf, r.vi);
-        put_text(&mut buf, r.vs)?;
+        put_i64(&mut buf, Some(pos0 + span.start as i64));
+        put_i32(
+            &mut buf,
+            i32::try_from(span.len()).map_err(|_| too_large("block"))?,
+        );
+        put_i64(&mut buf, span.t_min);
+        put_i64(&mut buf, span.t_max);
+        put_array(&mut buf, cols.t, INT8_OID, rows, span, |b, r| {
+            elem_i64(b, r.t)
+        })?;
+        put_array(&mut buf, cols.label, TEXT_OID, rows, span, |b, r| {
+            elem_text(b, r.label)
+        })?;
+        put_array(&mut buf, cols.v, FLOAT8_OID, rows, span, |b, r| {
+            // Every bit is kept: PostgreSQL stores the IEEE double as sent.
+            elem_i64(b, r.v.map(|x| x.to_bits() as i64))
+        })?;
+        put_array(&mut buf, cols.vi, INT8_OID, rows, span, |b, r| {
+            elem_i64(b, r.vi)
+        })?;
+        put_array(&mut buf, cols.vs, TEXT_OID, rows, span, |b, r| {
+            elem_text(b, r.vs)
+        })?;
         if buf.len() >= 1 << 20 {
             out.write_all(&buf).map_err(io)?;
             buf.clear();
@@ -140,23 +234,31 @@ fn write_copy(
     Ok(())
 }
 
-fn insert_points(conn: &mut Conn, id: i64, offset: i64, enc: &Encoded<'_>) -> Result<(), E> {
-    if enc.len() == 0 {
+fn insert_blocks(
+    conn: &mut Conn,
+    id: i64,
+    pos0: i64,
+    rows: &impl Rows,
+    layout: &Layout,
+) -> Result<(), E> {
+    if rows.len() == 0 {
         return Ok(());
     }
-    diesel::copy_from(p::table)
+    diesel::copy_from(b::table)
         .from_raw_data(
             (
-                p::series_id,
-                p::pos,
-                p::t,
-                p::label,
-                p::v,
-                p::v_bits,
-                p::vi,
-                p::vs,
+                b::series_id,
+                b::pos0,
+                b::n_points,
+                b::t_min,
+                b::t_max,
+                b::t,
+                b::label,
+                b::v,
+                b::vi,
+                b::vs,
             ),
-            |out| write_copy(out, id, offset, enc),
+            |out| write_copy(out, id, pos0, rows, layout),
         )
         .with_format(CopyFormat::Binary)
         .execute(conn)?;
@@ -166,7 +268,7 @@ fn insert_points(conn: &mut Conn, id: i64, offset: i64, enc: &Encoded<'_>) -> Re
 /// Size of both tables with their indexes and TOAST data.
 pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {
     let rows: Vec<crate::ops::CountRow> = diesel::sql_query(
-        "SELECT (pg_total_relation_size(to_regclass('meteaudata_series')) + pg_total_relation_size(to_regclass('meteaudata_points')))::BIGINT AS n",
+        "SELECT (pg_total_relation_size(to_regclass('meteaudata_series')) + pg_total_relation_size(to_regclass('meteaudata_blocks')))::BIGINT AS n",
     )
     .load(conn)?;
     Ok(rows.first().map_or(0, |r| r.n.max(0) as u64))

@@ -28,26 +28,68 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    /// One row per point.
-    meteaudata_points (series_id, pos) {
-        /// The series row.
-        series_id -> BigInt,
-        /// Position in the series (0-based).
-        pos -> BigInt,
-        /// Time or integer-like label.
-        t -> Nullable<BigInt>,
-        /// Text label.
-        label -> Nullable<Text>,
-        /// Float value.
-        v -> Nullable<Double>,
-        /// IEEE bits of a float value the database cannot hold exactly.
-        v_bits -> Nullable<BigInt>,
-        /// Integer, boolean, timestamp or category-code value.
-        vi -> Nullable<BigInt>,
-        /// Text value.
-        vs -> Nullable<Text>,
+/// The blocks table where the point columns are typed arrays (PostgreSQL).
+#[cfg(feature = "postgres")]
+pub(crate) mod arrays {
+    diesel::table! {
+        /// Up to `BLOCK_POINTS` consecutive points of one series per row.
+        meteaudata_blocks (series_id, pos0) {
+            /// The series row.
+            series_id -> BigInt,
+            /// Position of the first point in the series (0-based).
+            pos0 -> BigInt,
+            /// Number of points in the block.
+            n_points -> Integer,
+            /// Smallest time in the block (datetime indexes).
+            t_min -> Nullable<BigInt>,
+            /// Largest time in the block (datetime indexes).
+            t_max -> Nullable<BigInt>,
+            /// Times or integer-like labels.
+            t -> Nullable<Array<Nullable<BigInt>>>,
+            /// Text labels.
+            label -> Nullable<Array<Nullable<Text>>>,
+            /// Float values.
+            v -> Nullable<Array<Nullable<Double>>>,
+            /// Integer, boolean, timestamp or category-code values.
+            vi -> Nullable<Array<Nullable<BigInt>>>,
+            /// Text values.
+            vs -> Nullable<Array<Nullable<Text>>>,
+        }
     }
+
+    use super::meteaudata_series;
+    diesel::allow_tables_to_appear_in_same_query!(meteaudata_series, meteaudata_blocks);
 }
 
-diesel::allow_tables_to_appear_in_same_query!(meteaudata_series, meteaudata_points);
+/// The blocks table where the point columns are BLOBs (SQLite, MySQL; see `blob`).
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+pub(crate) mod blobs {
+    diesel::table! {
+        /// Up to `BLOCK_POINTS` consecutive points of one series per row.
+        meteaudata_blocks (series_id, pos0) {
+            /// The series row.
+            series_id -> BigInt,
+            /// Position of the first point in the series (0-based).
+            pos0 -> BigInt,
+            /// Number of points in the block.
+            n_points -> Integer,
+            /// Smallest time in the block (datetime indexes).
+            t_min -> Nullable<BigInt>,
+            /// Largest time in the block (datetime indexes).
+            t_max -> Nullable<BigInt>,
+            /// Times or integer-like labels.
+            t -> Nullable<Binary>,
+            /// Text labels.
+            label -> Nullable<Binary>,
+            /// Float values.
+            v -> Nullable<Binary>,
+            /// Integer, boolean, timestamp or category-code values.
+            vi -> Nullable<Binary>,
+            /// Text values.
+            vs -> Nullable<Binary>,
+        }
+    }
+
+    use super::meteaudata_series;
+    diesel::allow_tables_to_appear_in_same_query!(meteaudata_series, meteaudata_blocks);
+}

@@ -8,9 +8,6 @@ pub(crate) type Conn = SqliteConnection;
 pub(crate) const NAME: &str = "sqlite";
 const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
     diesel_migrations::embed_migrations!("migrations/sqlite");
-/// Rows per INSERT statement of a numeric series (6 parameters each; half as many with text),
-/// below SQLite's 32766-parameter limit.
-const BATCH: usize = 5000;
 
 const PY_TABLES_SQL: &str = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('time_series_metadata', 'time_series_data')";
 const PY_KEYS_SQL: &str = "SELECT \"key\" AS \"key\" FROM time_series_metadata";
@@ -66,8 +63,20 @@ fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
     find(conn, key)
 }
 
-fn insert_points(conn: &mut Conn, id: i64, offset: i64, enc: &Encoded<'_>) -> Result<(), E> {
-    crate::ops::insert_batches!(conn, id, offset, enc, BATCH)
+use crate::blob::{blob_block as into_block, BlobBlockRow as BlockRow};
+use crate::schema::blobs::meteaudata_blocks as b;
+
+fn insert_blocks(
+    conn: &mut Conn,
+    id: i64,
+    pos0: i64,
+    rows: &impl Rows,
+    layout: &Layout,
+) -> Result<(), E> {
+    crate::blob::blob_batches(id, pos0, rows, layout, |batch| {
+        diesel::insert_into(b::table).values(batch).execute(conn)?;
+        Ok(())
+    })
 }
 
 /// Database size: pages × page size.

@@ -124,7 +124,7 @@ fn readers_see_whole_versions(b: &dyn StorageBackend) {
 /// Keys made of SQL are stored as data, and the tables survive them.
 fn injection_keys(b: &dyn StorageBackend) {
     let evil = [
-        "x'); DROP TABLE meteaudata_points;--/s/RAW#1",
+        "x'); DROP TABLE meteaudata_blocks;--/s/RAW#1",
         "'; DELETE FROM meteaudata_series; --/a/b",
         "\"; DROP TABLE meteaudata_series; --/a/b",
         "a' OR '1'='1/b/c",
@@ -147,15 +147,14 @@ fn injection_keys(b: &dyn StorageBackend) {
     assert_eq!(b.list_keys().expect("list").len(), evil.len() - 1);
 }
 
-/// The database refuses a point half-way through a save (a trigger raising on the value
-/// 666): the save fails and the previous version is intact.
+/// The database refuses a block half-way through a save (a trigger raising on blocks that
+/// reach 7000 s): the save fails and the previous version is intact.
 fn failed_insert_keeps_previous(b: &dyn StorageBackend, install_trigger: impl FnOnce()) {
     let k = key("atomic/A#1/RAW#1");
     let good = flat("A#1_RAW#1", 5000, 1.0);
     save(b, &k, &good);
     install_trigger();
-    let mut values = vec![2.0; 10_000];
-    values[7000] = 666.0;
+    let values = vec![2.0; 10_000];
     let times: Vec<i64> = (0..10_000).map(|i| i * 1_000_000_000).collect();
     let bad = TimeSeries::new(
         Series::from_f64(
@@ -165,6 +164,8 @@ fn failed_insert_keeps_previous(b: &dyn StorageBackend, install_trigger: impl Fn
         )
         .expect("same length"),
     );
+    // The test trigger refuses blocks holding a time from 7000 s on: the first six blocks of
+    // this save go in, the seventh fails.
     let err = b
         .save(&k, bad.series().expect("loaded"), &bad.metadata())
         .expect_err("the trigger refuses the save");
@@ -172,11 +173,12 @@ fn failed_insert_keeps_previous(b: &dyn StorageBackend, install_trigger: impl Fn
     let (series, meta) = b.load(&k).expect("load");
     assert_eq!(&series, good.series().expect("loaded"));
     assert_eq!(meta, good.metadata());
-    // An append that fails the same way adds nothing.
+    // An append that fails the same way adds nothing (and keeps the short last block it was
+    // about to rewrite).
     let more = Series::from_f64(
         "A#1_RAW#1",
-        Index::datetime_nanos(vec![1_000_000_000_000], Some(TimeZone::Utc)),
-        vec![666.0],
+        Index::datetime_nanos(vec![9_000_000_000_000], Some(TimeZone::Utc)),
+        vec![2.0],
     )
     .expect("series");
     assert!(b.append(&k, &more).is_err());
@@ -202,7 +204,7 @@ mod sqlite {
             use diesel::Connection;
             let mut c = diesel::SqliteConnection::establish(&path).expect("open");
             c.batch_execute(
-                "CREATE TRIGGER refuse BEFORE INSERT ON meteaudata_points WHEN NEW.v = 666 \
+                "CREATE TRIGGER refuse BEFORE INSERT ON meteaudata_blocks WHEN NEW.t_max >= 7000000000000 \
                  BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END;",
             )
             .expect("trigger");
@@ -374,9 +376,9 @@ mod postgres {
             common::pg_exec(
                 &url,
                 "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-                 IF NEW.v = 666 THEN RAISE EXCEPTION 'refused by test trigger'; END IF; \
+                 IF NEW.t_max >= 7000000000000 THEN RAISE EXCEPTION 'refused by test trigger'; END IF; \
                  RETURN NEW; END $$; \
-                 CREATE TRIGGER refuse BEFORE INSERT ON meteaudata_points \
+                 CREATE TRIGGER refuse BEFORE INSERT ON meteaudata_blocks \
                  FOR EACH ROW EXECUTE FUNCTION refuse();",
             );
         });
@@ -429,8 +431,8 @@ mod mysql {
         failed_insert_keeps_previous(&b, || {
             common::mysql_exec(
                 &url,
-                "CREATE TRIGGER refuse BEFORE INSERT ON meteaudata_points FOR EACH ROW \
-                 BEGIN IF NEW.v = 666 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by test trigger'; END IF; END",
+                "CREATE TRIGGER refuse BEFORE INSERT ON meteaudata_blocks FOR EACH ROW \
+                 BEGIN IF NEW.t_max >= 7000000000000 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by test trigger'; END IF; END",
             );
         });
     }

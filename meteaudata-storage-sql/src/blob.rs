@@ -1,0 +1,388 @@
+//! The BLOB form of a block column, for databases without array types (SQLite, MySQL).
+//!
+//! ```text
+//! byte 0     tag: b'i' (64-bit integers), b'f' (64-bit IEEE floats), b's' (UTF-8 text)
+//! byte 1     1 if a validity bitmap follows, else 0 (no NULL entries)
+//! bytes 2-5  n, the number of entries (u32, little-endian)
+//! [bitmap]   ceil(n / 8) bytes, bit i (least significant first) set when entry i is not NULL
+//! i, f       n × 8 bytes, little-endian (NULL entries hold 0)
+//! s          (n + 1) u32 little-endian offsets into the text bytes that follow
+//! ```
+//!
+//! This is Arrow's layout of the same arrays, so floats keep every bit (NaN payloads, ±inf,
+//! -0.0) and any tool can decode a column with a few lines of code.
+
+use meteaudata_core::{Error, Result};
+
+use crate::block::{spans, Block, Span};
+use crate::codec::{Columns, Row, Rows};
+use crate::layout::{IndexKind, Layout};
+use crate::ops::E;
+
+const TAG_I64: u8 = b'i';
+const TAG_F64: u8 = b'f';
+const TAG_TEXT: u8 = b's';
+const HEADER: usize = 6;
+
+fn header(out: &mut Vec<u8>, tag: u8, n: usize, valid: &[bool]) -> Result<()> {
+    let n32 = u32::try_from(n).map_err(|_| Error::invalid_input("block too large"))?;
+    let has_nulls = valid.iter().any(|v| !v);
+    out.push(tag);
+    out.push(u8::from(has_nulls));
+    out.extend_from_slice(&n32.to_le_bytes());
+    if has_nulls {
+        let mut bitmap = vec![0u8; n.div_ceil(8)];
+        for (i, _) in valid.iter().enumerate().filter(|(_, v)| **v) {
+            bitmap[i / 8] |= 1 << (i % 8);
+        }
+        out.extend_from_slice(&bitmap);
+    }
+    Ok(())
+}
+
+fn fixed<T>(
+    rows: &impl Rows,
+    span: Span,
+    tag: u8,
+    get: impl Fn(Row<'_>) -> Option<T>,
+    bytes: impl Fn(T) -> [u8; 8],
+) -> Result<Vec<u8>> {
+    let vals: Vec<Option<T>> = (span.start..span.end).map(|i| get(rows.row(i))).collect();
+    let valid: Vec<bool> = vals.iter().map(Option::is_some).collect();
+    let mut out = Vec::with_capacity(HEADER + span.len().div_ceil(8) + 8 * span.len());
+    header(&mut out, tag, span.len(), &valid)?;
+    for v in vals {
+        out.extend_from_slice(&v.map_or([0; 8], &bytes));
+    }
+    Ok(out)
+}
+
+/// The `t` (or `vi`, with `get`) column of the points of `span`.
+pub(crate) fn encode_i64(
+    rows: &impl Rows,
+    span: Span,
+    get: impl Fn(Row<'_>) -> Option<i64>,
+) -> Result<Vec<u8>> {
+    fixed(rows, span, TAG_I64, get, i64::to_le_bytes)
+}
+
+/// The `v` column of the points of `span`.
+pub(crate) fn encode_f64(rows: &impl Rows, span: Span) -> Result<Vec<u8>> {
+    fixed(
+        rows,
+        span,
+        TAG_F64,
+        |r| r.v,
+        |x: f64| x.to_bits().to_le_bytes(),
+    )
+}
+
+/// A text column (`label` or `vs`, with `get`) of the points of `span`.
+pub(crate) fn encode_text<'r, R: Rows>(
+    rows: &'r R,
+    span: Span,
+    get: impl Fn(Row<'r>) -> Option<&'r str>,
+) -> Result<Vec<u8>> {
+    let vals: Vec<Option<&str>> = (span.start..span.end).map(|i| get(rows.row(i))).collect();
+    let valid: Vec<bool> = vals.iter().map(Option::is_some).collect();
+    let total: usize = vals.iter().flatten().map(|s| s.len()).sum();
+    let too_long = || Error::invalid_input("more than 4 GiB of text in one block");
+    u32::try_from(total).map_err(|_| too_long())?;
+    let mut out =
+        Vec::with_capacity(HEADER + span.len().div_ceil(8) + 4 * (span.len() + 1) + total);
+    header(&mut out, TAG_TEXT, span.len(), &valid)?;
+    let mut offset = 0u32;
+    out.extend_from_slice(&offset.to_le_bytes());
+    for v in &vals {
+        // Cannot overflow: the total was checked above.
+        offset += v.map_or(0, str::len) as u32;
+        out.extend_from_slice(&offset.to_le_bytes());
+    }
+    for v in vals.into_iter().flatten() {
+        out.extend_from_slice(v.as_bytes());
+    }
+    Ok(out)
+}
+
+/// Reads a column header: entry count, validity, and the payload after them.
+fn open<'b>(blob: &'b [u8], tag: u8, location: &str) -> Result<(usize, Vec<bool>, &'b [u8])> {
+    let corrupt = |message: String| Error::Corrupt {
+        location: location.to_string(),
+        message,
+    };
+    if blob.len() < HEADER || blob[0] != tag || blob[1] > 1 {
+        return Err(corrupt(format!(
+            "a block column does not start with the expected {:?} header",
+            tag as char
+        )));
+    }
+    let n = u32::from_le_bytes([blob[2], blob[3], blob[4], blob[5]]) as usize;
+    let mut rest = &blob[HEADER..];
+    let valid = if blob[1] == 1 {
+        let len = n.div_ceil(8);
+        if rest.len() < len {
+            return Err(corrupt(
+                "a block column's validity bitmap is cut short".into(),
+            ));
+        }
+        let bits = &rest[..len];
+        rest = &rest[len..];
+        (0..n).map(|i| bits[i / 8] & (1 << (i % 8)) != 0).collect()
+    } else {
+        vec![true; n]
+    };
+    Ok((n, valid, rest))
+}
+
+fn decode_fixed<T>(
+    blob: &[u8],
+    tag: u8,
+    location: &str,
+    from: impl Fn([u8; 8]) -> T,
+) -> Result<Vec<Option<T>>> {
+    let (n, valid, payload) = open(blob, tag, location)?;
+    if payload.len() != 8 * n {
+        return Err(Error::Corrupt {
+            location: location.to_string(),
+            message: format!(
+                "a block column of {n} entries holds {} bytes instead of {}",
+                payload.len(),
+                8 * n
+            ),
+        });
+    }
+    Ok(payload
+        .chunks_exact(8)
+        .zip(valid)
+        .map(|(c, ok)| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            ok.then(|| from(b))
+        })
+        .collect())
+}
+
+/// Decodes an integer column.
+pub(crate) fn decode_i64(blob: &[u8], location: &str) -> Result<Vec<Option<i64>>> {
+    decode_fixed(blob, TAG_I64, location, i64::from_le_bytes)
+}
+
+/// Decodes a float column (every bit kept).
+pub(crate) fn decode_f64(blob: &[u8], location: &str) -> Result<Vec<Option<f64>>> {
+    decode_fixed(blob, TAG_F64, location, |b| {
+        f64::from_bits(u64::from_le_bytes(b))
+    })
+}
+
+/// Decodes a text column.
+pub(crate) fn decode_text(blob: &[u8], location: &str) -> Result<Vec<Option<String>>> {
+    let (n, valid, payload) = open(blob, TAG_TEXT, location)?;
+    let corrupt = |message: &str| Error::Corrupt {
+        location: location.to_string(),
+        message: format!("a text block column {message}"),
+    };
+    let offsets_len = 4 * (n + 1);
+    if payload.len() < offsets_len {
+        return Err(corrupt("is cut short"));
+    }
+    let (offsets, text) = payload.split_at(offsets_len);
+    let offsets: Vec<usize> = offsets
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+        .collect();
+    if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) || offsets[n] != text.len() {
+        return Err(corrupt("has inconsistent offsets"));
+    }
+    (0..n)
+        .map(|i| {
+            if !valid[i] {
+                return Ok(None);
+            }
+            std::str::from_utf8(&text[offsets[i]..offsets[i + 1]])
+                .map(|s| Some(s.to_string()))
+                .map_err(|_| corrupt("holds invalid UTF-8"))
+        })
+        .collect()
+}
+
+// The rows of the blocks table in the BLOB databases.
+
+/// A block row for the BLOB databases (SQLite, MySQL).
+#[derive(Debug, diesel::Insertable)]
+#[diesel(table_name = crate::schema::blobs::meteaudata_blocks)]
+#[diesel(treat_none_as_default_value = false)]
+pub(crate) struct BlobBlock {
+    pub series_id: i64,
+    pub pos0: i64,
+    pub n_points: i32,
+    pub t_min: Option<i64>,
+    pub t_max: Option<i64>,
+    pub t: Option<Vec<u8>>,
+    pub label: Option<Vec<u8>>,
+    pub v: Option<Vec<u8>>,
+    pub vi: Option<Vec<u8>>,
+    pub vs: Option<Vec<u8>>,
+}
+
+/// A block row read from a BLOB database: `(pos0, n_points, t, label, v, vi, vs)`.
+pub(crate) type BlobBlockRow = (
+    i64,
+    i32,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+);
+
+/// Decodes a block row of a BLOB database.
+pub(crate) fn blob_block(row: BlobBlockRow, key: &str) -> Result<Block> {
+    let (pos0, n, t, label, v, vi, vs) = row;
+    Ok(Block {
+        pos0,
+        n: crate::ops::block_len(n, pos0, key)?,
+        t: t.map(|b| decode_i64(&b, key)).transpose()?,
+        label: label.map(|b| decode_text(&b, key)).transpose()?,
+        v: v.map(|b| decode_f64(&b, key)).transpose()?,
+        vi: vi.map(|b| decode_i64(&b, key)).transpose()?,
+        vs: vs.map(|b| decode_text(&b, key)).transpose()?,
+    })
+}
+
+/// Blocks per INSERT statement (10 parameters each).
+const BLOB_BATCH_BLOCKS: usize = 64;
+/// Bytes per INSERT statement, well below MySQL's default 16 MiB packet limit.
+const BLOB_BATCH_BYTES: usize = 4 << 20;
+
+/// Encodes the points of `rows` (positions from `pos0`) as BLOB block rows and hands them to
+/// `insert` in batches of at most [`BLOB_BATCH_BLOCKS`] rows and about [`BLOB_BATCH_BYTES`].
+pub(crate) fn blob_batches(
+    id: i64,
+    pos0: i64,
+    rows: &impl Rows,
+    layout: &Layout,
+    mut insert: impl FnMut(&[BlobBlock]) -> Result<(), E>,
+) -> Result<(), E> {
+    let cols = Columns::of(layout);
+    let mut batch = Vec::with_capacity(BLOB_BATCH_BLOCKS);
+    let mut bytes = 0;
+    for span in spans(rows, layout.index.kind == IndexKind::Datetime) {
+        let block = BlobBlock {
+            series_id: id,
+            pos0: pos0 + span.start as i64,
+            n_points: i32::try_from(span.len())
+                .map_err(|_| Error::invalid_input("block too large"))?,
+            t_min: span.t_min,
+            t_max: span.t_max,
+            t: cols
+                .t
+                .then(|| encode_i64(rows, span, |r| r.t))
+                .transpose()?,
+            label: cols
+                .label
+                .then(|| encode_text(rows, span, |r| r.label))
+                .transpose()?,
+            v: cols.v.then(|| encode_f64(rows, span)).transpose()?,
+            vi: cols
+                .vi
+                .then(|| encode_i64(rows, span, |r| r.vi))
+                .transpose()?,
+            vs: cols
+                .vs
+                .then(|| encode_text(rows, span, |r| r.vs))
+                .transpose()?,
+        };
+        bytes += [&block.t, &block.label, &block.v, &block.vi, &block.vs]
+            .iter()
+            .map(|c| c.as_ref().map_or(0, Vec::len))
+            .sum::<usize>();
+        batch.push(block);
+        if batch.len() == BLOB_BATCH_BLOCKS || bytes >= BLOB_BATCH_BYTES {
+            insert(&batch)?;
+            batch.clear();
+            bytes = 0;
+        }
+    }
+    if !batch.is_empty() {
+        insert(&batch)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::Block;
+
+    fn block() -> Block {
+        Block {
+            pos0: 0,
+            n: 4,
+            t: Some(vec![Some(i64::MIN), None, Some(0), Some(i64::MAX)]),
+            label: Some(vec![
+                Some("é\"'".into()),
+                Some(String::new()),
+                None,
+                Some("z".into()),
+            ]),
+            v: Some(vec![
+                Some(-0.0),
+                Some(f64::from_bits(0x7ff8_0000_dead_beef)),
+                None,
+                Some(f64::NEG_INFINITY),
+            ]),
+            vi: None,
+            vs: None,
+        }
+    }
+
+    fn span(n: usize) -> Span {
+        Span {
+            start: 0,
+            end: n,
+            t_min: None,
+            t_max: None,
+        }
+    }
+
+    #[test]
+    fn columns_round_trip_bit_for_bit() {
+        let b = block();
+        let t = decode_i64(&encode_i64(&b, span(4), |r| r.t).unwrap(), "k").unwrap();
+        assert_eq!(Some(t), b.t);
+        let l = decode_text(&encode_text(&b, span(4), |r| r.label).unwrap(), "k").unwrap();
+        assert_eq!(Some(l), b.label);
+        let v = decode_f64(&encode_f64(&b, span(4)).unwrap(), "k").unwrap();
+        let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+        assert_eq!(bits(&v), bits(b.v.as_ref().unwrap()));
+        // No NULLs: no bitmap.
+        let sub = Span {
+            start: 2,
+            end: 4,
+            ..span(0)
+        };
+        let enc = encode_i64(&b, sub, |r| r.t).unwrap();
+        assert_eq!((enc[1], enc.len()), (0, HEADER + 16));
+        assert_eq!(
+            decode_i64(&enc, "k").unwrap(),
+            vec![Some(0), Some(i64::MAX)]
+        );
+    }
+
+    #[test]
+    fn damaged_columns_are_corrupt_not_panics() {
+        let b = block();
+        let good = encode_text(&b, span(4), |r| r.label).unwrap();
+        for cut in 0..good.len() {
+            let e = decode_text(&good[..cut], "k/x").unwrap_err();
+            assert_eq!(e.kind(), meteaudata_core::ErrorKind::Corrupt, "{cut}: {e}");
+        }
+        let nums = encode_i64(&b, span(4), |r| r.t).unwrap();
+        assert!(decode_f64(&nums, "k").is_err(), "wrong tag");
+        assert!(decode_i64(&nums[..nums.len() - 1], "k").is_err());
+        let mut bad_utf8 = encode_text(&b, span(1), |r| r.label).unwrap();
+        let last = bad_utf8.len() - 1;
+        bad_utf8[last] = 0xff;
+        assert!(decode_text(&bad_utf8, "k").is_err());
+    }
+}
