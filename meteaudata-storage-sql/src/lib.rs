@@ -146,15 +146,15 @@
 //! `libmysqlclient-dev`). Use `host=127.0.0.1`-style TCP URLs for servers.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
-// Without a database feature the crate only names its types: the query code is unused.
-#![cfg_attr(
-    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
-    allow(unused)
-)]
 
 #[cfg(any(feature = "sqlite", feature = "mysql"))]
 mod blob;
 mod block;
+
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+compile_error!(
+    "meteaudata-storage-sql needs at least one database feature: `sqlite`, `postgres` or `mysql`"
+);
 mod codec;
 mod layout;
 mod ops;

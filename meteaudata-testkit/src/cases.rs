@@ -581,6 +581,102 @@ pub fn append(b: &dyn StorageBackend) -> CaseResult {
     Ok(Outcome::Passed)
 }
 
+/// A datetime series of 5000 points whose times are shuffled, with some missing (NaT):
+/// enough points to span several storage blocks or row groups, in no particular order.
+fn scattered_series() -> Result<Series, String> {
+    let n = 5000i64;
+    let start = 1_700_000_000_000_000_000i64;
+    // 1913 is prime to 5000: i -> i * 1913 mod n is a permutation.
+    let times = arrow_array::TimestampNanosecondArray::from(
+        (0..n)
+            .map(|i| (i % 53 != 7).then_some(start + (i * 1913 % n) * 1_000_000_000))
+            .collect::<Vec<_>>(),
+    );
+    let index = Index::new(IndexData::DateTime {
+        values: times,
+        tz: Some(TimeZone::Utc),
+    })
+    .map_err(e2s("index"))?;
+    let values = (0..n)
+        .map(|i| {
+            if i % 31 == 0 {
+                f64::NAN
+            } else {
+                i as f64 * 0.25
+            }
+        })
+        .collect();
+    Series::from_f64("W#1_RAW#1", index, values).map_err(e2s("series"))
+}
+
+/// Time windows of a large series with shuffled and missing times keep exactly the points
+/// inside them, in stored order (the windows start and end on stored times, between them,
+/// before and after everything).
+pub fn range_read_scattered(b: &dyn StorageBackend) -> CaseResult {
+    let ns = fresh_namespace("range_scattered");
+    let full = scattered_series()?;
+    let ts = TimeSeries::new(full.clone());
+    let k = key(&ns, "W#1/RAW#1")?;
+    save_ts(b, &k, &ts)?;
+    let s = 1_700_000_000_000_000_000i64;
+    let sec = 1_000_000_000i64;
+    for (start, end) in [
+        (Some(s), Some(s + 10 * sec)),
+        (Some(s + 1234 * sec), Some(s + 1300 * sec)),
+        (Some(s + 1234 * sec + 1), Some(s + 1300 * sec - 1)),
+        (Some(s + 4990 * sec), None),
+        (None, Some(s + 3 * sec)),
+        (Some(s + 2500 * sec), Some(s + 2500 * sec)),
+        (Some(s - sec), Some(s + 5000 * sec)),
+        (Some(s + 6000 * sec), None),
+        (None, None),
+    ] {
+        let range = TimeRange::new(start, end);
+        let (got, meta) = b.load_range(&k, range).map_err(e2s("load_range"))?;
+        let want = full.time_window(range).map_err(e2s("window"))?;
+        ensure!(
+            got == want,
+            "load_range({start:?}, {end:?}): {} points, want {}",
+            got.len(),
+            want.len()
+        );
+        ensure!(meta == ts.metadata(), "load_range changed the metadata");
+    }
+    Ok(Outcome::Passed)
+}
+
+/// Many small appends, then a large one, give the same series as appending in memory.
+pub fn append_in_pieces(b: &dyn StorageBackend) -> CaseResult {
+    let ns = fresh_namespace("append_pieces");
+    let full = scattered_series()?;
+    let k = key(&ns, "W#1/RAW#1")?;
+    let head = TimeSeries::new(full.slice(0, 1000));
+    save_ts(b, &k, &head)?;
+    let mut at = 1000;
+    for _ in 0..30 {
+        b.append(&k, &full.slice(at, 1)).map_err(e2s("append"))?;
+        at += 1;
+    }
+    b.append(&k, &full.slice(at, 2000)).map_err(e2s("append"))?;
+    at += 2000;
+    let want = full.slice(0, at);
+    let (got, meta) = b.load(&k).map_err(e2s("load"))?;
+    ensure!(
+        got == want,
+        "after 31 appends: {} points, want {}",
+        got.len(),
+        want.len()
+    );
+    ensure!(meta == head.metadata(), "appends changed the metadata");
+    let range = TimeRange::new(Some(1_700_000_000_000_000_000 + 2000 * 1_000_000_000), None);
+    let (window, _) = b.load_range(&k, range).map_err(e2s("load_range"))?;
+    ensure!(
+        window == want.time_window(range).map_err(e2s("window"))?,
+        "a window of the appended series differs"
+    );
+    Ok(Outcome::Passed)
+}
+
 /// A series of 10^6 points round-trips.
 pub fn large_series(b: &dyn StorageBackend) -> CaseResult {
     let ns = fresh_namespace("large");
@@ -769,6 +865,8 @@ pub const ALL: &[Case] = &[
     ("failed_save_keeps_previous", failed_save_keeps_previous),
     ("range_read", range_read),
     ("append", append),
+    ("range_read_scattered", range_read_scattered),
+    ("append_in_pieces", append_in_pieces),
     ("large_series", large_series),
     ("many_keys", many_keys),
     ("concurrent_saves", concurrent_saves),

@@ -101,8 +101,8 @@ macro_rules! backend_suite {
         $crate::__backend_suite_cases!(($factory);
             round_trip round_trip_every_kind round_trip_generated empty_series overwrite exists
             delete missing_key list_keys_sorted clear special_character_keys
-            invalid_keys_rejected failed_save_keeps_previous range_read append large_series
-            many_keys concurrent_saves size_on_disk metadata_exact);
+            invalid_keys_rejected failed_save_keeps_previous range_read append range_read_scattered
+            append_in_pieces large_series many_keys concurrent_saves size_on_disk metadata_exact);
     };
     ($factory:expr) => {
         $crate::backend_suite!(optional: || ::core::option::Option::Some(($factory)()));

@@ -241,3 +241,45 @@ pub fn count_case(database: &str, counter: &AtomicU64) {
         meteaudata_testkit::cases::ALL.len()
     );
 }
+
+/// A count read back by [`count`].
+#[derive(Debug, diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Runs `sql` (statements, then a query whose one row has a BIGINT column `n`) on the
+/// database an isolated backend uses.
+pub fn count(b: &Isolated, sql: &str) -> i64 {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, RunQueryDsl};
+    let (setup, query) = sql.rsplit_once(';').map_or(("", sql), |(a, q)| (a, q));
+    macro_rules! run {
+        ($conn:expr) => {{
+            let mut c = $conn;
+            if !setup.trim().is_empty() {
+                c.batch_execute(setup)
+                    .unwrap_or_else(|e| panic!("{setup}: {e}"));
+            }
+            let rows: Vec<Count> = diesel::sql_query(query)
+                .load(&mut c)
+                .unwrap_or_else(|e| panic!("{query}: {e}"));
+            rows[0].n
+        }};
+    }
+    let url = b.url.as_str();
+    #[cfg(feature = "sqlite")]
+    if let Some(path) = url.strip_prefix("sqlite:///") {
+        return run!(diesel::SqliteConnection::establish(path).expect("open"));
+    }
+    #[cfg(feature = "postgres")]
+    if url.starts_with("postgres") {
+        return run!(diesel::PgConnection::establish(url).expect("connect"));
+    }
+    #[cfg(feature = "mysql")]
+    if url.starts_with("mysql") {
+        return run!(diesel::MysqlConnection::establish(url).expect("connect"));
+    }
+    panic!("no SQL access to {url} in this build");
+}
