@@ -309,6 +309,31 @@ pub(crate) fn blob_batches(
     Ok(())
 }
 
+/// What the SQLite and MySQL modules share around the blocks table: the table, its row type
+/// and decoding, and the batched INSERT of blocks. Expanded in each of them (diesel needs the
+/// concrete connection type).
+macro_rules! blob_blocks {
+    () => {
+        use crate::blob::{blob_block as into_block, BlobBlockRow as BlockRow};
+        use crate::schema::blobs::meteaudata_blocks as b;
+
+        fn insert_blocks(
+            conn: &mut Conn,
+            id: i64,
+            pos0: i64,
+            rows: &impl Rows,
+            layout: &Layout,
+        ) -> Result<(), E> {
+            crate::blob::blob_batches(id, pos0, rows, layout, |batch| {
+                diesel::insert_into(b::table).values(batch).execute(conn)?;
+                Ok(())
+            })
+        }
+    };
+}
+
+pub(crate) use blob_blocks;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,36 +65,9 @@ fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
         .first(conn)?)
 }
 
-fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
-    Ok(s::table
-        .filter(s::series_key.eq(key))
-        .select((
-            s::id,
-            s::series_name,
-            s::n_points,
-            s::layout,
-            s::metadata_yaml,
-        ))
-        .for_update()
-        .first::<Header>(conn)
-        .optional()?)
-}
+crate::ops::row_lock!();
 
-use crate::blob::{blob_block as into_block, BlobBlockRow as BlockRow};
-use crate::schema::blobs::meteaudata_blocks as b;
-
-fn insert_blocks(
-    conn: &mut Conn,
-    id: i64,
-    pos0: i64,
-    rows: &impl Rows,
-    layout: &Layout,
-) -> Result<(), E> {
-    crate::blob::blob_batches(id, pos0, rows, layout, |batch| {
-        diesel::insert_into(b::table).values(batch).execute(conn)?;
-        Ok(())
-    })
-}
+crate::blob::blob_blocks!();
 
 /// Size of both tables with their indexes (statistics refreshed first: InnoDB updates them
 /// lazily).

@@ -5,6 +5,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use meteaudata_core::Error;
 
 use crate::layout::Layout;
+use crate::schema::meteaudata_series as series;
 
 /// An error inside a transaction: from the database or from meteaudata.
 #[derive(Debug)]
@@ -84,6 +85,21 @@ impl Header {
     }
 }
 
+/// The columns of [`Header`].
+pub(crate) const HEADER: (
+    series::id,
+    series::series_name,
+    series::n_points,
+    series::layout,
+    series::metadata_yaml,
+) = (
+    series::id,
+    series::series_name,
+    series::n_points,
+    series::layout,
+    series::metadata_yaml,
+);
+
 /// The series row as written by a save.
 #[derive(Debug, diesel::Insertable)]
 #[diesel(table_name = crate::schema::meteaudata_series)]
@@ -156,13 +172,7 @@ macro_rules! common_ops {
         pub(crate) fn find(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
             Ok(s::table
                 .filter(s::series_key.eq(key))
-                .select((
-                    s::id,
-                    s::series_name,
-                    s::n_points,
-                    s::layout,
-                    s::metadata_yaml,
-                ))
+                .select(crate::ops::HEADER)
                 .first::<Header>(conn)
                 .optional()?)
         }
@@ -493,3 +503,23 @@ macro_rules! common_ops {
 }
 
 pub(crate) use common_ops;
+
+/// `lock`: the series row of a key, locked for the rest of the write transaction
+/// (`SELECT … FOR UPDATE`; PostgreSQL and MySQL). Concurrent appends and deletes of one key wait
+/// for each other.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+macro_rules! row_lock {
+    () => {
+        fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
+            Ok(s::table
+                .filter(s::series_key.eq(key))
+                .select(crate::ops::HEADER)
+                .for_update()
+                .first::<Header>(conn)
+                .optional()?)
+        }
+    };
+}
+
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use row_lock;

@@ -66,20 +66,7 @@ fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
         .get_result(conn)?)
 }
 
-fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
-    Ok(s::table
-        .filter(s::series_key.eq(key))
-        .select((
-            s::id,
-            s::series_name,
-            s::n_points,
-            s::layout,
-            s::metadata_yaml,
-        ))
-        .for_update()
-        .first::<Header>(conn)
-        .optional()?)
-}
+crate::ops::row_lock!();
 
 use crate::schema::arrays::meteaudata_blocks as b;
 

@@ -63,21 +63,7 @@ fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
     find(conn, key)
 }
 
-use crate::blob::{blob_block as into_block, BlobBlockRow as BlockRow};
-use crate::schema::blobs::meteaudata_blocks as b;
-
-fn insert_blocks(
-    conn: &mut Conn,
-    id: i64,
-    pos0: i64,
-    rows: &impl Rows,
-    layout: &Layout,
-) -> Result<(), E> {
-    crate::blob::blob_batches(id, pos0, rows, layout, |batch| {
-        diesel::insert_into(b::table).values(batch).execute(conn)?;
-        Ok(())
-    })
-}
+crate::blob::blob_blocks!();
 
 /// Database size: pages × page size.
 pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {

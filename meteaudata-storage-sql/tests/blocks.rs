@@ -6,7 +6,7 @@
 mod common;
 
 use common::Isolated;
-use meteaudata_core::storage::{StorageBackend, StorageKey, TimeRange};
+use meteaudata_core::storage::{StorageBackend, StorageKey};
 use meteaudata_core::{ErrorKind, Index, Series, TimeSeries, TimeZone};
 use meteaudata_storage_sql::BLOCK_POINTS;
 
@@ -131,6 +131,7 @@ mod sqlite {
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
+    use meteaudata_core::storage::TimeRange;
 
     #[test]
     fn float_bits() {

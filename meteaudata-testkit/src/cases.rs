@@ -490,6 +490,30 @@ pub fn failed_save_keeps_previous(b: &dyn StorageBackend) -> CaseResult {
     Ok(Outcome::Passed)
 }
 
+/// Checks that each window of `k` (saved from `ts`) holds what [`Series::time_window`] keeps,
+/// with the metadata unchanged.
+fn check_windows(
+    b: &dyn StorageBackend,
+    k: &StorageKey,
+    ts: &TimeSeries,
+    windows: &[(Option<i64>, Option<i64>)],
+) -> Result<(), String> {
+    let full = ts.series().map_err(e2s("series"))?;
+    for &(start, end) in windows {
+        let range = TimeRange::new(start, end);
+        let (got, meta) = b.load_range(k, range).map_err(e2s("load_range"))?;
+        let want = full.time_window(range).map_err(e2s("window"))?;
+        ensure!(
+            got == want,
+            "load_range({start:?}, {end:?}) of {k}: {} points, want {}\n  got: {got:?}\n want: {want:?}",
+            got.len(),
+            want.len()
+        );
+        ensure!(meta == ts.metadata(), "load_range changed the metadata");
+    }
+    Ok(())
+}
+
 /// `load_range` returns exactly the points in `[start, end)` (either bound open).
 pub fn range_read(b: &dyn StorageBackend) -> CaseResult {
     let ns = fresh_namespace("range");
@@ -501,22 +525,14 @@ pub fn range_read(b: &dyn StorageBackend) -> CaseResult {
         return Err("sample is datetime-indexed".into());
     };
     let t = values.values();
-    for (start, end) in [
+    let windows = [
         (Some(t[2]), Some(t[5])),
         (None, Some(t[1])),
         (Some(t[6]), None),
         (Some(t[7] + 1), None),
         (None, None),
-    ] {
-        let range = TimeRange::new(start, end);
-        let (got, meta) = b.load_range(&k, range).map_err(e2s("load_range"))?;
-        let want = full.time_window(range).map_err(e2s("window"))?;
-        ensure!(
-            got == want,
-            "load_range({start:?}, {end:?}): got {got:?}, want {want:?}"
-        );
-        ensure!(meta == ts.metadata(), "load_range changed the metadata");
-    }
+    ];
+    check_windows(b, &k, &ts, &windows)?;
     let ints = TimeSeries::new(
         Series::from_f64("A#1_RAW#1", Index::range(2), vec![1.0, 2.0]).map_err(e2s("s"))?,
     );
@@ -614,13 +630,12 @@ fn scattered_series() -> Result<Series, String> {
 /// before and after everything).
 pub fn range_read_scattered(b: &dyn StorageBackend) -> CaseResult {
     let ns = fresh_namespace("range_scattered");
-    let full = scattered_series()?;
-    let ts = TimeSeries::new(full.clone());
+    let ts = TimeSeries::new(scattered_series()?);
     let k = key(&ns, "W#1/RAW#1")?;
     save_ts(b, &k, &ts)?;
     let s = 1_700_000_000_000_000_000i64;
     let sec = 1_000_000_000i64;
-    for (start, end) in [
+    let windows = [
         (Some(s), Some(s + 10 * sec)),
         (Some(s + 1234 * sec), Some(s + 1300 * sec)),
         (Some(s + 1234 * sec + 1), Some(s + 1300 * sec - 1)),
@@ -630,18 +645,8 @@ pub fn range_read_scattered(b: &dyn StorageBackend) -> CaseResult {
         (Some(s - sec), Some(s + 5000 * sec)),
         (Some(s + 6000 * sec), None),
         (None, None),
-    ] {
-        let range = TimeRange::new(start, end);
-        let (got, meta) = b.load_range(&k, range).map_err(e2s("load_range"))?;
-        let want = full.time_window(range).map_err(e2s("window"))?;
-        ensure!(
-            got == want,
-            "load_range({start:?}, {end:?}): {} points, want {}",
-            got.len(),
-            want.len()
-        );
-        ensure!(meta == ts.metadata(), "load_range changed the metadata");
-    }
+    ];
+    check_windows(b, &k, &ts, &windows)?;
     Ok(Outcome::Passed)
 }
 
