@@ -104,8 +104,12 @@ pub(crate) fn encode_text<'r, R: Rows>(
     Ok(out)
 }
 
-/// Reads a column header: entry count, validity, and the payload after them.
-fn open<'b>(blob: &'b [u8], tag: u8, location: &str) -> Result<(usize, Vec<bool>, &'b [u8])> {
+/// Reads a column header: entry count, validity bitmap (if any) and the payload after them.
+fn open<'b>(
+    blob: &'b [u8],
+    tag: u8,
+    location: &str,
+) -> Result<(usize, Option<&'b [u8]>, &'b [u8])> {
     let corrupt = |message: String| Error::Corrupt {
         location: location.to_string(),
         message,
@@ -117,21 +121,22 @@ fn open<'b>(blob: &'b [u8], tag: u8, location: &str) -> Result<(usize, Vec<bool>
         )));
     }
     let n = u32::from_le_bytes([blob[2], blob[3], blob[4], blob[5]]) as usize;
-    let mut rest = &blob[HEADER..];
-    let valid = if blob[1] == 1 {
-        let len = n.div_ceil(8);
-        if rest.len() < len {
-            return Err(corrupt(
-                "a block column's validity bitmap is cut short".into(),
-            ));
-        }
-        let bits = &rest[..len];
-        rest = &rest[len..];
-        (0..n).map(|i| bits[i / 8] & (1 << (i % 8)) != 0).collect()
-    } else {
-        vec![true; n]
-    };
-    Ok((n, valid, rest))
+    let rest = &blob[HEADER..];
+    if blob[1] == 0 {
+        return Ok((n, None, rest));
+    }
+    let len = n.div_ceil(8);
+    if rest.len() < len {
+        return Err(corrupt(
+            "a block column's validity bitmap is cut short".into(),
+        ));
+    }
+    Ok((n, Some(&rest[..len]), &rest[len..]))
+}
+
+/// Whether entry `i` is present.
+fn is_valid(bitmap: Option<&[u8]>, i: usize) -> bool {
+    bitmap.is_none_or(|bits| bits[i / 8] & (1 << (i % 8)) != 0)
 }
 
 fn decode_fixed<T>(
@@ -140,7 +145,8 @@ fn decode_fixed<T>(
     location: &str,
     from: impl Fn([u8; 8]) -> T,
 ) -> Result<Vec<Option<T>>> {
-    let (n, valid, payload) = open(blob, tag, location)?;
+    // Sizes are checked before anything is allocated: the count comes from the database.
+    let (n, bitmap, payload) = open(blob, tag, location)?;
     if payload.len() != 8 * n {
         return Err(Error::Corrupt {
             location: location.to_string(),
@@ -153,11 +159,11 @@ fn decode_fixed<T>(
     }
     Ok(payload
         .chunks_exact(8)
-        .zip(valid)
-        .map(|(c, ok)| {
+        .enumerate()
+        .map(|(i, c)| {
             let mut b = [0u8; 8];
             b.copy_from_slice(c);
-            ok.then(|| from(b))
+            is_valid(bitmap, i).then(|| from(b))
         })
         .collect())
 }
@@ -176,7 +182,7 @@ pub(crate) fn decode_f64(blob: &[u8], location: &str) -> Result<Vec<Option<f64>>
 
 /// Decodes a text column.
 pub(crate) fn decode_text(blob: &[u8], location: &str) -> Result<Vec<Option<String>>> {
-    let (n, valid, payload) = open(blob, TAG_TEXT, location)?;
+    let (n, bitmap, payload) = open(blob, TAG_TEXT, location)?;
     let corrupt = |message: &str| Error::Corrupt {
         location: location.to_string(),
         message: format!("a text block column {message}"),
@@ -195,7 +201,7 @@ pub(crate) fn decode_text(blob: &[u8], location: &str) -> Result<Vec<Option<Stri
     }
     (0..n)
         .map(|i| {
-            if !valid[i] {
+            if !is_valid(bitmap, i) {
                 return Ok(None);
             }
             std::str::from_utf8(&text[offsets[i]..offsets[i + 1]])
@@ -405,6 +411,18 @@ mod tests {
         let nums = encode_i64(&b, span(4), |r| r.t).unwrap();
         assert!(decode_f64(&nums, "k").is_err(), "wrong tag");
         assert!(decode_i64(&nums[..nums.len() - 1], "k").is_err());
+        // A count of 2^32 - 1 is refused before anything that size is allocated.
+        for tag in [b'i', b'f', b's'] {
+            let mut huge = vec![tag, 0];
+            huge.extend_from_slice(&u32::MAX.to_le_bytes());
+            huge.extend_from_slice(&[0; 16]);
+            let e = match tag {
+                b'i' => decode_i64(&huge, "k").map(|_| ()),
+                b'f' => decode_f64(&huge, "k").map(|_| ()),
+                _ => decode_text(&huge, "k").map(|_| ()),
+            };
+            assert_eq!(e.unwrap_err().kind(), meteaudata_core::ErrorKind::Corrupt);
+        }
         let mut bad_utf8 = encode_text(&b, span(1), |r| r.label).unwrap();
         let last = bad_utf8.len() - 1;
         bad_utf8[last] = 0xff;

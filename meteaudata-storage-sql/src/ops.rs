@@ -252,7 +252,13 @@ macro_rules! common_ops {
             range: Option<TimeRange>,
         ) -> Result<Series, E> {
             let full = range.is_none();
-            let capacity = if full { h.n_points.max(0) as usize } else { 0 };
+            // The count comes from the database: it sizes the first allocation only up to a
+            // bound, and the points read must then match it.
+            let capacity = if full {
+                h.n_points.clamp(0, 1 << 24) as usize
+            } else {
+                0
+            };
             let mut dec = Decoder::new(layout, key, capacity, full);
             let sel = range.map_or(Sel::All, Sel::Window);
             for_each_block(conn, h, key, sel, |blk| {
