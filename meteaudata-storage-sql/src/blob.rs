@@ -104,12 +104,18 @@ pub(crate) fn encode_text<'r, R: Rows>(
     Ok(out)
 }
 
+/// A column split into its parts.
+struct Parts<'b> {
+    /// Number of entries.
+    n: usize,
+    /// Validity bitmap, when some entries are NULL.
+    bitmap: Option<&'b [u8]>,
+    /// The numbers, or the offsets and the text.
+    payload: &'b [u8],
+}
+
 /// Reads a column header: entry count, validity bitmap (if any) and the payload after them.
-fn open<'b>(
-    blob: &'b [u8],
-    tag: u8,
-    location: &str,
-) -> Result<(usize, Option<&'b [u8]>, &'b [u8])> {
+fn open<'b>(blob: &'b [u8], tag: u8, location: &str) -> Result<Parts<'b>> {
     let corrupt = |message: String| Error::Corrupt {
         location: location.to_string(),
         message,
@@ -123,7 +129,11 @@ fn open<'b>(
     let n = u32::from_le_bytes([blob[2], blob[3], blob[4], blob[5]]) as usize;
     let rest = &blob[HEADER..];
     if blob[1] == 0 {
-        return Ok((n, None, rest));
+        return Ok(Parts {
+            n,
+            bitmap: None,
+            payload: rest,
+        });
     }
     let len = n.div_ceil(8);
     if rest.len() < len {
@@ -131,7 +141,11 @@ fn open<'b>(
             "a block column's validity bitmap is cut short".into(),
         ));
     }
-    Ok((n, Some(&rest[..len]), &rest[len..]))
+    Ok(Parts {
+        n,
+        bitmap: Some(&rest[..len]),
+        payload: &rest[len..],
+    })
 }
 
 /// Whether entry `i` is present.
@@ -146,7 +160,7 @@ fn decode_fixed<T>(
     from: impl Fn([u8; 8]) -> T,
 ) -> Result<Vec<Option<T>>> {
     // Sizes are checked before anything is allocated: the count comes from the database.
-    let (n, bitmap, payload) = open(blob, tag, location)?;
+    let Parts { n, bitmap, payload } = open(blob, tag, location)?;
     if payload.len() != 8 * n {
         return Err(Error::Corrupt {
             location: location.to_string(),
@@ -182,7 +196,7 @@ pub(crate) fn decode_f64(blob: &[u8], location: &str) -> Result<Vec<Option<f64>>
 
 /// Decodes a text column.
 pub(crate) fn decode_text(blob: &[u8], location: &str) -> Result<Vec<Option<String>>> {
-    let (n, bitmap, payload) = open(blob, TAG_TEXT, location)?;
+    let Parts { n, bitmap, payload } = open(blob, TAG_TEXT, location)?;
     let corrupt = |message: &str| Error::Corrupt {
         location: location.to_string(),
         message: format!("a text block column {message}"),
