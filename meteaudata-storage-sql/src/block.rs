@@ -5,8 +5,8 @@
 //!
 //! A save writes about `n / BLOCK_POINTS` rows instead of `n`, so the database maintains a
 //! few index entries per thousand points; a time window selects the blocks whose
-//! `[t_min, t_max]` meets it (one range scan of the `(series_id, t_min, t_max)` index) and
-//! keeps the points inside it.
+//! `[t_min, t_max]` meets it (found by one range scan of the `(series_id, t_min, t_max)`
+//! index, then read by primary key) and keeps the points inside it.
 
 use meteaudata_core::{Error, Result};
 

@@ -46,8 +46,8 @@
 //!
 //! ## Time windows and appending, in SQL
 //!
-//! [`load_range`](StorageBackend::load_range) reads only the blocks of a window (one index
-//! range scan), and [`append`](StorageBackend::append) writes only the new points (and
+//! [`load_range`](StorageBackend::load_range) reads only the blocks of a window (found by one
+//! range scan of the time index), and [`append`](StorageBackend::append) writes only the new points (and
 //! rewrites the last block when it was not full):
 //!
 //! ```
