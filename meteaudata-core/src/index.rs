@@ -358,13 +358,16 @@ impl Index {
 }
 
 pub(crate) fn range_len(start: i64, stop: i64, step: i64) -> usize {
-    if step > 0 && stop > start {
-        ((stop - start - 1) / step + 1) as usize
+    // In i128: the bounds may span the whole i64 range (a stored layout can say anything).
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let len = if step > 0 && stop > start {
+        (stop - start - 1) / step + 1
     } else if step < 0 && stop < start {
-        ((start - stop - 1) / (-step) + 1) as usize
+        (start - stop - 1) / (-step) + 1
     } else {
         0
-    }
+    };
+    usize::try_from(len).unwrap_or(usize::MAX)
 }
 
 /// ISO-8601 duration in seconds (`PT30S`, `-PT0.5S`), as pandas writes timedeltas in JSON.
@@ -391,6 +394,10 @@ mod tests {
         assert_eq!(range_len(0, 0, 1), 0);
         assert_eq!(range_len(5, 0, -2), 3);
         assert_eq!(range_len(0, 5, -1), 0);
+        // The whole i64 range: no overflow.
+        assert_eq!(range_len(i64::MIN, i64::MAX, 1), usize::MAX);
+        assert_eq!(range_len(i64::MAX, i64::MIN, i64::MIN), 2);
+        assert_eq!(range_len(i64::MIN, i64::MAX, i64::MAX), 3);
         assert!(Index::new(IndexData::Range {
             start: 0,
             stop: 1,

@@ -16,7 +16,7 @@ use meteaudata_core::{Error, Result};
 
 use crate::block::{spans, Block, Span};
 use crate::codec::{Columns, Row, Rows};
-use crate::layout::{IndexKind, Layout};
+use crate::layout::Layout;
 use crate::ops::E;
 
 const TAG_I64: u8 = b'i';
@@ -286,7 +286,7 @@ pub(crate) fn blob_batches(
     let cols = Columns::of(layout);
     let mut batch = Vec::with_capacity(BLOB_BATCH_BLOCKS);
     let mut bytes = 0;
-    for span in spans(rows, layout.index.kind == IndexKind::Datetime) {
+    for span in spans(rows, layout) {
         let block = BlobBlock {
             series_id: id,
             pos0: pos0 + span.start as i64,
@@ -312,16 +312,21 @@ pub(crate) fn blob_batches(
                 .then(|| encode_text(rows, span, |r| r.vs))
                 .transpose()?,
         };
-        bytes += [&block.t, &block.label, &block.v, &block.vi, &block.vs]
+        let size = [&block.t, &block.label, &block.v, &block.vi, &block.vs]
             .iter()
             .map(|c| c.as_ref().map_or(0, Vec::len))
             .sum::<usize>();
-        batch.push(block);
-        if batch.len() == BLOB_BATCH_BLOCKS || bytes >= BLOB_BATCH_BYTES {
+        // Sent before it would grow past the limits, so a statement stays below them unless
+        // one block alone is larger (a single text of several MiB).
+        if !batch.is_empty()
+            && (batch.len() == BLOB_BATCH_BLOCKS || bytes + size > BLOB_BATCH_BYTES)
+        {
             insert(&batch)?;
             batch.clear();
             bytes = 0;
         }
+        bytes += size;
+        batch.push(block);
     }
     if !batch.is_empty() {
         insert(&batch)?;

@@ -10,7 +10,8 @@
 
 use meteaudata_core::{Error, Result};
 
-use crate::codec::{Row, Rows};
+use crate::codec::{Columns, Row, Rows};
+use crate::layout::{IndexKind, Layout};
 
 /// Points per block (the last block of a save, or of an append, may hold fewer).
 pub(crate) const BLOCK_POINTS: usize = 1024;
@@ -33,13 +34,36 @@ impl Span {
     }
 }
 
-/// Cuts `rows` into blocks of [`BLOCK_POINTS`], with their time bounds when `timed`.
-pub(crate) fn spans(rows: &impl Rows, timed: bool) -> Vec<Span> {
+/// Text bytes after which a block ends early, so that a block of long texts stays a few
+/// MiB at most (MySQL's default packet limit is 16 MiB; SQLite and PostgreSQL fields 1 GB).
+pub(crate) const BLOCK_TEXT_BYTES: usize = 1 << 20;
+
+/// Most points a stored block may record: more is corrupt data (blocks are written with at
+/// most [`BLOCK_POINTS`]; the margin leaves room to grow that).
+const MAX_STORED_BLOCK_POINTS: usize = 1 << 16;
+
+/// Cuts `rows` into blocks of [`BLOCK_POINTS`] (fewer when their text reaches
+/// [`BLOCK_TEXT_BYTES`]), with their time bounds for a datetime index.
+pub(crate) fn spans(rows: &impl Rows, layout: &Layout) -> Vec<Span> {
+    let timed = layout.index.kind == IndexKind::Datetime;
+    let cols = Columns::of(layout);
+    let text = cols.label || cols.vs;
     let n = rows.len();
     let mut out = Vec::with_capacity(n.div_ceil(BLOCK_POINTS));
     let mut start = 0;
     while start < n {
-        let end = (start + BLOCK_POINTS).min(n);
+        let mut end = (start + BLOCK_POINTS).min(n);
+        if text {
+            let mut bytes = 0;
+            for i in start..end {
+                let r = rows.row(i);
+                bytes += r.label.map_or(0, str::len) + r.vs.map_or(0, str::len);
+                if bytes >= BLOCK_TEXT_BYTES {
+                    end = i + 1;
+                    break;
+                }
+            }
+        }
         let (mut t_min, mut t_max) = (None::<i64>, None::<i64>);
         if timed {
             for t in (start..end).filter_map(|i| rows.row(i).t) {
@@ -71,8 +95,32 @@ pub(crate) struct Block {
 }
 
 impl Block {
-    /// Checks that every column holds `n` entries.
-    pub(crate) fn checked(self, location: &str) -> Result<Self> {
+    /// Checks that the block holds between 1 and a sane number of points and that every
+    /// column the series uses (`cols`) is there with one entry per point.
+    pub(crate) fn checked(self, cols: Columns, location: &str) -> Result<Self> {
+        let corrupt = |message: String| Error::Corrupt {
+            location: location.to_string(),
+            message,
+        };
+        if self.n == 0 || self.n > MAX_STORED_BLOCK_POINTS {
+            return Err(corrupt(format!(
+                "the block at position {} records {} points",
+                self.pos0, self.n
+            )));
+        }
+        let used = [
+            ("t", cols.t, self.t.is_some()),
+            ("label", cols.label, self.label.is_some()),
+            ("v", cols.v, self.v.is_some()),
+            ("vi", cols.vi, self.vi.is_some()),
+            ("vs", cols.vs, self.vs.is_some()),
+        ];
+        if let Some((name, ..)) = used.iter().find(|(_, want, have)| *want && !*have) {
+            return Err(corrupt(format!(
+                "the block at position {} has no {name} column",
+                self.pos0
+            )));
+        }
         let lens = [
             ("t", self.t.as_ref().map(Vec::len)),
             ("label", self.label.as_ref().map(Vec::len)),
@@ -82,13 +130,10 @@ impl Block {
         ];
         for (name, len) in lens {
             if let Some(len) = len.filter(|&l| l != self.n) {
-                return Err(Error::Corrupt {
-                    location: location.to_string(),
-                    message: format!(
-                        "the block at position {} records {} points but its column {name} holds {len}",
-                        self.pos0, self.n
-                    ),
-                });
+                return Err(corrupt(format!(
+                    "the block at position {} records {} points but its column {name} holds {len}",
+                    self.pos0, self.n
+                )));
             }
         }
         Ok(self)
@@ -135,6 +180,9 @@ impl<A: Rows, B: Rows> Rows for Chain<'_, A, B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::Encoded;
+    use arrow_array::TimestampNanosecondArray;
+    use meteaudata_core::{Index, IndexData, Series};
 
     fn block(ts: Vec<Option<i64>>) -> Block {
         Block {
@@ -146,11 +194,26 @@ mod tests {
         }
     }
 
+    fn datetimes(ts: Vec<Option<i64>>) -> Series {
+        let n = ts.len();
+        let index = Index::new(IndexData::DateTime {
+            values: TimestampNanosecondArray::from(ts),
+            tz: None,
+        })
+        .unwrap();
+        Series::from_f64("x", index, vec![1.0; n]).unwrap()
+    }
+
+    fn spans_of(s: &Series) -> Vec<Span> {
+        let enc = Encoded::new(s).unwrap();
+        spans(&enc, &enc.layout)
+    }
+
     #[test]
     fn spans_cover_every_point_with_time_bounds() {
         let n = 2 * BLOCK_POINTS + 5;
-        let b = block((0..n as i64).rev().map(Some).collect());
-        let s = spans(&b, true);
+        let desc = datetimes((0..n as i64).rev().map(Some).collect());
+        let s = spans_of(&desc);
         assert_eq!(s.len(), 3);
         assert_eq!((s[0].start, s[0].end), (0, BLOCK_POINTS));
         assert_eq!((s[2].start, s[2].end, s[2].len()), (2 * BLOCK_POINTS, n, 5));
@@ -158,10 +221,24 @@ mod tests {
         assert_eq!(s[0].t_max, Some(n as i64 - 1));
         assert_eq!(s[0].t_min, Some((n - BLOCK_POINTS) as i64));
         assert_eq!((s[2].t_min, s[2].t_max), (Some(0), Some(4)));
-        assert!(spans(&block(vec![]), true).is_empty());
-        // Untimed, or all-null times: no bounds.
-        assert_eq!(spans(&b, false)[0].t_min, None);
-        assert_eq!(spans(&block(vec![None, None]), true)[0].t_max, None);
+        assert!(spans_of(&datetimes(vec![])).is_empty());
+        // Not datetimes, or all-null times: no bounds.
+        let ints = Series::from_f64("x", Index::range(3), vec![1.0; 3]).unwrap();
+        assert_eq!(spans_of(&ints)[0].t_min, None);
+        assert_eq!(spans_of(&datetimes(vec![None, None]))[0].t_max, None);
+    }
+
+    #[test]
+    fn long_texts_end_blocks_early() {
+        let long = "é".repeat(1000); // 2000 bytes
+        let labels: Vec<String> = (0..1200).map(|i| format!("{i}{long}")).collect();
+        let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let s = Series::from_f64("x", Index::strings(&refs), vec![1.0; 1200]).unwrap();
+        let spans = spans_of(&s);
+        // About 2000 bytes a label: a block ends once its text reaches 1 MiB.
+        assert_eq!(spans[0].len(), 524);
+        assert_eq!(spans.iter().map(Span::len).sum::<usize>(), 1200);
+        assert!(spans.windows(2).all(|w| w[0].end == w[1].start));
     }
 
     #[test]
@@ -178,7 +255,24 @@ mod tests {
         assert_eq!(c.row(2).v, Some(7.0));
         let mut bad = block(vec![Some(1)]);
         bad.n = 2;
-        let e = bad.checked("k").unwrap_err();
+        let cols = Columns {
+            t: true,
+            label: false,
+            v: true,
+            vi: false,
+            vs: false,
+        };
+        let e = bad.clone().checked(cols, "k").unwrap_err();
         assert!(e.to_string().contains("column t holds 1"), "{e}");
+        // A column the series uses must be there.
+        let e = block(vec![Some(1)])
+            .checked(Columns { vi: true, ..cols }, "k")
+            .unwrap_err();
+        assert!(e.to_string().contains("no vi column"), "{e}");
+        bad.n = 0;
+        assert!(bad.clone().checked(cols, "k").is_err());
+        bad.n = 1 << 20;
+        assert!(bad.checked(cols, "k").is_err());
+        assert!(block(vec![Some(1)]).checked(cols, "k").is_ok());
     }
 }

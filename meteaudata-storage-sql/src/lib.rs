@@ -78,7 +78,7 @@
 //!   range bounds, categories) and the metadata document (YAML, the processing history), plus
 //!   creation and update times.
 //! * [`BLOCKS_TABLE`] (`meteaudata_blocks`): the points, up to [`BLOCK_POINTS`] consecutive
-//!   points of one series per row, `(series_id, pos0)` as primary key (`pos0`: position of
+//!   points of one series per row (fewer when their text reaches 1 MiB), `(series_id, pos0)` as primary key (`pos0`: position of
 //!   the block's first point), `n_points`, and an index on `(series_id, t_min, t_max)`, the
 //!   smallest and largest time of the block. The point columns hold one entry per point:
 //!   `t` datetimes as nanoseconds since the epoch (UTC for zoned indexes), durations, integer

@@ -160,7 +160,7 @@ pub(crate) struct CountRow {
 macro_rules! common_ops {
     () => {
         use crate::block::{Block, Chain, BLOCK_POINTS};
-        use crate::codec::{Decoder, Encoded, Rows};
+        use crate::codec::{Columns, Decoder, Encoded, Rows};
         use crate::layout::{appended_layout, IndexKind, Layout};
         use crate::ops::{Header, NewHeader, E};
         use crate::schema::meteaudata_series as s;
@@ -198,7 +198,8 @@ macro_rules! common_ops {
             sel: Sel,
             mut f: impl FnMut(Block) -> Result<(), E>,
         ) -> Result<(), E> {
-            let cols = (b::pos0, b::n_points, b::t, b::label, b::v, b::vi, b::vs);
+            let cols = Columns::of(&h.layout(key)?);
+            let select = (b::pos0, b::n_points, b::t, b::label, b::v, b::vi, b::vs);
             let mut q = b::table
                 .filter(b::series_id.eq(h.id))
                 .filter(b::pos0.lt(h.n_points))
@@ -225,10 +226,10 @@ macro_rules! common_ops {
                             .filter(b::series_id.eq(h.id))
                             .filter(b::pos0.eq_any(chunk))
                             .order(b::pos0.asc())
-                            .select(cols)
+                            .select(select)
                             .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
                         for row in rows {
-                            f(into_block(row?, key)?.checked(key)?)?;
+                            f(into_block(row?, key)?.checked(cols, key)?)?;
                         }
                     }
                     return Ok(());
@@ -236,10 +237,10 @@ macro_rules! common_ops {
             }
             let rows = q
                 .order(b::pos0.asc())
-                .select(cols)
+                .select(select)
                 .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
             for row in rows {
-                f(into_block(row?, key)?.checked(key)?)?;
+                f(into_block(row?, key)?.checked(cols, key)?)?;
             }
             Ok(())
         }
@@ -255,7 +256,7 @@ macro_rules! common_ops {
             // The count comes from the database: it sizes the first allocation only up to a
             // bound, and the points read must then match it.
             let capacity = if full {
-                h.n_points.clamp(0, 1 << 24) as usize
+                h.n_points.clamp(0, 1 << 20) as usize
             } else {
                 0
             };

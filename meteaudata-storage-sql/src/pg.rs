@@ -8,7 +8,7 @@ use diesel::PgConnection;
 use std::io::Write;
 
 use crate::block::{spans, Span};
-use crate::codec::{Columns, Row};
+use crate::codec::Row;
 
 pub(crate) type Conn = PgConnection;
 pub(crate) const NAME: &str = "postgresql";
@@ -185,7 +185,7 @@ fn write_copy(
     buf.extend_from_slice(COPY_SIGNATURE);
     buf.extend_from_slice(&0i32.to_be_bytes());
     buf.extend_from_slice(&0i32.to_be_bytes());
-    for span in spans(rows, layout.index.kind == IndexKind::Datetime) {
+    for span in spans(rows, layout) {
         buf.extend_from_slice(&10i16.to_be_bytes());
         put_i64(&mut buf, Some(id));
         put_i64(&mut buf, Some(pos0 + span.start as i64));

@@ -1,6 +1,6 @@
 //! How points are laid out in the blocks table: every float bit survives each database's
-//! column form, appends fill the last block instead of adding small ones, damaged or missing
-//! blocks are reported as corrupt data, and PostgreSQL users can read the points with plain
+//! column form, appends fill the last block instead of adding small ones, long texts fit
+//! every database's limits, damaged or missing blocks are reported as corrupt data, and PostgreSQL users can read the points with plain
 //! SQL (`unnest`), as the crate documentation shows.
 
 mod common;
@@ -81,6 +81,23 @@ fn appends_fill_the_last_block(b: &Isolated) {
     assert_eq!(full, 2, "the first two blocks are full");
 }
 
+/// 1500 texts of 20 kB (30 MB, past MySQL's default 16 MiB packet) as index labels and as
+/// values round-trip: blocks of long texts end early and statements stay small.
+fn long_texts_round_trip(b: &Isolated) {
+    let n = 1500;
+    let texts: Vec<String> = (0..n)
+        .map(|i| format!("{i:05}{}", "ü".repeat(10_000)))
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let values: arrow_array::ArrayRef = std::sync::Arc::new(arrow_array::StringArray::from(
+        texts.iter().rev().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    let s = Series::new("T#1_RAW#1", Index::strings(&refs), values).expect("series");
+    let k = key("texts/T#1/RAW#1");
+    save(b, &k, &s);
+    assert_eq!(b.load(&k).expect("load").0, s);
+}
+
 /// A missing block or a block whose columns were damaged is corrupt data naming the key,
 /// and saving the key again repairs it.
 fn damaged_blocks_are_corrupt(b: &Isolated, damage: &str) {
@@ -110,6 +127,11 @@ mod sqlite {
     #[test]
     fn appends() {
         appends_fill_the_last_block(&common::sqlite_file());
+    }
+
+    #[test]
+    fn long_texts() {
+        long_texts_round_trip(&common::sqlite_file());
     }
 
     #[test]
@@ -143,6 +165,12 @@ mod postgres {
     fn appends() {
         let Some(b) = common::postgres() else { return };
         appends_fill_the_last_block(&b);
+    }
+
+    #[test]
+    fn long_texts() {
+        let Some(b) = common::postgres() else { return };
+        long_texts_round_trip(&b);
     }
 
     #[test]
@@ -193,6 +221,12 @@ mod mysql {
     fn appends() {
         let Some(b) = common::mysql() else { return };
         appends_fill_the_last_block(&b);
+    }
+
+    #[test]
+    fn long_texts() {
+        let Some(b) = common::mysql() else { return };
+        long_texts_round_trip(&b);
     }
 
     #[test]
