@@ -244,7 +244,7 @@ impl Index {
             IndexData::Range { start, stop, step } => {
                 let n = range_len(*start, *stop, *step);
                 Arc::new(Int64Array::from_iter_values(
-                    (0..n as i64).map(|i| start + i * step),
+                    (0..n).map(|i| range_label(*start, *step, i)),
                 ))
             }
             IndexData::Int(a) => Arc::new(a.clone()),
@@ -272,7 +272,7 @@ impl Index {
                 }
                 .to_iso()
             }
-            IndexData::Range { start, step, .. } => (start + i as i64 * step).to_string(),
+            IndexData::Range { start, step, .. } => range_label(*start, *step, i).to_string(),
             IndexData::Int(a) => a.value(i).to_string(),
             IndexData::Float(a) => format!("{:?}", a.value(i)),
             IndexData::String(a) | IndexData::Period(a) => a.value(i).to_string(),
@@ -357,6 +357,12 @@ impl Index {
     }
 }
 
+/// Label `i` of the range `start, start + step, …`: exact for every position inside the range
+/// (the label lies between `start` and `stop`), with no overflow on the way for extreme steps.
+pub fn range_label(start: i64, step: i64, i: usize) -> i64 {
+    start.wrapping_add((i as i64).wrapping_mul(step))
+}
+
 pub(crate) fn range_len(start: i64, stop: i64, step: i64) -> usize {
     // In i128: the bounds may span the whole i64 range (a stored layout can say anything).
     let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
@@ -398,6 +404,8 @@ mod tests {
         assert_eq!(range_len(i64::MIN, i64::MAX, 1), usize::MAX);
         assert_eq!(range_len(i64::MAX, i64::MIN, i64::MIN), 2);
         assert_eq!(range_len(i64::MIN, i64::MAX, i64::MAX), 3);
+        assert_eq!(range_label(i64::MIN, i64::MAX, 2), i64::MAX - 1);
+        assert_eq!(range_label(10, -3, 4), -2);
         assert!(Index::new(IndexData::Range {
             start: 0,
             stop: 1,

@@ -78,7 +78,10 @@ impl Index {
                 tz: *tz,
             },
             IndexData::Range { start, step, .. } => IndexData::Int(Int64Array::from_iter_values(
-                positions.values().iter().map(|&p| start + p as i64 * step),
+                positions
+                    .values()
+                    .iter()
+                    .map(|&p| crate::index::range_label(*start, *step, p as usize)),
             )),
             IndexData::Int(a) => IndexData::Int(downcast(take(a)?)?),
             IndexData::Float(a) => IndexData::Float(downcast(take(a)?)?),

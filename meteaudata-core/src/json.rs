@@ -70,7 +70,7 @@ fn float_json(x: f64) -> Value {
 
 fn label_json(index: &Index, i: usize) -> Value {
     match index.data() {
-        IndexData::Range { start, step, .. } => Value::from(start + i as i64 * step),
+        IndexData::Range { start, step, .. } => Value::from(crate::range_label(*start, *step, i)),
         IndexData::Int(a) => Value::from(a.value(i)),
         IndexData::Float(a) => float_json(a.value(i)),
         IndexData::String(a) | IndexData::Period(a) if a.is_null(i) => Value::Null,

@@ -83,7 +83,7 @@ mod yaml_writer;
 pub use dataset::{validate_dataset_name, Dataset};
 pub use error::{Error, ErrorKind, Result};
 pub use function_info::FunctionInfo;
-pub use index::{Index, IndexData};
+pub use index::{range_label, Index, IndexData};
 pub use index_metadata::IndexMetadata;
 pub use index_text::{parse_float, parse_timedelta};
 pub use parameters::{NdArray, ParameterValue, Parameters};

@@ -512,7 +512,7 @@ pub(crate) fn select(index: &Index, lo: Option<&Key>, hi: Option<&Key>) -> Selec
         }
         IndexData::Range { start, step, .. } => {
             let (start, step) = (*start, *step);
-            let label = |i: usize| start + i as i64 * step;
+            let label = |i: usize| meteaudata_core::range_label(start, step, i);
             run(
                 n,
                 step > 0,

@@ -201,7 +201,7 @@ impl NormalizeIndexToNumericDelta {
                 }
             }
             IndexData::Range { start, step, .. } => (0..index.len())
-                .map(|i| (start + i as i64 * step) as f64)
+                .map(|i| meteaudata_core::range_label(*start, *step, i) as f64)
                 .collect(),
             IndexData::Int(a) => a.iter().map(|x| x.map_or(f64::NAN, |v| v as f64)).collect(),
             IndexData::Float(a) => a.iter().map(|x| x.unwrap_or(f64::NAN)).collect(),

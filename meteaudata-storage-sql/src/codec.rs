@@ -239,7 +239,9 @@ impl<'a> Encoded<'a> {
     pub(crate) fn row(&self, i: usize) -> Row<'a> {
         let mut r = Row::default();
         match &self.index {
-            IndexEnc::Range { start, step } => r.t = Some(start + i as i64 * step),
+            IndexEnc::Range { start, step } => {
+                r.t = Some(meteaudata_core::range_label(*start, *step, i))
+            }
             IndexEnc::I64(v, n) => r.t = valid(*n, i).then(|| v[i]),
             IndexEnc::F64(a) => r.t = a.is_valid(i).then(|| a.value(i).to_bits() as i64),
             IndexEnc::Text(a) => r.label = a.is_valid(i).then(|| a.value(i)),
