@@ -180,67 +180,57 @@ macro_rules! common_ops {
         /// Blocks fetched per query of a window read.
         const WINDOW_LOOKUP: usize = 256;
 
-        /// Which blocks of a series to read.
-        #[derive(Debug, Clone, Copy)]
-        enum Sel {
-            All,
-            /// The blocks from this position on.
-            From(i64),
-            /// The blocks that may hold a point of the window.
-            Window(TimeRange),
-        }
+        /// The columns of a block row, as `BlockRow` holds them.
+        const BLOCK_COLUMNS: (b::pos0, b::n_points, b::t, b::label, b::v, b::vi, b::vs) =
+            (b::pos0, b::n_points, b::t, b::label, b::v, b::vi, b::vs);
 
-        /// Calls `f` with the blocks of `h` selected by `sel`, in position order.
+        /// Calls `f` with the blocks of `h` (stored with columns `cols`) in position order:
+        /// all of them, or those that may hold a point of `window`.
         fn for_each_block(
             conn: &mut Conn,
             h: &Header,
+            cols: Columns,
             key: &str,
-            sel: Sel,
+            window: Option<TimeRange>,
             mut f: impl FnMut(Block) -> Result<(), E>,
         ) -> Result<(), E> {
-            let cols = Columns::of(&h.layout(key)?);
-            let select = (b::pos0, b::n_points, b::t, b::label, b::v, b::vi, b::vs);
+            let mut emit = |row: BlockRow| f(into_block(row, key)?.checked(cols, key)?);
             let mut q = b::table
                 .filter(b::series_id.eq(h.id))
                 .filter(b::pos0.lt(h.n_points))
                 .into_boxed();
-            match sel {
-                Sel::All => {}
-                Sel::From(pos) => q = q.filter(b::pos0.ge(pos)),
-                Sel::Window(r) => {
-                    // First the starts of the blocks that meet the window, from the
-                    // (series_id, t_min, t_max) index alone; then those blocks by primary key.
-                    // (In one query, MySQL would read every block's columns before testing
-                    // the times.)
-                    q = q.filter(b::t_min.is_not_null());
-                    if let Some(start) = r.start {
-                        q = q.filter(b::t_max.ge(start));
-                    }
-                    if let Some(end) = r.end {
-                        q = q.filter(b::t_min.lt(end));
-                    }
-                    let mut starts: Vec<i64> = q.select(b::pos0).load(conn)?;
-                    starts.sort_unstable();
-                    for chunk in starts.chunks(WINDOW_LOOKUP) {
-                        let rows = b::table
-                            .filter(b::series_id.eq(h.id))
-                            .filter(b::pos0.eq_any(chunk))
-                            .order(b::pos0.asc())
-                            .select(select)
-                            .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
-                        for row in rows {
-                            f(into_block(row?, key)?.checked(cols, key)?)?;
-                        }
-                    }
-                    return Ok(());
+            let Some(r) = window else {
+                let rows = q
+                    .order(b::pos0.asc())
+                    .select(BLOCK_COLUMNS)
+                    .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
+                for row in rows {
+                    emit(row?)?;
                 }
+                return Ok(());
+            };
+            // First the starts of the blocks that meet the window, from the
+            // (series_id, t_min, t_max) index alone; then those blocks by primary key. (In one
+            // query, MySQL would read every block's columns before testing the times.)
+            q = q.filter(b::t_min.is_not_null());
+            if let Some(start) = r.start {
+                q = q.filter(b::t_max.ge(start));
             }
-            let rows = q
-                .order(b::pos0.asc())
-                .select(select)
-                .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
-            for row in rows {
-                f(into_block(row?, key)?.checked(cols, key)?)?;
+            if let Some(end) = r.end {
+                q = q.filter(b::t_min.lt(end));
+            }
+            let mut starts: Vec<i64> = q.select(b::pos0).load(conn)?;
+            starts.sort_unstable();
+            for chunk in starts.chunks(WINDOW_LOOKUP) {
+                let rows = b::table
+                    .filter(b::series_id.eq(h.id))
+                    .filter(b::pos0.eq_any(chunk))
+                    .order(b::pos0.asc())
+                    .select(BLOCK_COLUMNS)
+                    .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
+                for row in rows {
+                    emit(row?)?;
+                }
             }
             Ok(())
         }
@@ -261,8 +251,7 @@ macro_rules! common_ops {
                 0
             };
             let mut dec = Decoder::new(layout, key, capacity, full);
-            let sel = range.map_or(Sel::All, Sel::Window);
-            for_each_block(conn, h, key, sel, |blk| {
+            for_each_block(conn, h, Columns::of(layout), key, range, |blk| {
                 for i in 0..blk.n {
                     let row = blk.row(i);
                     let keep = match (range, row.t) {
@@ -291,25 +280,27 @@ macro_rules! common_ops {
             Ok(dec.finish(&h.series_name)?)
         }
 
-        /// The last block of `h` when it holds fewer than [`BLOCK_POINTS`] points and ends the
-        /// series (appends fill it up instead of adding a small block each time).
-        fn short_last_block(conn: &mut Conn, h: &Header, key: &str) -> Result<Option<Block>, E> {
+        /// The last block of `h` (stored with columns `cols`) when it holds fewer than
+        /// [`BLOCK_POINTS`] points and ends the series (appends fill it up instead of adding a
+        /// small block each time). A full last block is not decoded.
+        fn short_last_block(
+            conn: &mut Conn,
+            h: &Header,
+            cols: Columns,
+            key: &str,
+        ) -> Result<Option<Block>, E> {
             let last = b::table
                 .filter(b::series_id.eq(h.id))
                 .filter(b::pos0.lt(h.n_points))
                 .order(b::pos0.desc())
-                .select(b::pos0)
-                .first::<i64>(conn)
+                .select(BLOCK_COLUMNS)
+                .first::<BlockRow>(conn)
                 .optional()?;
-            let Some(pos0) = last.filter(|&p| h.n_points - p < BLOCK_POINTS as i64) else {
+            let Some(row) = last.filter(|row| h.n_points - row.0 < BLOCK_POINTS as i64) else {
                 return Ok(None);
             };
-            let mut found = None;
-            for_each_block(conn, h, key, Sel::From(pos0), |blk| {
-                found = Some(blk);
-                Ok(())
-            })?;
-            Ok(found.filter(|blk| blk.pos0 + blk.n as i64 == h.n_points))
+            let blk = into_block(row, key)?.checked(cols, key)?;
+            Ok((blk.pos0 + blk.n as i64 == h.n_points).then_some(blk))
         }
 
         fn metadata(key: &str, h: &Header) -> Result<TimeSeriesMetadata, E> {
@@ -372,7 +363,7 @@ macro_rules! common_ops {
                 let enc = Encoded::new(more)?;
                 match appended_layout(&layout, &enc.layout, more)? {
                     Some(new_layout) => {
-                        match short_last_block(conn, &h, key)? {
+                        match short_last_block(conn, &h, Columns::of(&layout), key)? {
                             Some(last) => {
                                 diesel::delete(
                                     b::table
