@@ -48,16 +48,7 @@ fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
         .values(h)
         .on_conflict(diesel::dsl::DuplicatedKeys)
         .do_update()
-        .set((
-            s::series_name.eq(h.series_name),
-            s::n_points.eq(h.n_points),
-            s::index_kind.eq(h.index_kind),
-            s::index_dtype.eq(h.index_dtype),
-            s::values_dtype.eq(h.values_dtype),
-            s::layout.eq(h.layout),
-            s::metadata_yaml.eq(h.metadata_yaml),
-            s::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((h, s::updated_at.eq(diesel::dsl::now)))
         .execute(conn)?;
     Ok(s::table
         .filter(s::series_key.eq(h.series_key))

@@ -100,10 +100,11 @@ pub(crate) const HEADER: (
     series::metadata_yaml,
 );
 
-/// The series row as written by a save.
-#[derive(Debug, diesel::Insertable)]
+/// The series row as written by a save (and, but for its key, as an overwrite updates it).
+#[derive(Debug, diesel::Insertable, diesel::AsChangeset)]
 #[diesel(table_name = crate::schema::meteaudata_series)]
 pub(crate) struct NewHeader<'a> {
+    #[diesel(skip_update)]
     pub series_key: &'a str,
     pub series_name: &'a str,
     pub n_points: i64,
@@ -501,6 +502,28 @@ macro_rules! common_ops {
 }
 
 pub(crate) use common_ops;
+
+/// `upsert`: inserts or updates the series row of a key and returns its id, with
+/// `INSERT … ON CONFLICT (series_key) DO UPDATE … RETURNING id` (PostgreSQL, SQLite). On
+/// PostgreSQL the row lock it takes serialises concurrent saves of one key: the later one waits,
+/// then replaces the earlier one whole. (MySQL has no RETURNING: its module reads the id back.)
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+macro_rules! upsert_returning {
+    () => {
+        fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
+            Ok(diesel::insert_into(s::table)
+                .values(h)
+                .on_conflict(s::series_key)
+                .do_update()
+                .set((h, s::updated_at.eq(diesel::dsl::now)))
+                .returning(s::id)
+                .get_result(conn)?)
+        }
+    };
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use upsert_returning;
 
 /// `lock`: the series row of a key, locked for the rest of the write transaction
 /// (`SELECT … FOR UPDATE`; PostgreSQL and MySQL). Concurrent appends and deletes of one key wait

@@ -45,26 +45,7 @@ fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Res
         .run(f)
 }
 
-fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
-    // The row lock taken here serialises concurrent saves of one key: the later one waits, then
-    // replaces the earlier one whole.
-    Ok(diesel::insert_into(s::table)
-        .values(h)
-        .on_conflict(s::series_key)
-        .do_update()
-        .set((
-            s::series_name.eq(h.series_name),
-            s::n_points.eq(h.n_points),
-            s::index_kind.eq(h.index_kind),
-            s::index_dtype.eq(h.index_dtype),
-            s::values_dtype.eq(h.values_dtype),
-            s::layout.eq(h.layout),
-            s::metadata_yaml.eq(h.metadata_yaml),
-            s::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(s::id)
-        .get_result(conn)?)
-}
+crate::ops::upsert_returning!();
 
 crate::ops::row_lock!();
 

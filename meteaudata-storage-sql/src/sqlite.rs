@@ -39,24 +39,7 @@ fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Res
     conn.transaction(f)
 }
 
-fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
-    Ok(diesel::insert_into(s::table)
-        .values(h)
-        .on_conflict(s::series_key)
-        .do_update()
-        .set((
-            s::series_name.eq(h.series_name),
-            s::n_points.eq(h.n_points),
-            s::index_kind.eq(h.index_kind),
-            s::index_dtype.eq(h.index_dtype),
-            s::values_dtype.eq(h.values_dtype),
-            s::layout.eq(h.layout),
-            s::metadata_yaml.eq(h.metadata_yaml),
-            s::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(s::id)
-        .get_result(conn)?)
-}
+crate::ops::upsert_returning!();
 
 fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
     // The write transaction is BEGIN IMMEDIATE: the whole database is already locked.
