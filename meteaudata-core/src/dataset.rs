@@ -572,17 +572,26 @@ impl Dataset {
         for key in keys {
             let parts: Vec<&str> = key.parts().collect();
             let (signal, short) = (parts[1].to_string(), parts[2]);
-            let (mut series, mut meta) = backend.load(&key)?;
+            // Only the metadata is read: the data stays in the backend until first access.
+            let mut meta = backend.load_metadata(&key)?;
             let full = format!("{signal}_{short}");
-            series.set_name(&full);
+            let stored = meta.clone();
             if let Some(ctx) = meta.context.take() {
                 if dataset_ctx.is_none() {
                     dataset_ctx = ctx.dataset.clone();
                 }
                 contexts.entry(signal.clone()).or_insert(ctx);
             }
-            let mut ts = meta.into_time_series(series);
-            ts.attach(backend, key.clone());
+            let ts = if meta.index_metadata.is_some() {
+                crate::TimeSeries::stored(&full, backend, key.clone(), stored)
+            } else {
+                // No recorded index: it is described from the data.
+                let (mut series, _) = backend.load(&key)?;
+                series.set_name(&full);
+                let mut ts = meta.into_time_series(series);
+                ts.attach(backend, key.clone());
+                ts
+            };
             by_signal.entry(signal).or_default().push((full, ts));
         }
         let mut signals = Vec::with_capacity(by_signal.len());

@@ -74,7 +74,9 @@ mod provenance;
 mod series;
 mod series_ops;
 mod signal;
+mod signal_stream;
 pub mod storage;
+pub mod streaming;
 mod time_series;
 mod timestamp;
 mod tz;
@@ -88,7 +90,7 @@ pub use index_metadata::IndexMetadata;
 pub use index_text::{parse_float, parse_timedelta};
 pub use parameters::{NdArray, ParameterValue, Parameters};
 pub use process::{
-    DatasetProcessOptions, DatasetTransform, ProcessOptions, Transform, TransformOutput,
+    DatasetProcessOptions, DatasetTransform, ProcessOptions, Streaming, Transform, TransformOutput,
 };
 pub use processing_step::ProcessingStep;
 pub use processing_type::ProcessingType;

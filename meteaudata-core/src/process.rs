@@ -32,6 +32,13 @@ impl TransformOutput {
 pub trait Transform {
     /// Runs the transform.
     fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>>;
+
+    /// The chunk-by-chunk form of this transform, when it has one (see [`crate::streaming`]):
+    /// [`Signal::process`](crate::Signal::process) then streams stored inputs from the backend
+    /// into the backend. The default has none.
+    fn streaming(&self) -> Option<&dyn crate::streaming::StreamTransform> {
+        None
+    }
 }
 
 impl<F> Transform for F
@@ -60,6 +67,19 @@ where
     }
 }
 
+/// When [`Signal::process`](crate::Signal::process) streams a transform that can stream.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Streaming {
+    /// Stream when every input is saved, unchanged since, and unloaded from memory.
+    #[default]
+    Unloaded,
+    /// Also stream saved, unchanged inputs that are loaded but hold at least this many points.
+    Above(usize),
+    /// Always compute in memory.
+    Never,
+}
+
 /// Options of [`Signal::process`](crate::Signal::process).
 ///
 /// ```
@@ -73,6 +93,10 @@ pub struct ProcessOptions {
     pub output_names: Option<Vec<String>>,
     /// Replace the latest version of each output base instead of adding `#(max+1)`.
     pub overwrite: bool,
+    /// When to stream (for transforms that can; see [`Streaming`]).
+    pub streaming: Streaming,
+    /// Points per chunk when streaming (0: [`DEFAULT_CHUNK_POINTS`](crate::storage::DEFAULT_CHUNK_POINTS)).
+    pub chunk_points: usize,
 }
 
 impl ProcessOptions {
@@ -88,6 +112,16 @@ impl ProcessOptions {
     /// Sets overwrite.
     pub fn overwrite(mut self, overwrite: bool) -> Self {
         self.overwrite = overwrite;
+        self
+    }
+    /// Sets when to stream.
+    pub fn streaming(mut self, streaming: Streaming) -> Self {
+        self.streaming = streaming;
+        self
+    }
+    /// Sets the points per chunk when streaming.
+    pub fn chunk_points(mut self, chunk_points: usize) -> Self {
+        self.chunk_points = chunk_points;
         self
     }
 }

@@ -163,25 +163,7 @@ impl Series {
 
     /// The pandas dtype string Python records in `values_dtype`.
     pub fn values_dtype(&self) -> String {
-        let nulls = self.values.null_count() > 0;
-        match self.values.data_type() {
-            DataType::Float64 => "float64".into(),
-            DataType::Float32 => "float32".into(),
-            DataType::Int64 if nulls => "Int64".into(),
-            DataType::Int64 => "int64".into(),
-            DataType::Int32 if nulls => "Int32".into(),
-            DataType::Int32 => "int32".into(),
-            DataType::Boolean if nulls => "boolean".into(),
-            DataType::Boolean => "bool".into(),
-            DataType::Utf8 => "str".into(),
-            DataType::Timestamp(_, None) => "datetime64[ns]".into(),
-            DataType::Timestamp(_, Some(tz)) => {
-                let z = tz.parse::<TimeZone>().map(|z| z.to_string());
-                format!("datetime64[ns, {}]", z.unwrap_or_else(|_| tz.to_string()))
-            }
-            DataType::Dictionary(_, _) => "category".into(),
-            other => other.to_string(),
-        }
+        dtype_name(self.values.data_type(), self.values.null_count() > 0)
     }
 
     /// A two-column batch: the index (named after the index, or `__index_level_0__`) and the
@@ -327,6 +309,29 @@ impl Series {
     /// String values, when they are `Utf8`.
     pub fn str_values(&self) -> Option<&StringArray> {
         self.values.as_any().downcast_ref::<StringArray>()
+    }
+}
+
+/// The pandas dtype string of values of Arrow type `dt`; `nulls` says whether any is missing
+/// (pandas' nullable `Int64` / `boolean` then).
+pub fn dtype_name(dt: &DataType, nulls: bool) -> String {
+    match dt {
+        DataType::Float64 => "float64".into(),
+        DataType::Float32 => "float32".into(),
+        DataType::Int64 if nulls => "Int64".into(),
+        DataType::Int64 => "int64".into(),
+        DataType::Int32 if nulls => "Int32".into(),
+        DataType::Int32 => "int32".into(),
+        DataType::Boolean if nulls => "boolean".into(),
+        DataType::Boolean => "bool".into(),
+        DataType::Utf8 => "str".into(),
+        DataType::Timestamp(_, None) => "datetime64[ns]".into(),
+        DataType::Timestamp(_, Some(tz)) => {
+            let z = tz.parse::<TimeZone>().map(|z| z.to_string());
+            format!("datetime64[ns, {}]", z.unwrap_or_else(|_| tz.to_string()))
+        }
+        DataType::Dictionary(_, _) => "category".into(),
+        other => other.to_string(),
     }
 }
 

@@ -13,6 +13,13 @@ use crate::{
     DataProvenance, Error, MetaTime, ProcessOptions, Result, Series, TimeSeries, Transform,
 };
 
+/// The keys handed out by one process call.
+#[derive(Debug, Default)]
+pub(crate) struct OutputNamer {
+    next: HashMap<String, u32>,
+    used: HashSet<String>,
+}
+
 /// One measured quantity (`Temperature#1`): units, provenance and its time series keyed by full
 /// name (`Temperature#1_RAW#1`, `Temperature#1_RESAMPLED#1`, ...), in insertion order.
 ///
@@ -247,23 +254,22 @@ impl Signal {
         transform: &T,
         options: ProcessOptions,
     ) -> Result<Vec<String>> {
+        for name in input_names {
+            self.get(name)?;
+        }
+        if let Some(st) = transform.streaming() {
+            if self.can_stream(input_names, &options) {
+                if let Some(keys) = self.process_streamed(input_names, st, &options)? {
+                    return Ok(keys);
+                }
+            }
+        }
         let mut inputs = Vec::with_capacity(input_names.len());
         for name in input_names {
             inputs.push(self.get(name)?.series()?.clone());
         }
         let outputs = transform.apply(&inputs)?;
-        if let Some(names) = &options.output_names {
-            if names.len() != outputs.len() {
-                return Err(Error::invalid_input(format!(
-                    "output_names must have the same length as the number of outputs. Expected {}, got {}",
-                    outputs.len(),
-                    names.len()
-                )));
-            }
-            for n in names {
-                validate_output_name("output_names", n)?;
-            }
-        }
+        Signal::check_output_names(&options, outputs.len())?;
         let history: Vec<_> = input_names
             .iter()
             .flat_map(|n| self.time_series[*n].processing_steps.iter().cloned())
@@ -272,30 +278,13 @@ impl Signal {
 
         // Name every output first, so that a failure changes nothing.
         let mut planned: Vec<(String, TimeSeries)> = Vec::with_capacity(outputs.len());
-        let mut next: HashMap<String, u32> = HashMap::new();
-        let mut used = HashSet::new();
+        let mut namer = OutputNamer::default();
         for (i, out) in outputs.into_iter().enumerate() {
             let base = match &options.output_names {
                 Some(names) => names[i].clone(),
                 None => SeriesName::parse(out.series.name()).base,
             };
-            validate_base("series base", &base)?;
-            let latest = self.max_number(&base);
-            let number = if options.overwrite {
-                latest.unwrap_or(1)
-            } else {
-                let n = next
-                    .entry(base.clone())
-                    .or_insert_with(|| latest.unwrap_or(0));
-                *n += 1;
-                *n
-            };
-            let key = series_name(&self.name, &base, number);
-            if !used.insert(key.clone()) {
-                return Err(Error::Conflict(format!(
-                    "two outputs of one process call map to {key:?}"
-                )));
-            }
+            let key = self.output_key(&mut namer, &base, options.overwrite)?;
             let mut steps = history.clone();
             for mut step in out.steps {
                 if step.input_series_names.is_empty() {
@@ -317,6 +306,51 @@ impl Signal {
             self.unload();
         }
         Ok(keys)
+    }
+
+    /// The key of the next output of a process call with series base `base` (numbered
+    /// `#(max+1)`, or the latest with `overwrite`); two outputs of one call never share a key.
+    pub(crate) fn output_key(
+        &self,
+        namer: &mut OutputNamer,
+        base: &str,
+        overwrite: bool,
+    ) -> Result<String> {
+        validate_base("series base", base)?;
+        let latest = self.max_number(base);
+        let number = if overwrite {
+            latest.unwrap_or(1)
+        } else {
+            let n = namer
+                .next
+                .entry(base.to_string())
+                .or_insert_with(|| latest.unwrap_or(0));
+            *n += 1;
+            *n
+        };
+        let key = series_name(&self.name, base, number);
+        if !namer.used.insert(key.clone()) {
+            return Err(Error::Conflict(format!(
+                "two outputs of one process call map to {key:?}"
+            )));
+        }
+        Ok(key)
+    }
+
+    /// Checks `output_names` of a call producing `outputs` series.
+    pub(crate) fn check_output_names(options: &ProcessOptions, outputs: usize) -> Result<()> {
+        if let Some(names) = &options.output_names {
+            if names.len() != outputs {
+                return Err(Error::invalid_input(format!(
+                    "output_names must have the same length as the number of outputs. Expected {outputs}, got {}",
+                    names.len()
+                )));
+            }
+            for n in names {
+                validate_output_name("output_names", n)?;
+            }
+        }
+        Ok(())
     }
 
     /// Builds a signal from recorded parts (used by loaders and metadata readers); keys are
@@ -415,7 +449,7 @@ impl Signal {
             .to_string()
     }
 
-    fn require_backend(&self) -> Result<SharedBackend> {
+    pub(crate) fn require_backend(&self) -> Result<SharedBackend> {
         self.backend.clone().ok_or_else(|| {
             Error::invalid_input("No storage backend configured. Call set_backend() first.")
         })
@@ -440,7 +474,30 @@ impl Signal {
         dataset: Option<crate::metadata::DatasetContext>,
     ) -> Result<Vec<StorageKey>> {
         let backend = self.require_backend()?;
-        let context = crate::metadata::StoredContext {
+        let context = self.stored_context(dataset);
+        let dataset = self.storage_dataset(dataset_name);
+        let mut keys = Vec::with_capacity(self.time_series.len());
+        let names: Vec<String> = self.time_series.keys().cloned().collect();
+        for name in names {
+            let id = self.metadata_id_for(&name, &backend);
+            let key = StorageKey::for_series(&dataset, &self.name, &name)?;
+            let ts = self.get_mut(&name)?;
+            if ts.metadata_id.is_none() {
+                ts.metadata_id = id;
+            }
+            ts.save_to(&backend, key.clone(), Some(context.clone()))?;
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+
+    /// What is stored beside each series' metadata: this signal's fields and, when given, the
+    /// dataset's.
+    pub(crate) fn stored_context(
+        &self,
+        dataset: Option<crate::metadata::DatasetContext>,
+    ) -> crate::metadata::StoredContext {
+        crate::metadata::StoredContext {
             signal: Some(crate::metadata::SignalContext {
                 name: self.name.clone(),
                 units: self.units.clone(),
@@ -449,28 +506,23 @@ impl Signal {
                 last_updated: self.last_updated,
             }),
             dataset,
-        };
-        let dataset = self.storage_dataset(dataset_name);
-        let provenance_id = self.provenance.metadata_id.clone();
-        let mut keys = Vec::with_capacity(self.time_series.len());
-        for (name, ts) in self.time_series.iter_mut() {
-            let base = SeriesName::parse(name).base;
-            if ts.metadata_id.is_none() {
-                ts.metadata_id = if base.eq_ignore_ascii_case("raw") {
-                    provenance_id.clone()
-                } else {
-                    let mut degree = base.to_ascii_lowercase();
-                    if let Some(first) = degree.get_mut(0..1) {
-                        first.make_ascii_uppercase();
-                    }
-                    backend.generate_metadata_id(provenance_id.as_deref(), &degree)
-                };
-            }
-            let key = StorageKey::for_series(&dataset, &self.name, name)?;
-            ts.save_to(&backend, key.clone(), Some(context.clone()))?;
-            keys.push(key);
         }
-        Ok(keys)
+    }
+
+    /// The `metadata_id` a series named `name` takes when saved without one: a RAW series the
+    /// provenance's, a processed one what the backend generates.
+    pub(crate) fn metadata_id_for(&self, name: &str, backend: &SharedBackend) -> Option<String> {
+        let base = SeriesName::parse(name).base;
+        let provenance_id = self.provenance.metadata_id.clone();
+        if base.eq_ignore_ascii_case("raw") {
+            provenance_id
+        } else {
+            let mut degree = base.to_ascii_lowercase();
+            if let Some(first) = degree.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            backend.generate_metadata_id(provenance_id.as_deref(), &degree)
+        }
     }
 
     /// Replaces each series' data and metadata with the stored version, where one exists.

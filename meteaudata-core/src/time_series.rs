@@ -49,6 +49,9 @@ pub struct TimeSeries {
     /// When this time series was created.
     pub created_on: MetaTime,
     storage: Option<Attachment>,
+    /// The document last written to (or read from) the attached key, while the data is
+    /// unchanged since: a save that would write the same again is skipped.
+    saved: Option<Box<crate::metadata::TimeSeriesMetadata>>,
 }
 
 impl PartialEq for TimeSeries {
@@ -79,6 +82,7 @@ impl TimeSeries {
             metadata_id: None,
             created_on: MetaTime::now(),
             storage: None,
+            saved: None,
         }
     }
 
@@ -108,7 +112,60 @@ impl TimeSeries {
             metadata_id,
             created_on,
             storage: None,
+            saved: None,
         }
+    }
+
+    /// A time series whose data is only in `backend` under `key`, where it was just written
+    /// with `metadata` (what a streamed process produces); it is read on first access.
+    pub(crate) fn stored(
+        name: &str,
+        backend: &SharedBackend,
+        key: StorageKey,
+        metadata: crate::metadata::TimeSeriesMetadata,
+    ) -> Self {
+        TimeSeries {
+            name: name.to_string(),
+            data: Data::Unloaded(Arc::new(OnceLock::new())),
+            processing_steps: metadata.processing_steps.clone(),
+            index_metadata: metadata
+                .index_metadata
+                .clone()
+                .unwrap_or_else(|| Series::empty(name).index().metadata()),
+            values_dtype: metadata.values_dtype.clone(),
+            metadata_id: metadata.metadata_id.clone(),
+            created_on: metadata.created_on.unwrap_or_else(MetaTime::now),
+            storage: Some(Attachment {
+                backend: Arc::clone(backend),
+                key,
+            }),
+            saved: Some(Box::new(metadata)),
+        }
+    }
+
+    /// Whether the stored copy under the attached key is this series exactly: saved (or
+    /// loaded) and neither data nor metadata changed since. `context` is what a save would store
+    /// beside the metadata.
+    pub fn is_saved(&self, context: Option<&crate::metadata::StoredContext>) -> bool {
+        match (&self.saved, &self.storage) {
+            (Some(saved), Some(_)) => {
+                let mut meta = self.metadata();
+                meta.context = context.cloned();
+                **saved == meta
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the data is unchanged since it was saved to (or loaded from) the attached key,
+    /// so that the stored points are these points.
+    pub fn data_is_stored(&self) -> bool {
+        self.saved.is_some() && self.storage.is_some()
+    }
+
+    /// The attached backend and key.
+    pub(crate) fn attachment(&self) -> Option<(&SharedBackend, &StorageKey)> {
+        self.storage.as_ref().map(|a| (&a.backend, &a.key))
     }
 
     /// The data. When the series was unloaded it is read from its backend now (and kept);
@@ -139,6 +196,7 @@ impl TimeSeries {
         self.values_dtype = series.values_dtype();
         series.set_name(&self.name);
         self.data = Data::Loaded(Box::new(series));
+        self.saved = None;
     }
 
     /// Takes the data out (reading it from the backend if it was unloaded).
@@ -158,6 +216,9 @@ impl TimeSeries {
     }
 
     pub(crate) fn set_name(&mut self, name: &str) {
+        if self.name != name {
+            self.saved = None;
+        }
         self.name = name.to_string();
         match &mut self.data {
             Data::Loaded(s) => s.set_name(name),
@@ -207,6 +268,13 @@ impl TimeSeries {
         key: StorageKey,
         context: Option<crate::metadata::StoredContext>,
     ) -> Result<()> {
+        let same_place = self
+            .storage
+            .as_ref()
+            .is_some_and(|a| Arc::ptr_eq(&a.backend, backend) && a.key == key);
+        if same_place && self.is_saved(context.as_ref()) {
+            return Ok(());
+        }
         let mut meta = self.metadata();
         meta.context = context;
         backend.save(&key, self.series()?, &meta)?;
@@ -214,6 +282,7 @@ impl TimeSeries {
             backend: Arc::clone(backend),
             key,
         });
+        self.saved = Some(Box::new(meta));
         Ok(())
     }
 
@@ -225,6 +294,7 @@ impl TimeSeries {
         }
         let (mut series, meta) = backend.load(&key)?;
         series.set_name(&self.name);
+        let saved = meta.clone();
         self.processing_steps = meta.processing_steps;
         self.index_metadata = meta
             .index_metadata
@@ -239,15 +309,18 @@ impl TimeSeries {
             backend: Arc::clone(backend),
             key,
         });
+        self.saved = Some(Box::new(saved));
         Ok(true)
     }
 
-    /// Remembers that this series is stored in `backend` under `key` (without writing).
+    /// Remembers that this series is stored in `backend` under `key` (without writing). The
+    /// stored copy is not assumed to be this series: the next save writes it.
     pub fn attach(&mut self, backend: &SharedBackend, key: StorageKey) {
         self.storage = Some(Attachment {
             backend: Arc::clone(backend),
             key,
         });
+        self.saved = None;
     }
 
     /// Drops the data from memory when it is saved in a backend; it is read back on first

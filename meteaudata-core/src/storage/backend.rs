@@ -4,7 +4,7 @@ use std::fmt::Debug;
 
 use crate::metadata::TimeSeriesMetadata;
 use crate::series_ops::TimeRange;
-use crate::storage::StorageKey;
+use crate::storage::{BufferedWriter, SeriesScan, SeriesWriter, StorageKey};
 use crate::{Error, Result, Series};
 
 /// What a backend supports beyond the required operations. The conformance suite skips, with
@@ -24,6 +24,9 @@ pub struct Capabilities {
     pub persistent: bool,
     /// Several processes may write at once.
     pub concurrent_writers: bool,
+    /// [`StorageBackend::scan`] and [`StorageBackend::writer`] keep memory bounded by the
+    /// chunk size (the defaults load or buffer the whole series).
+    pub streaming: bool,
 }
 
 impl Capabilities {
@@ -36,6 +39,7 @@ impl Capabilities {
             size: true,
             persistent: true,
             concurrent_writers: true,
+            streaming: true,
         }
     }
 
@@ -88,6 +92,41 @@ pub trait StorageBackend: Debug + Send + Sync {
         let (series, meta) = self.load(key)?;
         let joined = series.append(more)?;
         self.save(key, &joined, &meta)
+    }
+
+    /// The metadata document stored under `key`, without the data. The default loads the
+    /// whole series; backends read only the metadata.
+    fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
+        Ok(self.load(key)?.1)
+    }
+
+    /// The points of `key` in stored order, `chunk_points` (at least 1) at a time: those of a
+    /// datetime-indexed series inside `range`, or every point (any index kind) when `range` is
+    /// open on both sides. Backends with [`Capabilities::streaming`] hold about one chunk in
+    /// memory; the default loads the series (or the window) and slices it.
+    ///
+    /// A missing key is [`NotFound`](crate::ErrorKind::NotFound) when the scan starts;
+    /// damage found later is an error item that ends the scan.
+    fn scan(
+        &self,
+        key: &StorageKey,
+        range: TimeRange,
+        chunk_points: usize,
+    ) -> Result<SeriesScan<'_>> {
+        crate::storage::checked_chunk(chunk_points)?;
+        let (series, meta) = if range == TimeRange::default() {
+            self.load(key)?
+        } else {
+            self.load_range(key, range)?
+        };
+        SeriesScan::from_series(series, meta, TimeRange::default(), chunk_points)
+    }
+
+    /// A writer that replaces the value of `key` with a series pushed chunk by chunk, atomically
+    /// at its commit (see [`SeriesWriter`]). The default joins the chunks in memory and saves
+    /// them; backends with [`Capabilities::streaming`] keep memory bounded.
+    fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(BufferedWriter::new(self, key)))
     }
 
     /// Whether `key` holds a value.

@@ -6,7 +6,10 @@ use std::sync::{PoisonError, RwLock};
 
 use crate::metadata::TimeSeriesMetadata;
 use crate::series_ops::TimeRange;
-use crate::storage::{check_save_input, Capabilities, StorageBackend, StorageKey, Stored};
+use crate::storage::{
+    check_save_input, Capabilities, ChunkShape, SeriesScan, SeriesWriter, StorageBackend,
+    StorageKey, Stored,
+};
 use crate::{Error, Result, Series};
 
 /// Keeps series in memory, each as its own deep copy (so a stored series shares no buffers
@@ -64,6 +67,7 @@ impl StorageBackend for MemoryBackend {
             size: false,
             persistent: false,
             concurrent_writers: false,
+            streaming: true,
         }
     }
 
@@ -82,6 +86,34 @@ impl StorageBackend for MemoryBackend {
         let map = self.read();
         let (series, meta) = map.get(key).ok_or_else(|| missing(key))?;
         Ok((series.time_window(range)?, meta.clone()))
+    }
+
+    fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
+        let map = self.read();
+        map.get(key)
+            .map(|(_, m)| m.clone())
+            .ok_or_else(|| missing(key))
+    }
+
+    /// Zero-copy slices of the stored series (which stays shared while the scan lives).
+    fn scan(
+        &self,
+        key: &StorageKey,
+        range: TimeRange,
+        chunk_points: usize,
+    ) -> Result<SeriesScan<'_>> {
+        let (series, meta) = self.read().get(key).cloned().ok_or_else(|| missing(key))?;
+        SeriesScan::from_series(series, meta, range, chunk_points)
+    }
+
+    /// Keeps deep copies of the chunks and inserts their join at the commit.
+    fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(MemoryWriter {
+            backend: self,
+            key: key.clone(),
+            chunks: Vec::new(),
+            shape: None,
+        }))
     }
 
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
@@ -111,6 +143,43 @@ impl StorageBackend for MemoryBackend {
 
     fn clear(&self) -> Result<()> {
         self.write().clear();
+        Ok(())
+    }
+}
+
+/// The memory backend's writer: the chunks are the stored data, so they are kept (as deep
+/// copies) until the commit joins them.
+struct MemoryWriter<'a> {
+    backend: &'a MemoryBackend,
+    key: StorageKey,
+    chunks: Vec<Series>,
+    shape: Option<ChunkShape>,
+}
+
+impl SeriesWriter for MemoryWriter<'_> {
+    fn push(&mut self, chunk: &Series) -> Result<()> {
+        ChunkShape::track(&mut self.shape, chunk)?;
+        self.chunks.push(chunk.deep_copy());
+        Ok(())
+    }
+
+    fn points(&self) -> u64 {
+        self.shape.as_ref().map_or(0, ChunkShape::len)
+    }
+
+    fn commit(self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
+        let mut chunks = self.chunks.into_iter();
+        let Some(first) = chunks.next() else {
+            return Err(crate::storage::stream::no_chunk(&self.key));
+        };
+        let mut joined = first;
+        for c in chunks {
+            joined = joined.append(&c)?;
+        }
+        check_save_input(&self.key, &joined, metadata)?;
+        self.backend
+            .write()
+            .insert(self.key, (joined, metadata.clone()));
         Ok(())
     }
 }

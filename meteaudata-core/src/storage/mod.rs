@@ -22,12 +22,16 @@ mod backend;
 mod config;
 mod key;
 mod memory;
+pub mod stream;
 
 pub use crate::series_ops::TimeRange;
 pub use backend::{check_save_input, Capabilities, StorageBackend, Stored};
 pub use config::StorageConfig;
 pub use key::{StorageKey, MAX_KEY_LEN, MAX_KEY_PARTS};
 pub use memory::MemoryBackend;
+pub use stream::{
+    checked_chunk, BufferedWriter, ChunkShape, SeriesScan, SeriesWriter, DEFAULT_CHUNK_POINTS,
+};
 
 /// A backend shared by a dataset, its signals and series.
 pub type SharedBackend = std::sync::Arc<dyn StorageBackend>;

@@ -1,0 +1,164 @@
+//! [`Signal::process`] on stored series: inputs are scanned from their backend a chunk at a
+//! time, run through a [`StreamTransform`], and written into the signal's backend by a
+//! [`SeriesWriter`](crate::storage::SeriesWriter), so neither input nor output is ever whole in
+//! memory. The outputs, their names and their histories are those of the in-memory path.
+
+use crate::naming::SeriesName;
+use crate::signal::OutputNamer;
+use crate::storage::{ChunkShape, SeriesWriter, StorageKey, TimeRange, DEFAULT_CHUNK_POINTS};
+use crate::streaming::{StreamInput, StreamTransform};
+use crate::time_series::dedup_steps;
+use crate::{Error, MetaTime, ProcessOptions, Result, Signal, Streaming, TimeSeries};
+
+/// One output being written: its key in the signal, its storage key, the writer and the
+/// shape of what was pushed.
+struct Pending<'a> {
+    name: String,
+    key: StorageKey,
+    writer: Box<dyn SeriesWriter + 'a>,
+    shape: Option<ChunkShape>,
+}
+
+impl Signal {
+    /// Whether `process` streams these inputs: the signal has a backend, and every input is
+    /// stored unchanged and unloaded (or, with [`Streaming::Above`], large enough).
+    pub(crate) fn can_stream(&self, input_names: &[&str], options: &ProcessOptions) -> bool {
+        if self.backend.is_none() || input_names.is_empty() {
+            return false;
+        }
+        input_names.iter().all(|n| {
+            let Ok(ts) = self.get(n) else { return false };
+            if !ts.data_is_stored() {
+                return false;
+            }
+            match options.streaming {
+                Streaming::Never => false,
+                Streaming::Unloaded => !ts.is_loaded(),
+                Streaming::Above(n) => !ts.is_loaded() || ts.series().is_ok_and(|s| s.len() >= n),
+            }
+        })
+    }
+
+    /// The streamed form of [`Signal::process`]: every output is written to the backend and
+    /// committed only once all of them were computed, so a failure leaves the signal and the
+    /// stored series as they were.
+    pub(crate) fn process_streamed(
+        &mut self,
+        input_names: &[&str],
+        transform: &dyn StreamTransform,
+        options: &ProcessOptions,
+    ) -> Result<Option<Vec<String>>> {
+        Signal::check_output_names(options, input_names.len())?;
+        let backend = self.require_backend()?;
+        let dataset = self.dataset_name().unwrap_or("default").to_string();
+        let chunk = if options.chunk_points == 0 {
+            DEFAULT_CHUNK_POINTS
+        } else {
+            options.chunk_points
+        };
+        let all: Vec<String> = input_names.iter().map(|s| s.to_string()).collect();
+        // Every input must stream, or none does.
+        let mut processors = Vec::with_capacity(input_names.len());
+        for name in input_names {
+            let ts = self.get(name)?;
+            let input = StreamInput {
+                name,
+                all_inputs: &all,
+                values_dtype: ts.values_dtype(),
+            };
+            match transform.start(&input)? {
+                Some(p) => processors.push(p),
+                None => {
+                    tracing::info!(
+                        series = %name,
+                        "this transform cannot stream this series; computing it in memory"
+                    );
+                    return Ok(None);
+                }
+            }
+        }
+        let mut namer = OutputNamer::default();
+        let mut done: Vec<(Pending<'_>, Vec<crate::ProcessingStep>)> = Vec::new();
+        for (i, (name, processor)) in input_names.iter().zip(processors).enumerate() {
+            let ts = self.get(name)?;
+            let (src, src_key) = ts
+                .attachment()
+                .ok_or_else(|| Error::invalid_input(format!("{name}: not stored")))?;
+            let scan = src.scan(src_key, TimeRange::default(), chunk)?;
+            let mut pending: Option<Pending<'_>> = None;
+            let mut sink = |out: crate::Series| -> Result<()> {
+                if pending.is_none() {
+                    let base = match &options.output_names {
+                        Some(names) => names[i].clone(),
+                        None => SeriesName::parse(out.name()).base,
+                    };
+                    let key = self.output_key(&mut namer, &base, options.overwrite)?;
+                    let storage_key = StorageKey::for_series(&dataset, self.name(), &key)?;
+                    let writer = backend.writer(&storage_key)?;
+                    pending = Some(Pending {
+                        name: key,
+                        key: storage_key,
+                        writer,
+                        shape: None,
+                    });
+                }
+                let p = pending
+                    .as_mut()
+                    .ok_or_else(|| Error::invalid_input("no pending output"))?;
+                let mut out = out;
+                out.set_name(&p.name);
+                ChunkShape::track(&mut p.shape, &out)?;
+                p.writer.push(&out)
+            };
+            let steps = crate::streaming::run_chunks(processor, scan, &mut sink)?;
+            let p = pending.ok_or_else(|| {
+                Error::invalid_input(format!(
+                    "{name}: the streaming transform emitted no output chunk"
+                ))
+            })?;
+            done.push((p, steps));
+        }
+
+        // Every output is computed: commit them, then record them.
+        let context = self.stored_context(None);
+        let history: Vec<_> = input_names
+            .iter()
+            .flat_map(|n| self.time_series[*n].processing_steps.iter().cloned())
+            .collect();
+        let mut planned = Vec::with_capacity(done.len());
+        for (p, own) in done {
+            let mut steps = history.clone();
+            for mut step in own {
+                if step.input_series_names.is_empty() {
+                    step.input_series_names = all.clone();
+                }
+                steps.push(step);
+            }
+            dedup_steps(&mut steps);
+            let shape = p
+                .shape
+                .ok_or_else(|| Error::invalid_input(format!("{}: no output chunk", p.name)))?;
+            let base = crate::metadata::TimeSeriesMetadata {
+                created_on: Some(MetaTime::now()),
+                index_metadata: None,
+                metadata_id: self.metadata_id_for(&p.name, &backend),
+                processing_steps: steps,
+                values_dtype: String::new(),
+                context: Some(context.clone()),
+            };
+            let meta = shape.metadata(base);
+            p.writer.commit(&meta)?;
+            planned.push((p.name, p.key, meta));
+        }
+        let keys: Vec<String> = planned.iter().map(|(n, _, _)| n.clone()).collect();
+        for (name, key, meta) in planned {
+            let ts = TimeSeries::stored(&name, &backend, key, meta);
+            self.time_series.insert(name, ts);
+        }
+        if self.auto_save {
+            self.save_all(None)?;
+            self.unload();
+        }
+        Ok(Some(keys))
+    }
+}
