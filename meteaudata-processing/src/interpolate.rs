@@ -47,16 +47,26 @@ const DESCRIPTION: &str = "A simple processing function that linearly interpolat
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LinearInterpolation;
 
-impl Transform for LinearInterpolation {
-    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
-        let step = ProcessingStep::new(
+impl LinearInterpolation {
+    /// The step recorded (before its inputs are named).
+    pub(crate) fn step(&self) -> ProcessingStep {
+        ProcessingStep::new(
             ProcessingType::GapFilling,
             DESCRIPTION,
             builtin_info("linear interpolation"),
             SUFFIX,
         )
-        .with_parameters(Parameters::new());
-        per_input(inputs, step, SUFFIX, |s| {
+        .with_parameters(Parameters::new())
+    }
+}
+
+impl Transform for LinearInterpolation {
+    fn streaming(&self) -> Option<&dyn meteaudata_core::streaming::StreamTransform> {
+        Some(self)
+    }
+
+    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
+        per_input(inputs, self.step(), SUFFIX, |s| {
             require_time_index(s, "linear_interpolation")?;
             interpolate_series(s)
         })
@@ -64,7 +74,8 @@ impl Transform for LinearInterpolation {
 }
 
 /// Interpolates one series (the kernel of [`LinearInterpolation`], any index kind); the result
-/// keeps the input's name and index.
+/// keeps the input's name and index. Float values with nothing to fill are returned as they are
+/// (no copy).
 pub fn interpolate_series(series: &Series) -> Result<Series> {
     let v = series.values();
     let unchanged = v.null_count() == 0
@@ -73,6 +84,11 @@ pub fn interpolate_series(series: &Series) -> Result<Series> {
             || v.as_any().is::<BooleanArray>());
     if unchanged {
         return Ok(series.clone());
+    }
+    if let Some(a) = v.as_any().downcast_ref::<arrow_array::Float64Array>() {
+        if a.null_count() == 0 && !a.values().iter().any(|x| x.is_nan()) {
+            return Ok(series.clone());
+        }
     }
     let mut values = float_values(series, "linear_interpolation")
         .map_err(|_| {
@@ -94,9 +110,46 @@ pub fn interpolate_series(series: &Series) -> Result<Series> {
     Series::new(series.name(), series.index().clone(), out)
 }
 
-/// Fills NaN runs in one pass: interior runs on the line between their neighbours (numpy's
-/// `interp` formula, evaluated from the left point and, when that gives NaN, from the right
-/// one), trailing runs with the last valid value; leading runs stay NaN.
+/// One run of missing values between two valid values `d` positions apart: the value at
+/// offset `k` from the left one is numpy's `interp` formula, evaluated from the left point
+/// and, when that gives NaN (infinities), from the right one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Gap {
+    y0: f64,
+    y1: f64,
+    d: f64,
+    slope: f64,
+}
+
+impl Gap {
+    /// The gap from `y0` to `y1`, `d` positions apart.
+    pub(crate) fn new(y0: f64, y1: f64, d: usize) -> Self {
+        let d = d as f64;
+        Gap {
+            y0,
+            y1,
+            d,
+            slope: (y1 - y0) / d,
+        }
+    }
+
+    /// The filled value `k` positions after the left point.
+    #[inline]
+    pub(crate) fn at(&self, k: usize) -> f64 {
+        let x = k as f64;
+        let mut r = self.slope * x + self.y0;
+        if r.is_nan() {
+            r = self.slope * (x - self.d) + self.y1;
+            if r.is_nan() && self.y0 == self.y1 {
+                r = self.y0;
+            }
+        }
+        r
+    }
+}
+
+/// Fills NaN runs in one pass: interior runs on the line between their neighbours ([`Gap`]),
+/// trailing runs with the last valid value; leading runs stay NaN.
 pub fn interpolate_in_place(values: &mut [f64]) {
     let mut last: Option<usize> = None;
     let n = values.len();
@@ -108,19 +161,9 @@ pub fn interpolate_in_place(values: &mut [f64]) {
         }
         if let Some(l) = last {
             if i > l + 1 {
-                let (x0, y0) = (l as f64, values[l]);
-                let (x1, y1) = (i as f64, values[i]);
-                let slope = (y1 - y0) / (x1 - x0);
-                for (j, slot) in values.iter_mut().enumerate().take(i).skip(l + 1) {
-                    let x = j as f64;
-                    let mut r = slope * (x - x0) + y0;
-                    if r.is_nan() {
-                        r = slope * (x - x1) + y1;
-                        if r.is_nan() && y0 == y1 {
-                            r = y0;
-                        }
-                    }
-                    *slot = r;
+                let gap = Gap::new(values[l], values[i], i - l);
+                for (k, slot) in values[l + 1..i].iter_mut().enumerate() {
+                    *slot = gap.at(k + 1);
                 }
             }
         }

@@ -136,6 +136,8 @@ pub mod normalize;
 pub mod predict;
 pub mod replace;
 pub mod resample;
+mod resample_stream;
+pub mod streaming;
 pub mod subset;
 
 pub use average::{average_series, AverageSignals};

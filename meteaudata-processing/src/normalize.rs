@@ -218,6 +218,39 @@ impl NormalizeIndexToNumericDelta {
         Ok((out, params))
     }
 
+    /// The step recorded for an input with this index and these parameters (before its input
+    /// is named).
+    pub(crate) fn step(
+        &self,
+        index: &meteaudata_core::Index,
+        params: Parameters,
+    ) -> ProcessingStep {
+        ProcessingStep::new(
+            ProcessingType::Transformation,
+            format!(
+                "Normalized index from {} to numeric values (unit={})",
+                index_type(index),
+                self.unit
+            ),
+            builtin_info("normalize_index_to_numeric_delta"),
+            SUFFIX,
+        )
+        .with_parameters(params)
+    }
+
+    /// Whether a reference was given (else the first label is the reference).
+    pub(crate) fn has_reference(&self) -> bool {
+        self.reference.is_some()
+    }
+
+    /// The same normalisation with its reference fixed to `reference` (used to carry the first
+    /// instant of a streamed series to its later chunks).
+    pub(crate) fn with_fixed_reference(&self, reference: Timestamp) -> Self {
+        let mut fixed = self.clone();
+        fixed.reference = Some(ReferenceTime::Time(reference));
+        fixed
+    }
+
     /// The reference as an instant comparable with an index in zone `tz`.
     fn resolve(
         &self,
@@ -249,23 +282,16 @@ impl NormalizeIndexToNumericDelta {
 }
 
 impl Transform for NormalizeIndexToNumericDelta {
+    fn streaming(&self) -> Option<&dyn meteaudata_core::streaming::StreamTransform> {
+        Some(self)
+    }
+
     fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
         inputs
             .iter()
             .map(|s| {
                 let (out, params) = self.normalize_series(s)?;
-                let step = ProcessingStep::new(
-                    ProcessingType::Transformation,
-                    format!(
-                        "Normalized index from {} to numeric values (unit={})",
-                        index_type(s.index()),
-                        self.unit
-                    ),
-                    builtin_info("normalize_index_to_numeric_delta"),
-                    SUFFIX,
-                )
-                .with_parameters(params)
-                .with_inputs([s.name()]);
+                let step = self.step(s.index(), params).with_inputs([s.name()]);
                 Ok(TransformOutput::new(
                     out.with_name(output_name(s.name(), SUFFIX)),
                     step,

@@ -33,17 +33,27 @@ const DESCRIPTION: &str =
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PredictFromPreviousPoint;
 
-impl Transform for PredictFromPreviousPoint {
-    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
-        let step = ProcessingStep::new(
+impl PredictFromPreviousPoint {
+    /// The step recorded (before its inputs are named).
+    pub(crate) fn step(&self) -> ProcessingStep {
+        ProcessingStep::new(
             ProcessingType::Prediction,
             DESCRIPTION,
             builtin_info("Previous point prediction"),
             SUFFIX,
         )
         .with_parameters(Parameters::new())
-        .with_step_distance(1);
-        per_input(inputs, step, SUFFIX, |s| {
+        .with_step_distance(1)
+    }
+}
+
+impl Transform for PredictFromPreviousPoint {
+    fn streaming(&self) -> Option<&dyn meteaudata_core::streaming::StreamTransform> {
+        Some(self)
+    }
+
+    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
+        per_input(inputs, self.step(), SUFFIX, |s| {
             require_time_index(s, "predict_from_previous_point")?;
             Ok(s.clone())
         })

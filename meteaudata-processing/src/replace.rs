@@ -178,15 +178,25 @@ pub fn replace_series(series: &Series, replace: &ReplaceRanges) -> Result<Series
     Series::new(series.name(), index.clone(), out)
 }
 
-impl Transform for ReplaceRanges {
-    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
-        let step = ProcessingStep::new(
+impl ReplaceRanges {
+    /// The step recorded (before its inputs are named).
+    pub(crate) fn step(&self) -> ProcessingStep {
+        ProcessingStep::new(
             ProcessingType::Filtering,
             DESCRIPTION,
             builtin_info("replace_ranges"),
             SUFFIX,
         )
-        .with_parameters(self.parameters());
-        per_input(inputs, step, SUFFIX, |s| replace_series(s, self))
+        .with_parameters(self.parameters())
+    }
+}
+
+impl Transform for ReplaceRanges {
+    fn streaming(&self) -> Option<&dyn meteaudata_core::streaming::StreamTransform> {
+        Some(self)
+    }
+
+    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
+        per_input(inputs, self.step(), SUFFIX, |s| replace_series(s, self))
     }
 }

@@ -77,8 +77,8 @@ impl Resample {
         &self.frequency
     }
 
-    /// The step this transform records for `inputs`.
-    fn step(&self, inputs: &[Series]) -> ProcessingStep {
+    /// The step this transform records (before its inputs are named).
+    pub(crate) fn step(&self) -> ProcessingStep {
         ProcessingStep::new(
             ProcessingType::Resampling,
             DESCRIPTION,
@@ -86,13 +86,16 @@ impl Resample {
             SUFFIX,
         )
         .with_parameters(Parameters::new().with("frequency", self.text.as_str()))
-        .with_inputs(inputs.iter().map(|s| s.name().to_string()))
     }
 }
 
 impl Transform for Resample {
+    fn streaming(&self) -> Option<&dyn meteaudata_core::streaming::StreamTransform> {
+        Some(self)
+    }
+
     fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
-        per_input(inputs, self.step(inputs), SUFFIX, |s| {
+        per_input(inputs, self.step(), SUFFIX, |s| {
             resample_series(s, &self.frequency)
         })
     }
@@ -153,7 +156,7 @@ pub fn resample_series(series: &Series, frequency: &Frequency) -> Result<Series>
 }
 
 /// Contiguous bins: bin `k` covers `[start(k), start(k+1))`.
-enum Grid {
+pub(crate) enum Grid {
     /// `start(k) = origin + k·step`, labelled by its start.
     Regular { origin: i64, step: i64, bins: usize },
     /// Explicit starts (one more than bins: the last is the end) and labels.
@@ -162,7 +165,7 @@ enum Grid {
 
 /// Kahan-compensated running mean, skipping NaN, as pandas' grouped mean does.
 #[derive(Clone, Copy, Default)]
-struct Acc {
+pub(crate) struct Acc {
     sum: f64,
     comp: f64,
     count: u64,
@@ -170,7 +173,7 @@ struct Acc {
 
 impl Acc {
     #[inline(always)]
-    fn add(&mut self, v: f64) {
+    pub(crate) fn add(&mut self, v: f64) {
         if v.is_nan() {
             return;
         }
@@ -185,7 +188,7 @@ impl Acc {
         self.sum = t;
     }
     #[inline(always)]
-    fn mean(&self) -> f64 {
+    pub(crate) fn mean(&self) -> f64 {
         if self.count == 0 {
             f64::NAN
         } else {
@@ -194,7 +197,7 @@ impl Acc {
     }
 }
 
-fn too_many(n: i128) -> Error {
+pub(crate) fn too_many(n: i128) -> Error {
     Error::invalid_input(format!(
         "resample: the frequency would produce {n} bins (at most {MAX_BINS})"
     ))
@@ -266,7 +269,7 @@ fn date_number(t: i64, tz: Option<TimeZone>) -> i64 {
 }
 
 impl Grid {
-    fn build(
+    pub(crate) fn build(
         f: &Frequency,
         min: i64,
         max: i64,
@@ -346,7 +349,7 @@ impl Grid {
         Ok(Grid::Explicit { starts, labels })
     }
 
-    fn bins(&self) -> usize {
+    pub(crate) fn bins(&self) -> usize {
         match self {
             Grid::Regular { bins, .. } => *bins,
             Grid::Explicit { labels, .. } => labels.len(),

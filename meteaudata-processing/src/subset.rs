@@ -40,7 +40,7 @@ pub const SUFFIX: &str = "SLICE";
 const DESCRIPTION: &str = "A simple processing function that slices a series to given indices.";
 
 #[derive(Debug, Clone, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     Label(Bound, Bound),
     Position(Option<i64>, Option<i64>),
 }
@@ -68,6 +68,11 @@ impl Subset {
         Subset {
             mode: Mode::Position(start, end),
         }
+    }
+
+    /// How rows are chosen.
+    pub(crate) fn mode(&self) -> &Mode {
+        &self.mode
     }
 
     fn parameters(&self) -> Parameters {
@@ -135,15 +140,25 @@ pub fn subset_series(series: &Series, subset: &Subset) -> Result<Series> {
     apply_selection(series, &sel)
 }
 
-impl Transform for Subset {
-    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
-        let step = ProcessingStep::new(
+impl Subset {
+    /// The step recorded (before its inputs are named).
+    pub(crate) fn step(&self) -> ProcessingStep {
+        ProcessingStep::new(
             ProcessingType::Resampling,
             DESCRIPTION,
             builtin_info("subset"),
             SUFFIX,
         )
-        .with_parameters(self.parameters());
-        per_input(inputs, step, SUFFIX, |s| subset_series(s, self))
+        .with_parameters(self.parameters())
+    }
+}
+
+impl Transform for Subset {
+    fn streaming(&self) -> Option<&dyn meteaudata_core::streaming::StreamTransform> {
+        Some(self)
+    }
+
+    fn apply(&self, inputs: &[Series]) -> Result<Vec<TransformOutput>> {
+        per_input(inputs, self.step(), SUFFIX, |s| subset_series(s, self))
     }
 }
