@@ -95,7 +95,7 @@ pub use process::{
 pub use processing_step::ProcessingStep;
 pub use processing_type::ProcessingType;
 pub use provenance::DataProvenance;
-pub use series::{batch_keys, Series};
+pub use series::{batch_keys, dtype_name, index_batch_metadata, Series};
 pub use signal::Signal;
 pub use time_series::TimeSeries;
 pub use timestamp::MetaTime;

@@ -177,32 +177,7 @@ impl Series {
             .name()
             .map(str::to_string)
             .unwrap_or_else(|| UNNAMED_INDEX.to_string());
-        let mut meta = HashMap::new();
-        let kind = match self.index.data() {
-            IndexData::DateTime { tz, .. } => {
-                if let Some(z) = tz {
-                    meta.insert(TIME_ZONE.to_string(), z.to_string());
-                }
-                "datetime"
-            }
-            IndexData::Range { start, stop, step } => {
-                meta.insert(RANGE.to_string(), format!("{start},{stop},{step}"));
-                "range"
-            }
-            IndexData::Int(_) => "int",
-            IndexData::Float(_) => "float",
-            IndexData::String(_) => "string",
-            IndexData::Categorical { ordered, .. } => {
-                meta.insert(ORDERED.to_string(), ordered.to_string());
-                "categorical"
-            }
-            IndexData::Timedelta(_) => "timedelta",
-            IndexData::Period(_) => "period",
-        };
-        meta.insert(INDEX_KIND.to_string(), kind.to_string());
-        if let Some(f) = self.index.frequency() {
-            meta.insert(FREQUENCY.to_string(), f.to_string());
-        }
+        let meta = index_batch_metadata(&self.index);
         let schema = Schema::new(vec![
             Field::new(index_name, index_array.data_type().clone(), true),
             Field::new(self.name.clone(), self.values.data_type().clone(), true),
@@ -310,6 +285,39 @@ impl Series {
     pub fn str_values(&self) -> Option<&StringArray> {
         self.values.as_any().downcast_ref::<StringArray>()
     }
+}
+
+/// The schema metadata [`Series::to_record_batch`] writes for `index` (kind, range bounds,
+/// category order, zone, frequency): what Arrow types alone cannot say.
+pub fn index_batch_metadata(index: &Index) -> HashMap<String, String> {
+    use batch_keys::*;
+    let mut meta = HashMap::new();
+    let kind = match index.data() {
+        IndexData::DateTime { tz, .. } => {
+            if let Some(z) = tz {
+                meta.insert(TIME_ZONE.to_string(), z.to_string());
+            }
+            "datetime"
+        }
+        IndexData::Range { start, stop, step } => {
+            meta.insert(RANGE.to_string(), format!("{start},{stop},{step}"));
+            "range"
+        }
+        IndexData::Int(_) => "int",
+        IndexData::Float(_) => "float",
+        IndexData::String(_) => "string",
+        IndexData::Categorical { ordered, .. } => {
+            meta.insert(ORDERED.to_string(), ordered.to_string());
+            "categorical"
+        }
+        IndexData::Timedelta(_) => "timedelta",
+        IndexData::Period(_) => "period",
+    };
+    meta.insert(INDEX_KIND.to_string(), kind.to_string());
+    if let Some(f) = index.frequency() {
+        meta.insert(FREQUENCY.to_string(), f.to_string());
+    }
+    meta
 }
 
 /// The pandas dtype string of values of Arrow type `dt`; `nulls` says whether any is missing

@@ -2,7 +2,8 @@
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
-    check_save_input, Capabilities, StorageBackend, StorageKey, Stored, TimeRange,
+    check_save_input, Capabilities, SeriesScan, SeriesWriter, StorageBackend, StorageKey, Stored,
+    TimeRange,
 };
 use meteaudata_core::{Error, Result, Series};
 use std::fs;
@@ -11,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic::{sync_dir, Pending};
 use crate::layout::{candidate_stems, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX};
-use crate::parquet_io::{read_footer, read_series, write_series, Footer};
+use crate::parquet_read::{read_footer, read_series, Footer, ParquetScan};
+use crate::parquet_write::{write_series, ParquetSeriesWriter, ROW_GROUP_ROWS};
 
 /// Stores each series as `<stem>.parquet` plus a `<stem>_meta.yaml` sidecar in one directory,
 /// where `<stem>` is Python meteaudata's name for the key (`quickstart_Temperature#1_RAW#1`).
@@ -167,19 +169,51 @@ impl DiskBackend {
             .frequency
     }
 
-    fn load_stem(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
-        let (stem, probe) = self
+    /// Where a stored key is: its stem, footer, and the frequency a foreign file's sidecar
+    /// records.
+    fn find(&self, key: &StorageKey) -> Result<(String, Footer, Option<String>)> {
+        let (stem, footer) = self
             .locate_footer(key)?
             .ok_or_else(|| missing(key, &self.data_path(&candidate_stems(key)[0])))?;
-        let path = self.data_path(&stem);
-        let freq = if probe.metadata.is_none() {
+        let freq = if footer.metadata.is_none() {
             self.sidecar_frequency(&stem)
         } else {
             None
         };
+        Ok((stem, footer, freq))
+    }
+
+    fn load_stem(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
+        let (stem, _, freq) = self.find(key)?;
+        let path = self.data_path(&stem);
         let (series, footer) = read_series(&path, range, freq.as_deref())?;
         let meta = self.read_metadata(&stem, &footer)?;
         Ok((series, meta))
+    }
+
+    /// Writes the data file of `stem` (already written to `data_tmp`, whose file is `file`)
+    /// and its sidecar, then commits both: the data rename is the commit point.
+    fn commit_files(
+        &self,
+        stem: &str,
+        data_tmp: Pending,
+        file: &fs::File,
+        metadata: &TimeSeriesMetadata,
+    ) -> Result<()> {
+        let (data_dest, meta_dest) = (self.data_path(stem), self.meta_path(stem));
+        self.io(data_tmp.path(), file.sync_all())?;
+        let (meta_tmp, mut mf) = self.io(&meta_dest, Pending::create(&meta_dest))?;
+        self.io(
+            meta_tmp.path(),
+            mf.write_all(metadata.to_yaml()?.as_bytes()),
+        )?;
+        self.io(meta_tmp.path(), mf.sync_all())?;
+        // Our loads read data and metadata from the Parquet file alone, so until the data
+        // rename happens they see the previous version whole.
+        self.io(&meta_dest, meta_tmp.commit())?;
+        self.io(&data_dest, data_tmp.commit())?;
+        sync_dir(&self.base);
+        Ok(())
     }
 
     /// The files of the directory that belong to stored keys (data, sidecars), and stale
@@ -215,6 +249,8 @@ impl StorageBackend for DiskBackend {
         c.size = true;
         c.persistent = true;
         c.concurrent_writers = true;
+        c.append = true;
+        c.streaming = true;
         c
     }
 
@@ -222,26 +258,67 @@ impl StorageBackend for DiskBackend {
         check_save_input(key, series, metadata)?;
         self.io(&self.base, fs::create_dir_all(&self.base))?;
         let stem = self.place(key)?;
-        let (data_dest, meta_dest) = (self.data_path(&stem), self.meta_path(&stem));
-
+        let data_dest = self.data_path(&stem);
         let (data_tmp, file) = self.io(&data_dest, Pending::create(&data_dest))?;
         // The Parquet writer buffers pages itself; it writes straight to the file.
-        write_series(&file, key, series, metadata)?;
-        self.io(data_tmp.path(), file.sync_all())?;
+        let file = write_series(file, key, series, metadata)?;
+        self.commit_files(&stem, data_tmp, &file, metadata)
+    }
 
-        let (meta_tmp, mut mf) = self.io(&meta_dest, Pending::create(&meta_dest))?;
-        self.io(
-            meta_tmp.path(),
-            mf.write_all(metadata.to_yaml()?.as_bytes()),
-        )?;
-        self.io(meta_tmp.path(), mf.sync_all())?;
+    fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
+        let (stem, footer, _) = self.find(key)?;
+        self.read_metadata(&stem, &footer)
+    }
 
-        // The data rename is the commit point: our loads read data and metadata from the
-        // Parquet file alone, so until it happens they see the previous version whole.
-        self.io(&meta_dest, meta_tmp.commit())?;
-        self.io(&data_dest, data_tmp.commit())?;
-        sync_dir(&self.base);
-        Ok(())
+    /// Row groups in batches of `chunk_points` rows; a window reads only the row groups whose
+    /// statistics meet it.
+    fn scan(
+        &self,
+        key: &StorageKey,
+        range: TimeRange,
+        chunk_points: usize,
+    ) -> Result<SeriesScan<'_>> {
+        let chunk = meteaudata_core::storage::checked_chunk(chunk_points)?;
+        let (stem, footer, freq) = self.find(key)?;
+        let meta = self.read_metadata(&stem, &footer)?;
+        let window = (range != TimeRange::default()).then_some(range);
+        let mut scan =
+            ParquetScan::open(&self.data_path(&stem), window, Some(chunk), freq.as_deref())?;
+        if scan.rows == 0 {
+            let empty = scan.empty()?;
+            return Ok(SeriesScan::new(meta, std::iter::once(Ok(empty))));
+        }
+        Ok(SeriesScan::new(meta, scan))
+    }
+
+    /// One Parquet file written row group by row group into a temporary file, renamed over
+    /// the previous one at the commit.
+    fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        self.io(&self.base, fs::create_dir_all(&self.base))?;
+        let stem = self.place(key)?;
+        let dest = self.data_path(&stem);
+        let (tmp, file) = self.io(&dest, Pending::create(&dest))?;
+        Ok(Box::new(DiskWriter {
+            backend: self,
+            key: key.clone(),
+            stem,
+            tmp,
+            file: Some(file),
+            parquet: None,
+        }))
+    }
+
+    /// Streams the stored row groups and then `more` into a new file, renamed over the old
+    /// one: memory stays at one row group, the cost is one read and one write of the file.
+    fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
+        let mut scan = self.scan(key, TimeRange::default(), ROW_GROUP_ROWS)?;
+        let meta = scan.metadata().clone();
+        let mut writer = self.writer(key)?;
+        for chunk in scan.by_ref() {
+            writer.push(&chunk?)?;
+        }
+        writer.push(more)?;
+        writer.commit(&meta)
     }
 
     fn load(&self, key: &StorageKey) -> Result<Stored> {
@@ -322,4 +399,65 @@ impl StorageBackend for DiskBackend {
         }
         Ok(Some(total))
     }
+}
+
+/// The disk backend's [`SeriesWriter`].
+struct DiskWriter<'a> {
+    backend: &'a DiskBackend,
+    key: StorageKey,
+    stem: String,
+    tmp: Pending,
+    /// The temporary file until the first chunk starts the Parquet writer.
+    file: Option<fs::File>,
+    parquet: Option<ParquetSeriesWriter<fs::File>>,
+}
+
+impl SeriesWriter for DiskWriter<'_> {
+    fn push(&mut self, chunk: &Series) -> Result<()> {
+        match &mut self.parquet {
+            Some(p) => p.push(chunk),
+            None => {
+                let file = self.file.take().ok_or_else(|| {
+                    Error::invalid_input(format!("{}: writer already failed", self.key))
+                })?;
+                self.parquet = Some(ParquetSeriesWriter::start(file, &self.key, chunk)?);
+                Ok(())
+            }
+        }
+    }
+
+    fn points(&self) -> u64 {
+        self.parquet.as_ref().map_or(0, ParquetSeriesWriter::points)
+    }
+
+    fn commit(self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
+        let DiskWriter {
+            backend,
+            key,
+            stem,
+            tmp,
+            parquet,
+            ..
+        } = *self;
+        let parquet = parquet.ok_or_else(|| {
+            Error::invalid_input(format!(
+                "{key}: a writer needs at least one chunk (an empty one is enough) to know the series' kind"
+            ))
+        })?;
+        // The same check a save makes, on the joined shape.
+        let probe = Series::new(
+            key.to_string(),
+            parquet.shape().index_kind().slice(0, 0),
+            arrow_array::new_empty_array(&parquet_value_type(&parquet)),
+        )?;
+        check_save_input(&key, &probe, metadata)?;
+        let file = parquet.finish(metadata)?;
+        backend.commit_files(&stem, tmp, &file, metadata)
+    }
+}
+
+fn parquet_value_type<W: std::io::Write + Send>(
+    p: &ParquetSeriesWriter<W>,
+) -> arrow_schema::DataType {
+    p.shape().value_type().clone()
 }

@@ -36,7 +36,8 @@ mod atomic;
 mod backend;
 pub mod layout;
 mod pandas_meta;
-mod parquet_io;
+mod parquet_read;
+mod parquet_write;
 
 pub use backend::DiskBackend;
-pub use parquet_io::ROW_GROUP_ROWS;
+pub use parquet_write::ROW_GROUP_ROWS;

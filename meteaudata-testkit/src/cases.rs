@@ -38,7 +38,7 @@ macro_rules! ensure {
     };
 }
 
-fn e2s<E: std::fmt::Display>(context: &str) -> impl Fn(E) -> String + '_ {
+pub(crate) fn e2s<E: std::fmt::Display>(context: &str) -> impl Fn(E) -> String + '_ {
     move |e| format!("{context}: {e}")
 }
 
@@ -52,7 +52,7 @@ pub fn fresh_namespace(case: &str) -> String {
     format!("ns-{case}-{}-{t}-{n}", std::process::id())
 }
 
-fn key(ns: &str, rest: &str) -> Result<StorageKey, String> {
+pub(crate) fn key(ns: &str, rest: &str) -> Result<StorageKey, String> {
     StorageKey::new(format!("{ns}/{rest}")).map_err(e2s("key"))
 }
 
@@ -81,7 +81,11 @@ fn step(name: &str) -> ProcessingStep {
     step
 }
 
-fn save_ts(b: &dyn StorageBackend, k: &StorageKey, ts: &TimeSeries) -> Result<(), String> {
+pub(crate) fn save_ts(
+    b: &dyn StorageBackend,
+    k: &StorageKey,
+    ts: &TimeSeries,
+) -> Result<(), String> {
     let series = ts.series().map_err(e2s("series"))?;
     b.save(k, series, &ts.metadata())
         .map_err(e2s(&format!("save {k}")))
@@ -127,7 +131,7 @@ pub fn sample_time_series() -> TimeSeries {
     ts
 }
 
-fn every_kind() -> Vec<Series> {
+pub(crate) fn every_kind() -> Vec<Series> {
     let n = 3;
     let cats: DictionaryArray<Int32Type> = vec!["lo", "hi", "lo"].into_iter().collect();
     let indexes = vec![
@@ -599,7 +603,7 @@ pub fn append(b: &dyn StorageBackend) -> CaseResult {
 
 /// A datetime series of 5000 points whose times are shuffled, with some missing (NaT):
 /// enough points to span several storage blocks or row groups, in no particular order.
-fn scattered_series() -> Result<Series, String> {
+pub(crate) fn scattered_series() -> Result<Series, String> {
     let n = 5000i64;
     let start = 1_700_000_000_000_000_000i64;
     // 1913 is prime to 5000: i -> i * 1913 mod n is a permutation.
@@ -853,6 +857,10 @@ pub fn metadata_exact(b: &dyn StorageBackend) -> CaseResult {
     Ok(Outcome::Passed)
 }
 
+pub use crate::stream_cases::{
+    load_metadata, scan_chunks, scan_windows, writer_abandoned_keeps_previous, writer_round_trip,
+};
+
 /// Every case, in the order the suite runs them.
 pub const ALL: &[Case] = &[
     ("round_trip", round_trip),
@@ -877,4 +885,12 @@ pub const ALL: &[Case] = &[
     ("concurrent_saves", concurrent_saves),
     ("size_on_disk", size_on_disk),
     ("metadata_exact", metadata_exact),
+    ("load_metadata", load_metadata),
+    ("scan_chunks", scan_chunks),
+    ("scan_windows", scan_windows),
+    ("writer_round_trip", writer_round_trip),
+    (
+        "writer_abandoned_keeps_previous",
+        writer_abandoned_keeps_previous,
+    ),
 ];

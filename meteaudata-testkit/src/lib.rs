@@ -42,6 +42,7 @@
 
 pub mod cases;
 pub mod strategies;
+mod stream_cases;
 
 /// A Python interpreter with meteaudata 0.12.1 installed, from `METEAUDATA_PYTHON`, for tests
 /// that compare with the reference implementation. Without it the caller should skip (this
@@ -102,7 +103,8 @@ macro_rules! backend_suite {
             round_trip round_trip_every_kind round_trip_generated empty_series overwrite exists
             delete missing_key list_keys_sorted clear special_character_keys
             invalid_keys_rejected failed_save_keeps_previous range_read append range_read_scattered
-            append_in_pieces large_series many_keys concurrent_saves size_on_disk metadata_exact);
+            append_in_pieces large_series many_keys concurrent_saves size_on_disk metadata_exact
+            load_metadata scan_chunks scan_windows writer_round_trip writer_abandoned_keeps_previous);
     };
     ($factory:expr) => {
         $crate::backend_suite!(optional: || ::core::option::Option::Some(($factory)()));

@@ -363,6 +363,11 @@ impl ChunkShape {
         Ok(())
     }
 
+    /// The Arrow type of the values.
+    pub fn value_type(&self) -> &DataType {
+        &self.value_type
+    }
+
     /// Points so far.
     pub fn len(&self) -> u64 {
         self.len

@@ -1,0 +1,390 @@
+//! Reading one series from a Parquet file, whole or a chunk at a time: ours (self-describing,
+//! with the key and the metadata document in the footer) or pandas' (Python meteaudata's
+//! files), with only the row groups that can hold points of a time window.
+
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use meteaudata_core::storage::TimeRange;
+use meteaudata_core::{batch_keys, Error, Index, IndexData, Result, Series};
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::file::statistics::Statistics;
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::pandas_meta::{pandas_index, PandasIndex};
+use crate::parquet_write::{KEY_ENTRY, METADATA_ENTRY};
+
+pub(crate) fn corrupt(path: &Path, message: impl std::fmt::Display) -> Error {
+    Error::Corrupt {
+        location: path.display().to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// What the footer of a data file says.
+#[derive(Debug, Clone)]
+pub struct Footer {
+    /// The logical key (absent in files Python wrote).
+    pub key: Option<String>,
+    /// The metadata document (absent in files Python wrote).
+    pub metadata: Option<String>,
+}
+
+fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| corrupt(path, e))
+}
+
+fn footer_of(meta: &HashMap<String, String>) -> Footer {
+    Footer {
+        key: meta.get(KEY_ENTRY).cloned(),
+        metadata: meta.get(METADATA_ENTRY).cloned(),
+    }
+}
+
+/// Reads only the footer.
+pub fn read_footer(path: &Path) -> Result<Footer> {
+    let builder = open(path)?;
+    let meta: HashMap<String, String> = builder.schema().metadata().into();
+    Ok(footer_of(&meta))
+}
+
+/// How the index of the file is stored.
+#[derive(Debug, Clone)]
+enum IndexSource {
+    /// In this column.
+    Column(usize),
+    /// A range with no column (pandas' RangeIndex, or a file without index).
+    Range {
+        start: i64,
+        step: i64,
+        name: Option<String>,
+    },
+}
+
+/// The batches of one file and how to turn each into a [`Series`].
+pub struct ParquetScan {
+    path: PathBuf,
+    reader: ParquetRecordBatchReader,
+    meta: HashMap<String, String>,
+    schema: Arc<Schema>,
+    ours: bool,
+    index: IndexSource,
+    value_col: usize,
+    value_field: Field,
+    index_field: Option<Field>,
+    /// For our range indexes: (start, step) of the whole series.
+    range: Option<(i64, i64)>,
+    frequency: Option<String>,
+    window: Option<TimeRange>,
+    /// Position of the next batch's first row (meaningful without a window).
+    at: usize,
+    /// The footer.
+    pub footer: Footer,
+    /// Rows the selected row groups hold.
+    pub rows: usize,
+}
+
+impl ParquetScan {
+    /// Opens `path` for reading `batch` rows at a time (`None`: every selected row in one
+    /// batch), only the row groups that can hold points of `window` (when the index is a
+    /// datetime column). `frequency` restores an index frequency that foreign files do not
+    /// carry.
+    pub fn open(
+        path: &Path,
+        window: Option<TimeRange>,
+        batch: Option<usize>,
+        frequency: Option<&str>,
+    ) -> Result<Self> {
+        let mut builder = open(path)?;
+        let schema = Arc::clone(builder.schema());
+        let meta: HashMap<String, String> = schema.metadata().into();
+        let footer = footer_of(&meta);
+        let ours = meta.contains_key(batch_keys::INDEX_KIND);
+        let pandas = meta.get("pandas").and_then(|p| pandas_index(p));
+        let index_col = match (&pandas, ours) {
+            (_, true) => Some(1),
+            (Some(PandasIndex::Column(name)), _) => Some(
+                schema
+                    .index_of(name)
+                    .map_err(|_| corrupt(path, format!("index column {name:?} is missing")))?,
+            ),
+            (Some(PandasIndex::Range { .. }), _) => None,
+            (None, _) if schema.fields().len() == 2 => Some(1),
+            (None, _) => None,
+        };
+        let value_col = (0..schema.fields().len())
+            .find(|i| Some(*i) != index_col)
+            .ok_or_else(|| corrupt(path, "no value column"))?;
+        if let Some(ic) = index_col {
+            if ic >= schema.fields().len() {
+                return Err(corrupt(path, "no index column"));
+            }
+        }
+        if window.is_some() {
+            let is_time = index_col.is_some_and(|ic| {
+                matches!(schema.field(ic).data_type(), DataType::Timestamp(_, _))
+            });
+            if !is_time {
+                return Err(Error::invalid_input(format!(
+                    "{}: a time window needs a datetime index",
+                    path.display()
+                )));
+            }
+        }
+        let mut rows: i64 = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows())
+            .sum();
+        if let (Some(r), Some(ic)) = (window, index_col) {
+            let groups = groups_meeting(&builder, schema.field(ic), r);
+            rows = groups
+                .iter()
+                .map(|&g| builder.metadata().row_group(g).num_rows())
+                .sum();
+            builder = builder.with_row_groups(groups);
+        }
+        let rows = usize::try_from(rows).map_err(|_| corrupt(path, "negative row count"))?;
+        let reader = builder
+            .with_batch_size(batch.unwrap_or(rows).max(1))
+            .build()
+            .map_err(|e| corrupt(path, e))?;
+        let index = match (index_col, &pandas) {
+            (Some(ic), _) => IndexSource::Column(ic),
+            (
+                None,
+                Some(PandasIndex::Range {
+                    start, step, name, ..
+                }),
+            ) => IndexSource::Range {
+                start: *start,
+                step: *step,
+                name: name.clone(),
+            },
+            (None, _) => IndexSource::Range {
+                start: 0,
+                step: 1,
+                name: None,
+            },
+        };
+        if let IndexSource::Range { step: 0, .. } = index {
+            return Err(corrupt(path, "a range index with step 0"));
+        }
+        let range = if ours && meta.get(batch_keys::INDEX_KIND).map(String::as_str) == Some("range")
+        {
+            let parts: Vec<i64> = meta
+                .get(batch_keys::RANGE)
+                .map(|r| r.split(',').filter_map(|p| p.parse().ok()).collect())
+                .unwrap_or_default();
+            match parts[..] {
+                [start, _, step] if step != 0 => Some((start, step)),
+                _ => return Err(corrupt(path, "index column does not hold a valid range")),
+            }
+        } else {
+            None
+        };
+        Ok(ParquetScan {
+            path: path.to_path_buf(),
+            reader,
+            ours,
+            index,
+            value_col,
+            value_field: schema.field(value_col).clone(),
+            index_field: index_col.map(|ic| schema.field(ic).clone()),
+            range,
+            frequency: frequency.map(str::to_string),
+            window,
+            at: 0,
+            footer,
+            rows,
+            meta,
+            schema,
+        })
+    }
+
+    /// The series of one batch (cut to the window).
+    fn to_series(&mut self, batch: &RecordBatch) -> Result<Series> {
+        let path = self.path.clone();
+        let n = batch.num_rows();
+        let offset = self.at;
+        self.at += n;
+        let mut values: ArrayRef = Arc::clone(batch.column(self.value_col));
+        if !self.ours && values.null_count() > 0 {
+            // pandas writes missing floats as Parquet nulls and reads them back as NaN.
+            values = nulls_to_nan(&values);
+        }
+        let series = match (&self.index, self.range) {
+            (IndexSource::Column(_), Some((start, step))) => {
+                let s = start.wrapping_add((offset as i64).wrapping_mul(step));
+                let mut index = Index::new(IndexData::Range {
+                    start: s,
+                    stop: s.wrapping_add((n as i64).wrapping_mul(step)),
+                    step,
+                })
+                .map_err(|e| corrupt(&path, e))?;
+                let field = self.index_field.as_ref().map(|f| f.name().as_str());
+                if field != Some(batch_keys::UNNAMED_INDEX) {
+                    index.set_name(field.map(str::to_string));
+                }
+                index.set_frequency(self.meta.get(batch_keys::FREQUENCY).cloned());
+                Series::new(self.value_field.name().clone(), index, values)
+                    .map_err(|e| corrupt(&path, e))?
+            }
+            (IndexSource::Column(ic), None) => {
+                let index_field = self
+                    .index_field
+                    .clone()
+                    .ok_or_else(|| corrupt(&path, "no index"))?;
+                let ordered_schema = Schema::new(vec![index_field, self.value_field.clone()])
+                    .with_metadata(if self.ours {
+                        self.meta.clone()
+                    } else {
+                        HashMap::new()
+                    });
+                let b = RecordBatch::try_new(
+                    Arc::new(ordered_schema),
+                    vec![Arc::clone(batch.column(*ic)), values],
+                )
+                .map_err(|e| corrupt(&path, e))?;
+                let mut s = Series::from_record_batch(&b).map_err(|e| corrupt(&path, e))?;
+                if !self.ours {
+                    if s.index().name() == Some(batch_keys::UNNAMED_INDEX) {
+                        s.index_mut().set_name(None);
+                    }
+                    if matches!(
+                        s.index().data(),
+                        IndexData::DateTime { .. } | IndexData::Timedelta(_)
+                    ) {
+                        s.index_mut().set_frequency(self.frequency.clone());
+                    }
+                }
+                s
+            }
+            (IndexSource::Range { start, step, name }, _) => {
+                let s = start.wrapping_add((offset as i64).wrapping_mul(*step));
+                let mut index = Index::new(IndexData::Range {
+                    start: s,
+                    stop: s.wrapping_add((n as i64).wrapping_mul(*step)),
+                    step: *step,
+                })
+                .map_err(|e| corrupt(&path, e))?;
+                index.set_name(name.clone());
+                Series::new(self.value_field.name().clone(), index, values)
+                    .map_err(|e| corrupt(&path, e))?
+            }
+        };
+        match self.window {
+            Some(r) => series.time_window(r),
+            None => Ok(series),
+        }
+    }
+}
+
+impl Iterator for ParquetScan {
+    type Item = Result<Series>;
+
+    fn next(&mut self) -> Option<Result<Series>> {
+        let batch = match self.reader.next()? {
+            Ok(b) => b,
+            Err(e) => return Some(Err(corrupt(&self.path, e))),
+        };
+        Some(self.to_series(&batch))
+    }
+}
+
+/// The row groups whose timestamp statistics meet `r` (all of them without statistics).
+fn groups_meeting(
+    builder: &ParquetRecordBatchReaderBuilder<File>,
+    field: &Field,
+    r: TimeRange,
+) -> Vec<usize> {
+    let scale = match field.data_type() {
+        DataType::Timestamp(TimeUnit::Second, _) => 1_000_000_000,
+        DataType::Timestamp(TimeUnit::Millisecond, _) => 1_000_000,
+        DataType::Timestamp(TimeUnit::Microsecond, _) => 1_000,
+        _ => 1,
+    };
+    let all = || (0..builder.metadata().num_row_groups()).collect();
+    let Some(leaf) = builder
+        .parquet_schema()
+        .columns()
+        .iter()
+        .position(|c| c.name() == field.name())
+    else {
+        return all();
+    };
+    builder
+        .metadata()
+        .row_groups()
+        .iter()
+        .enumerate()
+        .filter(|(_, rg)| match rg.column(leaf).statistics() {
+            Some(Statistics::Int64(s)) => match (s.min_opt(), s.max_opt()) {
+                (Some(&lo), Some(&hi)) => {
+                    let (lo, hi) = (lo.saturating_mul(scale), hi.saturating_mul(scale));
+                    r.start.is_none_or(|st| hi >= st) && r.end.is_none_or(|en| lo < en)
+                }
+                _ => true,
+            },
+            _ => true,
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Reads a whole series (or the points of `range`) in one batch. Returns the series and the
+/// footer.
+pub fn read_series(
+    path: &Path,
+    range: Option<TimeRange>,
+    frequency: Option<&str>,
+) -> Result<(Series, Footer)> {
+    // One batch for the whole selection: no concatenation copy afterwards.
+    let mut scan = ParquetScan::open(path, range, None, frequency)?;
+    let footer = scan.footer.clone();
+    let mut joined: Option<Series> = None;
+    for chunk in scan.by_ref() {
+        let chunk = chunk?;
+        joined = Some(match joined {
+            None => chunk,
+            Some(j) => j.append(&chunk)?,
+        });
+    }
+    let series = match joined {
+        Some(s) => s,
+        None => scan.empty()?,
+    };
+    Ok((series, footer))
+}
+
+impl ParquetScan {
+    /// The series with no point, of this file's kind.
+    pub fn empty(&mut self) -> Result<Series> {
+        let batch = RecordBatch::new_empty(Arc::clone(&self.schema));
+        self.to_series(&batch)
+    }
+}
+
+/// Float nulls become NaN (pandas' missing value); other arrays are returned as they are.
+fn nulls_to_nan(values: &ArrayRef) -> ArrayRef {
+    use arrow_array::{Float32Array, Float64Array};
+    if let Some(a) = values.as_any().downcast_ref::<Float64Array>() {
+        return Arc::new(
+            a.iter()
+                .map(|v| v.unwrap_or(f64::NAN))
+                .collect::<Float64Array>(),
+        );
+    }
+    if let Some(a) = values.as_any().downcast_ref::<Float32Array>() {
+        return Arc::new(
+            a.iter()
+                .map(|v| v.unwrap_or(f32::NAN))
+                .collect::<Float32Array>(),
+        );
+    }
+    Arc::clone(values)
+}

@@ -1,0 +1,160 @@
+//! Writing one series as a Parquet file, a chunk at a time: explicit encodings, row groups
+//! with statistics for range reads, and the key/value metadata that makes the file
+//! self-describing (for us) and loadable by pandas (for Python).
+//!
+//! The Arrow schema (and with it the `pandas` entry) is fixed by the first chunk. What only
+//! the whole series knows (its key, the metadata document, the index kind and range bounds,
+//! the frequency) is written as plain key/value entries when the file is finished; readers
+//! take those over the embedded Arrow schema's.
+
+use arrow_array::RecordBatch;
+use arrow_schema::{DataType, Field, Schema};
+use meteaudata_core::metadata::TimeSeriesMetadata;
+use meteaudata_core::storage::{ChunkShape, StorageKey};
+use meteaudata_core::{index_batch_metadata, Error, IndexData, Result, Series};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use crate::pandas_meta::pandas_metadata;
+
+/// Key/value entry holding the logical storage key.
+pub const KEY_ENTRY: &str = "meteaudata:key";
+/// Key/value entry holding the metadata document (YAML), written atomically with the data.
+pub const METADATA_ENTRY: &str = "meteaudata:metadata";
+/// Rows per row group: small enough for selective range reads, large enough for throughput.
+pub const ROW_GROUP_ROWS: usize = 1 << 17;
+
+/// A Parquet file being written (values column first, then the index column, as pandas
+/// does).
+pub struct ParquetSeriesWriter<W: Write + Send> {
+    writer: ArrowWriter<W>,
+    schema: Arc<Schema>,
+    shape: ChunkShape,
+    key: StorageKey,
+}
+
+fn backend_error(
+    key: &StorageKey,
+    what: &str,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> Error {
+    Error::backend("disk", format!("{key}: {what}"), e)
+}
+
+impl<W: Write + Send> ParquetSeriesWriter<W> {
+    /// Starts a file whose columns are those of `first` (which is written too).
+    pub fn start(out: W, key: &StorageKey, first: &Series) -> Result<Self> {
+        let batch = first.to_record_batch();
+        let schema = batch.schema();
+        let (index_field, value_field) = (schema.field(0).clone(), schema.field(1).clone());
+        let ordered = matches!(
+            first.index().data(),
+            IndexData::Categorical { ordered: true, .. }
+        );
+        let meta = HashMap::from([(
+            "pandas".to_string(),
+            pandas_metadata(&value_field, &index_field, first.index().name(), ordered),
+        )]);
+        let out_schema = Arc::new(
+            Schema::new(vec![value_field.clone(), index_field.clone()]).with_metadata(meta),
+        );
+        let mut props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
+        for f in [&value_field, &index_field] {
+            if let Some(enc) = encoding(f) {
+                let col = ColumnPath::from(f.name().as_str());
+                props = props
+                    .set_column_dictionary_enabled(col.clone(), false)
+                    .set_column_encoding(col, enc);
+            }
+        }
+        let writer = ArrowWriter::try_new(out, Arc::clone(&out_schema), Some(props.build()))
+            .map_err(|e| backend_error(key, "cannot start Parquet writer", e))?;
+        let mut w = ParquetSeriesWriter {
+            writer,
+            schema: out_schema,
+            shape: ChunkShape::new(first),
+            key: key.clone(),
+        };
+        w.write(first)?;
+        Ok(w)
+    }
+
+    fn write(&mut self, chunk: &Series) -> Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let batch = chunk.to_record_batch();
+        let out = RecordBatch::try_new(
+            Arc::clone(&self.schema),
+            vec![Arc::clone(batch.column(1)), Arc::clone(batch.column(0))],
+        )
+        .map_err(|e| {
+            Error::invalid_input(format!(
+                "{}: a chunk does not fit the series' columns: {e}",
+                self.key
+            ))
+        })?;
+        self.writer
+            .write(&out)
+            .map_err(|e| backend_error(&self.key, "cannot write Parquet", e))
+    }
+
+    /// Adds a chunk after those written.
+    pub fn push(&mut self, chunk: &Series) -> Result<()> {
+        self.shape.push(chunk)?;
+        self.write(chunk)
+    }
+
+    /// Points written.
+    pub fn points(&self) -> u64 {
+        self.shape.len()
+    }
+
+    /// What the chunks join into.
+    pub fn shape(&self) -> &ChunkShape {
+        &self.shape
+    }
+
+    /// Writes the footer (key, metadata, index description) and returns the output.
+    pub fn finish(mut self, metadata: &TimeSeriesMetadata) -> Result<W> {
+        let mut entries = index_batch_metadata(&self.shape.index_kind());
+        entries.insert(KEY_ENTRY.into(), self.key.to_string());
+        entries.insert(METADATA_ENTRY.into(), metadata.to_yaml()?);
+        let mut entries: Vec<_> = entries.into_iter().collect();
+        entries.sort();
+        for (k, v) in entries {
+            self.writer.append_key_value_metadata(KeyValue::new(k, v));
+        }
+        self.writer
+            .into_inner()
+            .map_err(|e| backend_error(&self.key, "cannot finish Parquet", e))
+    }
+}
+
+fn encoding(f: &Field) -> Option<Encoding> {
+    match f.data_type() {
+        DataType::Float64 | DataType::Float32 => Some(Encoding::BYTE_STREAM_SPLIT),
+        DataType::Timestamp(_, _) | DataType::Int64 | DataType::Int32 | DataType::Duration(_) => {
+            Some(Encoding::DELTA_BINARY_PACKED)
+        }
+        _ => None,
+    }
+}
+
+/// Writes a whole series with its metadata into `out` (one chunk).
+pub fn write_series<W: Write + Send>(
+    out: W,
+    key: &StorageKey,
+    series: &Series,
+    metadata: &TimeSeriesMetadata,
+) -> Result<W> {
+    ParquetSeriesWriter::start(out, key, series)?.finish(metadata)
+}
