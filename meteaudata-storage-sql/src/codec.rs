@@ -408,6 +408,16 @@ impl<'l> Decoder<'l> {
 
     /// The series named `name`.
     pub(crate) fn finish(self, name: &str) -> Result<Series> {
+        self.finish_at(name, None)
+    }
+
+    /// The series named `name` of a part of the stored series whose first point is at
+    /// `first_pos` (a range index is then the matching slice of the stored range).
+    pub(crate) fn finish_part(self, name: &str, first_pos: i64) -> Result<Series> {
+        self.finish_at(name, Some(first_pos))
+    }
+
+    fn finish_at(self, name: &str, part: Option<i64>) -> Result<Series> {
         let il = &self.layout.index;
         let location = self.location.clone();
         let corrupt = |message: String| Error::Corrupt {
@@ -426,14 +436,28 @@ impl<'l> Decoder<'l> {
                     .range
                     .ok_or_else(|| corrupt("range bounds are missing from the layout".into()))?;
                 let data = IndexData::Range { start, stop, step };
-                let expected = Index::new(data.clone())?.len();
-                if expected != self.count {
-                    return Err(corrupt(format!(
-                        "the range index has {expected} labels but {} points are stored",
-                        self.count
-                    )));
+                let whole = Index::new(data.clone())?;
+                let expected = whole.len();
+                match part {
+                    None if expected != self.count => {
+                        return Err(corrupt(format!(
+                            "the range index has {expected} labels but {} points are stored",
+                            self.count
+                        )))
+                    }
+                    None => data,
+                    Some(first) => {
+                        let first = usize::try_from(first)
+                            .ok()
+                            .filter(|f| f.saturating_add(self.count) <= expected)
+                            .ok_or_else(|| {
+                                corrupt(format!(
+                                    "the range index has {expected} labels but a point is stored at position {first}"
+                                ))
+                            })?;
+                        whole.slice(first, self.count).data().clone()
+                    }
                 }
-                data
             }
             (IndexKind::Datetime, IdxAcc::I64(v, mut n)) => IndexData::DateTime {
                 values: TimestampNanosecondArray::new(ScalarBuffer::from(v), n.finish()),

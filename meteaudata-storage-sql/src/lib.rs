@@ -160,6 +160,7 @@ mod layout;
 mod ops;
 mod pool;
 mod python;
+mod scan;
 mod schema;
 
 #[cfg(feature = "mysql")]
@@ -173,7 +174,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
-    check_save_input, Capabilities, StorageBackend, StorageKey, Stored, TimeRange,
+    check_save_input, Capabilities, SeriesScan, StorageBackend, StorageKey, Stored, TimeRange,
 };
 use meteaudata_core::{Error, Result, Series};
 
@@ -525,6 +526,22 @@ impl SqlBackend {
     }
 }
 
+impl SqlBackend {
+    /// One query of a scan.
+    pub(crate) fn scan_part(
+        &self,
+        key: &str,
+        start: &ops::ScanStart,
+        cursor: &mut ops::ScanCursor,
+        range: Option<TimeRange>,
+        blocks: usize,
+    ) -> Result<Option<Series>> {
+        dispatch!(self, format!("scanning {key}"), |conn, m| {
+            m::scan_part(conn, key, start, cursor, range, blocks)
+        })
+    }
+}
+
 impl StorageBackend for SqlBackend {
     fn backend_type(&self) -> &str {
         self.database.backend_type()
@@ -574,6 +591,42 @@ impl StorageBackend for SqlBackend {
             m::load(conn, key.as_str(), Some(range))
         })?
         .ok_or_else(|| self.missing(key))
+    }
+
+    fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
+        dispatch!(self, format!("reading the metadata of {key}"), |conn, m| {
+            m::scan_open(conn, key.as_str(), None)
+        })?
+        .map(|s| s.metadata)
+        .ok_or_else(|| self.missing(key))
+    }
+
+    /// A few blocks per query, in position order (see the crate docs).
+    fn scan(
+        &self,
+        key: &StorageKey,
+        range: TimeRange,
+        chunk_points: usize,
+    ) -> Result<SeriesScan<'_>> {
+        let chunk = meteaudata_core::storage::checked_chunk(chunk_points)?;
+        let window = (range != TimeRange::default()).then_some(range);
+        let start = dispatch!(self, format!("starting a scan of {key}"), |conn, m| {
+            m::scan_open(conn, key.as_str(), window)
+        })?
+        .ok_or_else(|| self.missing(key))?;
+        let metadata = start.metadata.clone();
+        let scan = scan::SqlScan {
+            backend: self,
+            key: key.to_string(),
+            start,
+            cursor: ops::ScanCursor::default(),
+            range: window,
+            chunk,
+            pending: Default::default(),
+            done: false,
+            yielded: false,
+        };
+        Ok(SeriesScan::new(metadata, scan))
     }
 
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {

@@ -123,6 +123,25 @@ pub(crate) fn block_len(n: i32, pos0: i64, key: &str) -> Result<usize, Error> {
     })
 }
 
+/// What a scan reads once, when it starts.
+#[derive(Debug)]
+pub(crate) struct ScanStart {
+    pub header: Header,
+    pub layout: Layout,
+    pub metadata: meteaudata_core::metadata::TimeSeriesMetadata,
+    /// For a window: the starts of the blocks that may hold points of it.
+    pub starts: Option<Vec<i64>>,
+}
+
+/// Where a scan is.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ScanCursor {
+    /// Full scans: the position the next block starts at.
+    pub next: i64,
+    /// Window scans: the next entry of [`ScanStart::starts`].
+    pub at: usize,
+}
+
 /// A row of Python's metadata table.
 #[derive(Debug, diesel::QueryableByName)]
 pub(crate) struct PyMetaRow {
@@ -341,6 +360,168 @@ macro_rules! common_ops {
                 let series = read_points(conn, &h, &layout, key, range)?;
                 Ok(Some((series, metadata(key, &h)?)))
             })
+        }
+
+        /// What a scan of `key` needs first: its header, layout and metadata, and for a
+        /// window the starts of the blocks that may hold points of it (sorted).
+        pub(crate) fn scan_open(
+            conn: &mut Conn,
+            key: &str,
+            range: Option<TimeRange>,
+        ) -> Result<Option<crate::ops::ScanStart>, E> {
+            read_tx(conn, |conn| {
+                let Some(h) = find(conn, key)? else {
+                    return Ok(None);
+                };
+                let layout = h.layout(key)?;
+                if range.is_some() && layout.index.kind != IndexKind::Datetime {
+                    return Err(E::Md(meteaudata_core::Error::invalid_input(format!(
+                        "series {:?} under {key}: a time window needs a datetime index",
+                        h.series_name
+                    ))));
+                }
+                let meta = metadata(key, &h)?;
+                let starts = match range {
+                    None => None,
+                    Some(r) => {
+                        let mut q = b::table
+                            .filter(b::series_id.eq(h.id))
+                            .filter(b::pos0.lt(h.n_points))
+                            .filter(b::t_min.is_not_null())
+                            .into_boxed();
+                        if let Some(start) = r.start {
+                            q = q.filter(b::t_max.ge(start));
+                        }
+                        if let Some(end) = r.end {
+                            q = q.filter(b::t_min.lt(end));
+                        }
+                        let mut starts: Vec<i64> = q.select(b::pos0).load(conn)?;
+                        starts.sort_unstable();
+                        Some(starts)
+                    }
+                };
+                Ok(Some(crate::ops::ScanStart {
+                    header: h,
+                    layout,
+                    metadata: meta,
+                    starts,
+                }))
+            })
+        }
+
+        /// The next blocks of a scan (up to `blocks` of them) decoded into one series, cut to
+        /// the window; `None` once every block was read. Fails when the series changed since
+        /// the scan started or its blocks are not contiguous.
+        pub(crate) fn scan_part(
+            conn: &mut Conn,
+            key: &str,
+            start: &crate::ops::ScanStart,
+            cursor_out: &mut crate::ops::ScanCursor,
+            range: Option<TimeRange>,
+            blocks: usize,
+        ) -> Result<Option<Series>, E> {
+            // The cursor moves only when the part was read (a retried query starts over).
+            let mut c = *cursor_out;
+            let cursor = &mut c;
+            let part = read_tx(conn, |conn| {
+                let h = &start.header;
+                let now = find(conn, key)?;
+                let same = now.as_ref().is_some_and(|n| {
+                    n.id == h.id && n.n_points == h.n_points && n.layout == h.layout
+                });
+                if !same {
+                    return Err(E::Md(meteaudata_core::Error::Conflict(format!(
+                        "{key} was replaced or deleted while it was being scanned"
+                    ))));
+                }
+                let cols = Columns::of(&start.layout);
+                let rows: Vec<BlockRow> = match &start.starts {
+                    None => {
+                        if cursor.next >= h.n_points {
+                            return Ok(None);
+                        }
+                        b::table
+                            .filter(b::series_id.eq(h.id))
+                            .filter(b::pos0.ge(cursor.next))
+                            .filter(b::pos0.lt(h.n_points))
+                            .order(b::pos0.asc())
+                            .limit(blocks as i64)
+                            .select(BLOCK_COLUMNS)
+                            .load(conn)?
+                    }
+                    Some(starts) => {
+                        if cursor.at >= starts.len() {
+                            return Ok(None);
+                        }
+                        let end = (cursor.at + blocks).min(starts.len());
+                        let chunk = &starts[cursor.at..end];
+                        cursor.at = end;
+                        b::table
+                            .filter(b::series_id.eq(h.id))
+                            .filter(b::pos0.eq_any(chunk))
+                            .order(b::pos0.asc())
+                            .select(BLOCK_COLUMNS)
+                            .load(conn)?
+                    }
+                };
+                if rows.is_empty() {
+                    if start.starts.is_none() {
+                        return Err(E::Md(meteaudata_core::Error::Corrupt {
+                            location: key.to_string(),
+                            message: format!(
+                                "{} points are recorded but the blocks end at position {}",
+                                h.n_points, cursor.next
+                            ),
+                        }));
+                    }
+                    return Ok(Some(
+                        Decoder::new(&start.layout, key, 0, false)
+                            .finish_part(&h.series_name, 0)?,
+                    ));
+                }
+                let mut dec = Decoder::new(&start.layout, key, 0, false);
+                let mut first_pos = None;
+                for row in rows {
+                    let blk = into_block(row, key)?.checked(cols, key)?;
+                    if start.starts.is_none() && blk.pos0 != cursor.next {
+                        return Err(E::Md(meteaudata_core::Error::Corrupt {
+                            location: key.to_string(),
+                            message: format!(
+                                "a block starts at position {} where position {} was expected",
+                                blk.pos0, cursor.next
+                            ),
+                        }));
+                    }
+                    cursor.next = blk.pos0 + blk.n as i64;
+                    for i in 0..blk.n {
+                        let row = blk.row(i);
+                        let keep = match (range, row.t) {
+                            (None, _) => true,
+                            (Some(r), Some(t)) => r.contains(t),
+                            (Some(_), None) => false,
+                        };
+                        if keep {
+                            let pos = blk.pos0 + i as i64;
+                            first_pos.get_or_insert(pos);
+                            dec.push(pos, row)?;
+                        }
+                    }
+                }
+                if start.starts.is_none() && cursor.next > h.n_points {
+                    return Err(E::Md(meteaudata_core::Error::Corrupt {
+                        location: key.to_string(),
+                        message: format!(
+                            "{} points are recorded but the blocks hold {}",
+                            h.n_points, cursor.next
+                        ),
+                    }));
+                }
+                Ok(Some(
+                    dec.finish_part(&h.series_name, first_pos.unwrap_or(0))?,
+                ))
+            })?;
+            *cursor_out = c;
+            Ok(part)
         }
 
         fn set_points(conn: &mut Conn, id: i64, n: usize, layout: &Layout) -> Result<(), E> {
