@@ -590,6 +590,7 @@ impl Dataset {
                 series.set_name(&full);
                 let mut ts = meta.into_time_series(series);
                 ts.attach(backend, key.clone());
+                ts.mark_saved(stored);
                 ts
             };
             by_signal.entry(signal).or_default().push((full, ts));

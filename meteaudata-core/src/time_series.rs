@@ -163,6 +163,11 @@ impl TimeSeries {
         self.saved.is_some() && self.storage.is_some()
     }
 
+    /// Records that the attached key holds this series with `metadata` (as just read).
+    pub(crate) fn mark_saved(&mut self, metadata: crate::metadata::TimeSeriesMetadata) {
+        self.saved = Some(Box::new(metadata));
+    }
+
     /// The attached backend and key.
     pub(crate) fn attachment(&self) -> Option<(&SharedBackend, &StorageKey)> {
         self.storage.as_ref().map(|a| (&a.backend, &a.key))
@@ -323,10 +328,13 @@ impl TimeSeries {
         self.saved = None;
     }
 
-    /// Drops the data from memory when it is saved in a backend; it is read back on first
-    /// access. Returns whether it was unloaded (a series never saved stays in memory).
+    /// Drops the data from memory when the backend holds it unchanged; it is read back on first
+    /// access. Returns whether it was unloaded (a series never saved, or changed since its
+    /// save, stays in memory).
     pub fn unload(&mut self) -> bool {
-        if self.storage.is_none() {
+        // Only data the backend holds as it is: unloading a changed series would lose the
+        // change (the next access would read the stale stored copy).
+        if !self.data_is_stored() {
             return false;
         }
         self.data = Data::Unloaded(Arc::new(OnceLock::new()));

@@ -355,3 +355,46 @@ pub fn dataset(max_len: usize) -> impl Strategy<Value = Dataset> {
             Dataset::from_parts(&name, d, o, pu, pr, c, u, signals).expect("unique names")
         })
 }
+
+/// A series that can stream: a sorted time index (datetimes, naive or in Europe/Paris near a
+/// DST change, or durations) with duplicate instants and gaps from nanoseconds to weeks, and
+/// float values with NaN runs and infinities.
+pub fn streamable_series(name: String, max_len: usize) -> impl Strategy<Value = Series> {
+    // 2024-03-31 00:00 UTC (Paris springs forward at 01:00 UTC) and 2024-10-27 00:00 UTC.
+    let start = prop_oneof![
+        Just(1_711_843_200_000_000_000i64),
+        Just(1_729_987_200_000_000_000i64)
+    ];
+    let step = prop_oneof![
+        3 => Just(0i64),
+        20 => 1i64..=1_200,
+        4 => 1_200i64..=20_000,
+        1 => 20_000i64..=1_500_000,
+    ];
+    let value = prop_oneof![
+        10 => -100.0f64..100.0,
+        6 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(-0.0),
+    ];
+    let kind = 0u8..3;
+    (start, vec((step, value), 0..=max_len), kind).prop_map(move |(start, points, kind)| {
+        let mut t = start;
+        let mut times = Vec::with_capacity(points.len());
+        let mut values = Vec::with_capacity(points.len());
+        for (s, v) in points {
+            t += s * 1_000_000_000 + 3;
+            times.push(t);
+            values.push(v);
+        }
+        let index = match kind {
+            0 => Index::datetime_nanos(times, None),
+            1 => Index::datetime_nanos(times, Some("Europe/Paris".parse().expect("known zone"))),
+            _ => Index::new(IndexData::Timedelta(
+                times.iter().map(|x| x - start).collect::<Vec<_>>().into(),
+            ))
+            .expect("valid"),
+        };
+        Series::from_f64(name.clone(), index.with_name("time"), values).expect("same length")
+    })
+}
