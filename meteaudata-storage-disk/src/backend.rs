@@ -2,8 +2,8 @@
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
-    check_save_input, Capabilities, SeriesScan, SeriesWriter, StorageBackend, StorageKey, Stored,
-    TimeRange,
+    check_save_input, Capabilities, ChunkShape, SeriesScan, SeriesWriter, StorageBackend,
+    StorageKey, Stored, TimeRange,
 };
 use meteaudata_core::{Error, Result, Series};
 use std::fs;
@@ -288,7 +288,11 @@ impl StorageBackend for DiskBackend {
             let empty = scan.empty()?;
             return Ok(SeriesScan::new(meta, std::iter::once(Ok(empty))));
         }
-        Ok(SeriesScan::new(meta, scan))
+        // Decoding runs a chunk ahead on its own thread.
+        Ok(SeriesScan::new(
+            meta,
+            meteaudata_core::storage::prefetched(scan, 1),
+        ))
     }
 
     /// One Parquet file written row group by row group into a temporary file, renamed over
@@ -302,9 +306,11 @@ impl StorageBackend for DiskBackend {
             backend: self,
             key: key.clone(),
             stem,
-            tmp,
+            tmp: Some(tmp),
             file: Some(file),
-            parquet: None,
+            shape: None,
+            tx: None,
+            encoder: None,
         }))
     }
 
@@ -401,63 +407,118 @@ impl StorageBackend for DiskBackend {
     }
 }
 
-/// The disk backend's [`SeriesWriter`].
+/// The disk backend's [`SeriesWriter`]: chunks are checked here and encoded on a thread of
+/// their own (one row group in progress at a time), so producing the next chunk overlaps with
+/// writing this one.
 struct DiskWriter<'a> {
     backend: &'a DiskBackend,
     key: StorageKey,
     stem: String,
-    tmp: Pending,
-    /// The temporary file until the first chunk starts the Parquet writer.
+    tmp: Option<Pending>,
+    /// The temporary file until the first chunk starts the encoder.
     file: Option<fs::File>,
-    parquet: Option<ParquetSeriesWriter<fs::File>>,
+    shape: Option<ChunkShape>,
+    tx: Option<std::sync::mpsc::SyncSender<Series>>,
+    encoder: Option<std::thread::JoinHandle<Result<ParquetSeriesWriter<fs::File>>>>,
+}
+
+/// Chunks queued for the encoder at most.
+const QUEUED_CHUNKS: usize = 2;
+
+impl DiskWriter<'_> {
+    /// Waits for the encoder and returns its writer (or the error that stopped it).
+    fn join(&mut self) -> Result<ParquetSeriesWriter<fs::File>> {
+        self.tx = None;
+        let handle = self.encoder.take().ok_or_else(|| {
+            Error::invalid_input(format!(
+                "{}: a writer needs at least one chunk (an empty one is enough) to know the series' kind",
+                self.key
+            ))
+        })?;
+        handle.join().map_err(|_| {
+            Error::invalid_input(format!(
+                "{}: the Parquet encoder stopped unexpectedly",
+                self.key
+            ))
+        })?
+    }
 }
 
 impl SeriesWriter for DiskWriter<'_> {
     fn push(&mut self, chunk: &Series) -> Result<()> {
-        match &mut self.parquet {
-            Some(p) => p.push(chunk),
-            None => {
-                let file = self.file.take().ok_or_else(|| {
-                    Error::invalid_input(format!("{}: writer already failed", self.key))
-                })?;
-                self.parquet = Some(ParquetSeriesWriter::start(file, &self.key, chunk)?);
-                Ok(())
-            }
+        ChunkShape::track(&mut self.shape, chunk)?;
+        if self.encoder.is_none() {
+            let file = self.file.take().ok_or_else(|| {
+                Error::invalid_input(format!("{}: the writer already failed", self.key))
+            })?;
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Series>(QUEUED_CHUNKS);
+            let key = self.key.clone();
+            let first = chunk.clone();
+            let handle = std::thread::Builder::new()
+                .name("meteaudata-parquet".into())
+                .spawn(move || -> Result<ParquetSeriesWriter<fs::File>> {
+                    let mut w = ParquetSeriesWriter::start(file, &key, &first)?;
+                    for c in rx {
+                        w.push(&c)?;
+                    }
+                    Ok(w)
+                })
+                .map_err(|e| Error::io(self.backend.base_path(), e))?;
+            self.tx = Some(tx);
+            self.encoder = Some(handle);
+            return Ok(());
         }
+        let sent = self
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send(chunk.clone()).is_ok());
+        if !sent {
+            // The encoder stopped: its error says why.
+            return match self.join() {
+                Err(e) => Err(e),
+                Ok(_) => Err(Error::invalid_input(format!(
+                    "{}: the Parquet encoder stopped early",
+                    self.key
+                ))),
+            };
+        }
+        Ok(())
     }
 
     fn points(&self) -> u64 {
-        self.parquet.as_ref().map_or(0, ParquetSeriesWriter::points)
+        self.shape.as_ref().map_or(0, ChunkShape::len)
     }
 
-    fn commit(self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
-        let DiskWriter {
-            backend,
-            key,
-            stem,
-            tmp,
-            parquet,
-            ..
-        } = *self;
-        let parquet = parquet.ok_or_else(|| {
+    fn commit(mut self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
+        let shape = self.shape.clone().ok_or_else(|| {
             Error::invalid_input(format!(
-                "{key}: a writer needs at least one chunk (an empty one is enough) to know the series' kind"
+                "{}: a writer needs at least one chunk (an empty one is enough) to know the series' kind",
+                self.key
             ))
         })?;
         // The same check a save makes, on the joined shape.
         let probe = Series::new(
-            key.to_string(),
-            parquet.shape().index_kind().slice(0, 0),
-            arrow_array::new_empty_array(&parquet_value_type(&parquet)),
+            self.key.to_string(),
+            shape.index_kind().slice(0, 0),
+            arrow_array::new_empty_array(shape.value_type()),
         )?;
-        check_save_input(&key, &probe, metadata)?;
-        let file = parquet.finish(metadata)?;
-        backend.commit_files(&stem, tmp, &file, metadata)
+        check_save_input(&self.key, &probe, metadata)?;
+        let parquet = self.join()?;
+        let file = parquet.finish(metadata, &shape)?;
+        let tmp = self
+            .tmp
+            .take()
+            .ok_or_else(|| Error::invalid_input(format!("{}: already committed", self.key)))?;
+        self.backend.commit_files(&self.stem, tmp, &file, metadata)
     }
 }
 
-fn parquet_value_type<W: std::io::Write + Send>(
-    p: &ParquetSeriesWriter<W>,
-) -> arrow_schema::DataType {
-    p.shape().value_type().clone()
+impl Drop for DiskWriter<'_> {
+    fn drop(&mut self) {
+        // Stop the encoder before the temporary file is removed.
+        self.tx = None;
+        if let Some(h) = self.encoder.take() {
+            let _ = h.join();
+        }
+    }
 }

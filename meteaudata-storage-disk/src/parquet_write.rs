@@ -35,7 +35,6 @@ pub const ROW_GROUP_ROWS: usize = 1 << 17;
 pub struct ParquetSeriesWriter<W: Write + Send> {
     writer: ArrowWriter<W>,
     schema: Arc<Schema>,
-    shape: ChunkShape,
     key: StorageKey,
 }
 
@@ -80,7 +79,6 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
         let mut w = ParquetSeriesWriter {
             writer,
             schema: out_schema,
-            shape: ChunkShape::new(first),
             key: key.clone(),
         };
         w.write(first)?;
@@ -107,25 +105,16 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
             .map_err(|e| backend_error(&self.key, "cannot write Parquet", e))
     }
 
-    /// Adds a chunk after those written.
+    /// Adds a chunk after those written (the caller checks that it joins; see
+    /// [`ChunkShape`]).
     pub fn push(&mut self, chunk: &Series) -> Result<()> {
-        self.shape.push(chunk)?;
         self.write(chunk)
     }
 
-    /// Points written.
-    pub fn points(&self) -> u64 {
-        self.shape.len()
-    }
-
-    /// What the chunks join into.
-    pub fn shape(&self) -> &ChunkShape {
-        &self.shape
-    }
-
-    /// Writes the footer (key, metadata, index description) and returns the output.
-    pub fn finish(mut self, metadata: &TimeSeriesMetadata) -> Result<W> {
-        let mut entries = index_batch_metadata(&self.shape.index_kind());
+    /// Writes the footer (key, metadata, the index of the joined `shape`) and returns the
+    /// output.
+    pub fn finish(mut self, metadata: &TimeSeriesMetadata, shape: &ChunkShape) -> Result<W> {
+        let mut entries = index_batch_metadata(&shape.index_kind());
         entries.insert(KEY_ENTRY.into(), self.key.to_string());
         entries.insert(METADATA_ENTRY.into(), metadata.to_yaml()?);
         let mut entries: Vec<_> = entries.into_iter().collect();
@@ -156,5 +145,5 @@ pub fn write_series<W: Write + Send>(
     series: &Series,
     metadata: &TimeSeriesMetadata,
 ) -> Result<W> {
-    ParquetSeriesWriter::start(out, key, series)?.finish(metadata)
+    ParquetSeriesWriter::start(out, key, series)?.finish(metadata, &ChunkShape::new(series))
 }

@@ -30,7 +30,8 @@ pub use config::StorageConfig;
 pub use key::{StorageKey, MAX_KEY_LEN, MAX_KEY_PARTS};
 pub use memory::MemoryBackend;
 pub use stream::{
-    checked_chunk, BufferedWriter, ChunkShape, SeriesScan, SeriesWriter, DEFAULT_CHUNK_POINTS,
+    checked_chunk, prefetched, BufferedWriter, ChunkShape, Prefetched, SeriesScan, SeriesWriter,
+    DEFAULT_CHUNK_POINTS,
 };
 
 /// A backend shared by a dataset, its signals and series.

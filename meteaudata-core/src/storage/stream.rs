@@ -259,9 +259,6 @@ pub struct ChunkShape {
     value_type: DataType,
     nulls: bool,
     len: u64,
-    /// Last label of a datetime or duration index, for the order check.
-    last_time: Option<i64>,
-    sorted: bool,
 }
 
 impl ChunkShape {
@@ -271,7 +268,7 @@ impl ChunkShape {
             IndexData::Range { start, stop, step } => Some((*start, *stop, *step)),
             _ => None,
         };
-        let mut shape = ChunkShape {
+        ChunkShape {
             first: first.index().slice(0, 0),
             name: first.name().to_string(),
             ranged: range.is_some(),
@@ -279,11 +276,7 @@ impl ChunkShape {
             value_type: first.values().data_type().clone(),
             nulls: first.values().null_count() > 0,
             len: first.len() as u64,
-            last_time: None,
-            sorted: true,
-        };
-        shape.note_times(first);
-        shape
+        }
     }
 
     /// Starts (`None`) or extends a shape with `chunk`.
@@ -294,27 +287,6 @@ impl ChunkShape {
                 Ok(())
             }
             Some(s) => s.push(chunk),
-        }
-    }
-
-    fn note_times(&mut self, chunk: &Series) {
-        let (keys, nulls) = match chunk.index().data() {
-            IndexData::DateTime { values, .. } => (values.values(), values.nulls()),
-            IndexData::Timedelta(values) => (values.values(), values.nulls()),
-            _ => return,
-        };
-        if nulls.is_some_and(|n| n.null_count() > 0) {
-            self.sorted = false;
-        }
-        if self.sorted {
-            let start_ok = match (self.last_time, keys.first()) {
-                (Some(l), Some(f)) => l <= *f,
-                _ => true,
-            };
-            self.sorted = start_ok && keys.windows(2).all(|w| w[0] <= w[1]);
-        }
-        if let Some(l) = keys.last() {
-            self.last_time = Some(*l);
         }
     }
 
@@ -359,7 +331,6 @@ impl ChunkShape {
         };
         self.nulls |= chunk.values().null_count() > 0;
         self.len += chunk.len() as u64;
-        self.note_times(chunk);
         Ok(())
     }
 
@@ -381,12 +352,6 @@ impl ChunkShape {
     /// The name of the first chunk.
     pub fn name(&self) -> &str {
         &self.name
-    }
-
-    /// Whether a datetime or duration index is non-decreasing and free of NaT across every
-    /// chunk so far (always true for other kinds).
-    pub fn is_sorted(&self) -> bool {
-        self.sorted
     }
 
     /// The index of the joined series, without labels: its kind, zone, name and frequency
@@ -424,5 +389,78 @@ impl ChunkShape {
         base.index_metadata = Some(self.index_metadata());
         base.values_dtype = self.values_dtype();
         base
+    }
+}
+
+/// Runs `chunks` on a thread of its own, `depth` chunks ahead of the consumer, so that
+/// decoding the next chunk overlaps with processing this one (backends whose chunk source owns
+/// its input, such as a file reader, use it). Dropping the result stops the thread.
+pub fn prefetched<I>(chunks: I, depth: usize) -> Prefetched
+where
+    I: Iterator<Item = Result<Series>> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::sync_channel(depth.max(1));
+    let handle = std::thread::Builder::new()
+        .name("meteaudata-scan".into())
+        .spawn(move || {
+            for item in chunks {
+                let stop = item.is_err();
+                if tx.send(item).is_err() || stop {
+                    break;
+                }
+            }
+        });
+    match handle {
+        Ok(h) => Prefetched {
+            rx: Some(rx),
+            handle: Some(h),
+            failed: None,
+        },
+        Err(e) => Prefetched {
+            rx: None,
+            handle: None,
+            failed: Some(Error::io("a scan thread", e)),
+        },
+    }
+}
+
+/// The chunks of a [`prefetched`] source.
+#[derive(Debug)]
+pub struct Prefetched {
+    rx: Option<std::sync::mpsc::Receiver<Result<Series>>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+    failed: Option<Error>,
+}
+
+impl Iterator for Prefetched {
+    type Item = Result<Series>;
+
+    fn next(&mut self) -> Option<Result<Series>> {
+        if let Some(e) = self.failed.take() {
+            return Some(Err(e));
+        }
+        let item = self.rx.as_ref()?.recv().ok();
+        if item.is_none() {
+            // The source ended (or its thread died): a panic there is an error here.
+            self.rx = None;
+            if let Some(h) = self.handle.take() {
+                if h.join().is_err() {
+                    return Some(Err(Error::invalid_input(
+                        "the scan thread stopped unexpectedly",
+                    )));
+                }
+            }
+        }
+        item
+    }
+}
+
+impl Drop for Prefetched {
+    fn drop(&mut self) {
+        // Closing the channel makes the thread's next send fail; wait for it to finish.
+        self.rx = None;
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
     }
 }
