@@ -12,10 +12,12 @@ use arrow_schema::{DataType, Field, Schema};
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{ChunkShape, StorageKey};
 use meteaudata_core::{index_batch_metadata, Error, IndexData, Result, Series};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
 use std::collections::HashMap;
 use std::io::Write;
@@ -31,11 +33,17 @@ pub const METADATA_ENTRY: &str = "meteaudata:metadata";
 pub const ROW_GROUP_ROWS: usize = 1 << 17;
 
 /// A Parquet file being written (values column first, then the index column, as pandas
-/// does).
+/// does). Rows are gathered into row groups of [`ROW_GROUP_ROWS`]; each full group is encoded
+/// with one thread per column, then appended to the file.
 pub struct ParquetSeriesWriter<W: Write + Send> {
-    writer: ArrowWriter<W>,
+    file: SerializedFileWriter<W>,
+    factory: ArrowRowGroupWriterFactory,
     schema: Arc<Schema>,
     key: StorageKey,
+    /// Rows of the current row group, not encoded yet.
+    pending: Vec<RecordBatch>,
+    pending_rows: usize,
+    groups: usize,
 }
 
 fn backend_error(
@@ -76,21 +84,30 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
         }
         let writer = ArrowWriter::try_new(out, Arc::clone(&out_schema), Some(props.build()))
             .map_err(|e| backend_error(key, "cannot start Parquet writer", e))?;
+        let (file, factory) = writer
+            .into_serialized_writer()
+            .map_err(|e| backend_error(key, "cannot start Parquet writer", e))?;
         let mut w = ParquetSeriesWriter {
-            writer,
+            file,
+            factory,
             schema: out_schema,
             key: key.clone(),
+            pending: Vec::new(),
+            pending_rows: 0,
+            groups: 0,
         };
-        w.write(first)?;
+        w.push(first)?;
         Ok(w)
     }
 
-    fn write(&mut self, chunk: &Series) -> Result<()> {
+    /// Adds a chunk after those written (the caller checks that it joins; see
+    /// [`ChunkShape`]).
+    pub fn push(&mut self, chunk: &Series) -> Result<()> {
         if chunk.is_empty() {
             return Ok(());
         }
         let batch = chunk.to_record_batch();
-        let out = RecordBatch::try_new(
+        let mut batch = RecordBatch::try_new(
             Arc::clone(&self.schema),
             vec![Arc::clone(batch.column(1)), Arc::clone(batch.column(0))],
         )
@@ -100,29 +117,82 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
                 self.key
             ))
         })?;
-        self.writer
-            .write(&out)
-            .map_err(|e| backend_error(&self.key, "cannot write Parquet", e))
+        while batch.num_rows() > 0 {
+            let take = (ROW_GROUP_ROWS - self.pending_rows).min(batch.num_rows());
+            self.pending.push(batch.slice(0, take));
+            self.pending_rows += take;
+            batch = batch.slice(take, batch.num_rows() - take);
+            if self.pending_rows == ROW_GROUP_ROWS {
+                self.flush_group()?;
+            }
+        }
+        Ok(())
     }
 
-    /// Adds a chunk after those written (the caller checks that it joins; see
-    /// [`ChunkShape`]).
-    pub fn push(&mut self, chunk: &Series) -> Result<()> {
-        self.write(chunk)
+    /// Encodes the pending rows as one row group, a thread per column.
+    fn flush_group(&mut self) -> Result<()> {
+        if self.pending_rows == 0 {
+            return Ok(());
+        }
+        let err = |e| backend_error(&self.key, "cannot write Parquet", e);
+        let writers = self
+            .factory
+            .create_column_writers(self.groups)
+            .map_err(err)?;
+        let pending = std::mem::take(&mut self.pending);
+        let fields = self.schema.fields();
+        let chunks = std::thread::scope(|scope| {
+            let handles: Vec<_> = writers
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut writer)| {
+                    let field = &fields[i];
+                    let pending = &pending;
+                    scope.spawn(move || -> parquet::errors::Result<ArrowColumnChunk> {
+                        for batch in pending {
+                            for leaf in compute_leaves(field, batch.column(i))? {
+                                writer.write(&leaf)?;
+                            }
+                        }
+                        writer.close()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(parquet::errors::ParquetError::General(
+                            "a column encoder stopped unexpectedly".into(),
+                        ))
+                    })
+                })
+                .collect::<parquet::errors::Result<Vec<_>>>()
+        })
+        .map_err(err)?;
+        let mut group = self.file.next_row_group().map_err(err)?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut group).map_err(err)?;
+        }
+        group.close().map_err(err)?;
+        self.groups += 1;
+        self.pending_rows = 0;
+        Ok(())
     }
 
     /// Writes the footer (key, metadata, the index of the joined `shape`) and returns the
     /// output.
     pub fn finish(mut self, metadata: &TimeSeriesMetadata, shape: &ChunkShape) -> Result<W> {
+        self.flush_group()?;
         let mut entries = index_batch_metadata(&shape.index_kind());
         entries.insert(KEY_ENTRY.into(), self.key.to_string());
         entries.insert(METADATA_ENTRY.into(), metadata.to_yaml()?);
         let mut entries: Vec<_> = entries.into_iter().collect();
         entries.sort();
         for (k, v) in entries {
-            self.writer.append_key_value_metadata(KeyValue::new(k, v));
+            self.file.append_key_value_metadata(KeyValue::new(k, v));
         }
-        self.writer
+        self.file
             .into_inner()
             .map_err(|e| backend_error(&self.key, "cannot finish Parquet", e))
     }

@@ -30,8 +30,9 @@ fn chunk(start: u64, n: usize) -> Result<Series> {
         let x = if i % 97 == 0 || i % 100_000 < 600 {
             f64::NAN
         } else {
-            // A cheap deterministic wave (generating data is not what is measured).
-            10.0 + ((i % 86_400) as f64 - 43_200.0).abs() * 1e-4
+            // A daily triangle wave plus sensor noise from a cheap hash of the position
+            // (generating data is not what is measured; noise keeps it from compressing away).
+            10.0 + ((i % 86_400) as f64 - 43_200.0).abs() * 1e-4 + noise(i)
         };
         v.push(x);
     }
@@ -40,6 +41,15 @@ fn chunk(start: u64, n: usize) -> Result<Series> {
         Index::datetime_nanos(t, Some(TimeZone::Utc)).with_name("time"),
         v,
     )
+}
+
+/// A deterministic value in [0, 0.01) for position `i` (splitmix64).
+fn noise(i: u64) -> f64 {
+    let mut z = i.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64 * 0.01
 }
 
 fn peak_rss_mib() -> f64 {

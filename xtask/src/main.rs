@@ -9,6 +9,10 @@
 //!   `target/gallery`, renders each with headless Chromium (Debian's `chromium`) to
 //!   `target/gallery/png/`, and copies the pictures the README shows into `docs/images/`.
 //! * `bench` — every benchmark (processing, disk, viz, SQL with all databases whose URL is set).
+//! * `bench scale --points N [--dir D] [--in-memory] [--chunk C]` — the larger-than-memory
+//!   run: N float points written chunk by chunk to a disk backend, resampled to 5 minutes and
+//!   interpolated, streamed (the `scale` example of the `meteaudata` crate, in release mode);
+//!   its last line is `scale: points=N seconds=S peak_rss_mib=M`.
 //! * `ci` — the checks CI runs, for a developer: fmt, clippy, docs, then the tests with the Python
 //!   reference environment (services and packages are `.ci/run`'s job).
 
@@ -27,9 +31,14 @@ fn main() -> Result<()> {
         Some("ci") => ci(),
         Some("interop") => interop(),
         Some("screenshots") => screenshots(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("scale") => {
+            bench_scale(&args[2..])
+        }
         Some("bench") => bench(),
         _ => {
-            eprintln!("usage: cargo xtask <python-env | interop | screenshots | bench | ci>");
+            eprintln!(
+                "usage: cargo xtask <python-env | interop | screenshots | bench [scale --points N [--dir D] [--in-memory]] | ci>"
+            );
             bail!("unknown or missing command")
         }
     }
@@ -244,4 +253,22 @@ fn bench() -> Result<()> {
         run(Command::new("cargo").args(["bench", "-p", krate]))?;
     }
     run(Command::new("cargo").args(["bench", "-p", "meteaudata-storage-sql", "--all-features"]))
+}
+
+fn bench_scale(rest: &[String]) -> Result<()> {
+    if !rest.iter().any(|a| a == "--points") {
+        bail!("usage: cargo xtask bench scale --points N [--dir D] [--in-memory] [--chunk C]");
+    }
+    run(Command::new("cargo")
+        .args([
+            "run",
+            "--release",
+            "-q",
+            "-p",
+            "meteaudata",
+            "--example",
+            "scale",
+            "--",
+        ])
+        .args(rest))
 }
