@@ -189,6 +189,7 @@ impl Dataset {
     /// Gives a signal this dataset's name and backend.
     fn attach(&self, signal: &mut Signal) {
         signal.dataset_name = Some(self.name.clone());
+        signal.dataset_context = Some(self.context());
         if let Some(b) = &self.backend {
             signal.backend = Some(std::sync::Arc::clone(b));
             signal.auto_save = self.auto_save;
@@ -471,8 +472,10 @@ impl Dataset {
         self.backend = Some(backend);
         self.auto_save = auto_save;
         let (name, backend) = (self.name.clone(), self.backend.clone());
+        let context = self.context();
         for s in self.signals.values_mut() {
             s.dataset_name = Some(name.clone());
+            s.dataset_context = Some(context.clone());
             s.backend = backend.clone();
             s.auto_save = auto_save;
         }
@@ -501,20 +504,26 @@ impl Dataset {
     pub fn save_all(&mut self) -> Result<Vec<StorageKey>> {
         self.require_backend()?;
         let name = self.name.clone();
-        let context = crate::metadata::DatasetContext {
-            name: name.clone(),
+        let context = self.context();
+        let mut keys = Vec::new();
+        for s in self.signals.values_mut() {
+            s.dataset_context = Some(context.clone());
+            keys.extend(s.save_all_with(Some(&name), Some(context.clone()))?);
+        }
+        Ok(keys)
+    }
+
+    /// This dataset's fields as they are stored beside each series.
+    fn context(&self) -> crate::metadata::DatasetContext {
+        crate::metadata::DatasetContext {
+            name: self.name.clone(),
             description: self.description.clone(),
             owner: self.owner.clone(),
             purpose: self.purpose.clone(),
             project: self.project.clone(),
             created_on: self.created_on,
             last_updated: self.last_updated,
-        };
-        let mut keys = Vec::new();
-        for s in self.signals.values_mut() {
-            keys.extend(s.save_all_with(Some(&name), Some(context.clone()))?);
         }
-        Ok(keys)
     }
 
     /// Replaces every series' data and metadata with its stored version where one exists;

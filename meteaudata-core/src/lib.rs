@@ -75,6 +75,7 @@ mod series;
 mod series_ops;
 mod signal;
 mod signal_stream;
+pub use signal_stream::SeriesInProgress;
 pub mod storage;
 pub mod streaming;
 mod time_series;

@@ -223,6 +223,55 @@ impl Series {
     }
 }
 
+impl Series {
+    /// The parts joined in order, as repeated [`Series::append`] would join them but with one
+    /// copy of the data (the name, index name and frequency are the first part's). An empty
+    /// list is an [`InvalidInput`](crate::ErrorKind::InvalidInput) error.
+    pub fn concat(parts: &[Series]) -> Result<Series> {
+        let (first, rest) = parts
+            .split_first()
+            .ok_or_else(|| Error::invalid_input("nothing to concatenate"))?;
+        if rest.is_empty() {
+            return Ok(first.clone());
+        }
+        let mut shape = crate::storage::ChunkShape::new(first);
+        for p in rest {
+            shape.push(p)?;
+        }
+        let cat = |arrays: Vec<ArrayRef>| -> Result<ArrayRef> {
+            let refs: Vec<&dyn Array> = arrays.iter().map(|a| a.as_ref()).collect();
+            arrow_select::concat::concat(&refs)
+                .map_err(|e| Error::invalid_input(format!("cannot append: {e}")))
+        };
+        let joined = shape.index_kind();
+        let data = match (joined.data(), first.index().data()) {
+            (IndexData::Range { .. }, _) => joined.data().clone(),
+            (_, kind) => {
+                let arr = cat(parts.iter().map(|p| p.index().to_arrow()).collect())?;
+                match kind {
+                    IndexData::Range { .. } | IndexData::Int(_) => IndexData::Int(downcast(arr)?),
+                    IndexData::DateTime { tz, .. } => IndexData::DateTime {
+                        values: downcast::<arrow_array::TimestampNanosecondArray>(arr)?
+                            .with_timezone_opt(None::<String>),
+                        tz: *tz,
+                    },
+                    IndexData::Float(_) => IndexData::Float(downcast(arr)?),
+                    IndexData::String(_) => IndexData::String(downcast(arr)?),
+                    IndexData::Timedelta(_) => IndexData::Timedelta(downcast(arr)?),
+                    IndexData::Period(_) => IndexData::Period(downcast(arr)?),
+                    IndexData::Categorical { ordered, .. } => IndexData::Categorical {
+                        values: downcast(arr)?,
+                        ordered: *ordered,
+                    },
+                }
+            }
+        };
+        let index = rebuild(first.index(), data)?;
+        let values = cat(parts.iter().map(|p| Arc::clone(p.values())).collect())?;
+        Series::new(first.name().to_string(), index, values)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +328,20 @@ mod tests {
         assert!(a.append(&s(vec![1])).is_err());
         let copy = c.deep_copy();
         assert_eq!(copy, c);
+    }
+
+    #[test]
+    fn concat_equals_repeated_append() {
+        let t = s(vec![1, 2, 3, 4, 5, 6, 7]);
+        let parts = vec![t.slice(0, 2), t.slice(2, 0), t.slice(2, 4), t.slice(6, 1)];
+        assert_eq!(Series::concat(&parts).unwrap(), t);
+        let r = Series::from_f64("r", Index::range(5), vec![1.0; 5]).unwrap();
+        let joined = Series::concat(&[r.slice(0, 2), r.slice(2, 3)]).unwrap();
+        assert_eq!(joined.index(), &Index::range(5));
+        let broken = Series::concat(&[r.slice(0, 2), r.slice(0, 2)]).unwrap();
+        assert_eq!(broken, r.slice(0, 2).append(&r.slice(0, 2)).unwrap());
+        assert!(matches!(broken.index().data(), IndexData::Int(_)));
+        assert!(Series::concat(&[r.clone(), t.clone()]).is_err());
+        assert!(Series::concat(&[]).is_err());
     }
 }

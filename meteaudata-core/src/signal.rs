@@ -47,6 +47,8 @@ pub struct Signal {
     pub(crate) backend: Option<SharedBackend>,
     pub(crate) auto_save: bool,
     pub(crate) dataset_name: Option<String>,
+    /// The owning dataset's fields as last given by it, stored beside each series.
+    pub(crate) dataset_context: Option<crate::metadata::DatasetContext>,
 }
 
 impl PartialEq for Signal {
@@ -76,6 +78,7 @@ impl Signal {
             backend: None,
             auto_save: false,
             dataset_name: None,
+            dataset_context: None,
         })
     }
 
@@ -373,6 +376,7 @@ impl Signal {
             backend: None,
             auto_save: false,
             dataset_name: None,
+            dataset_context: None,
         };
         // Numbered keys first, so that an unnumbered one takes the next free number.
         let (numbered, unnumbered): (Vec<_>, Vec<_>) = series
@@ -464,7 +468,8 @@ impl Signal {
     /// owning dataset's name, else `default`). A RAW series without a `metadata_id` takes the
     /// provenance's; a processed one asks the backend for one. Returns the keys written.
     pub fn save_all(&mut self, dataset_name: Option<&str>) -> Result<Vec<StorageKey>> {
-        self.save_all_with(dataset_name, None)
+        let dataset = self.dataset_context.clone();
+        self.save_all_with(dataset_name, dataset)
     }
 
     /// [`Signal::save_all`] with the owning dataset's fields stored beside each series.

@@ -5,10 +5,12 @@
 
 use crate::naming::SeriesName;
 use crate::signal::OutputNamer;
-use crate::storage::{ChunkShape, SeriesWriter, StorageKey, TimeRange, DEFAULT_CHUNK_POINTS};
+use crate::storage::{
+    ChunkShape, SeriesWriter, SharedBackend, StorageKey, TimeRange, DEFAULT_CHUNK_POINTS,
+};
 use crate::streaming::{StreamInput, StreamTransform};
 use crate::time_series::dedup_steps;
-use crate::{Error, MetaTime, ProcessOptions, Result, Signal, Streaming, TimeSeries};
+use crate::{Error, MetaTime, ProcessOptions, Result, Series, Signal, Streaming, TimeSeries};
 
 /// One output being written: its key in the signal, its storage key, the writer and the
 /// shape of what was pushed.
@@ -86,7 +88,7 @@ impl Signal {
                 .ok_or_else(|| Error::invalid_input(format!("{name}: not stored")))?;
             let scan = src.scan(src_key, TimeRange::default(), chunk)?;
             let mut pending: Option<Pending<'_>> = None;
-            let mut sink = |out: crate::Series| -> Result<()> {
+            let mut sink = |out: Series| -> Result<()> {
                 if pending.is_none() {
                     let base = match &options.output_names {
                         Some(names) => names[i].clone(),
@@ -120,7 +122,7 @@ impl Signal {
         }
 
         // Every output is computed: commit them, then record them.
-        let context = self.stored_context(None);
+        let context = self.stored_context(self.dataset_context.clone());
         let history: Vec<_> = input_names
             .iter()
             .flat_map(|n| self.time_series[*n].processing_steps.iter().cloned())
@@ -160,5 +162,127 @@ impl Signal {
             self.unload();
         }
         Ok(Some(keys))
+    }
+}
+
+/// A new series of a signal being written chunk by chunk straight into a backend (see
+/// [`Signal::begin_series`]). Dropping it without [`Signal::finish_series`] writes nothing.
+pub struct SeriesInProgress<'b> {
+    name: String,
+    key: StorageKey,
+    backend: &'b SharedBackend,
+    writer: Box<dyn SeriesWriter + 'b>,
+    shape: Option<ChunkShape>,
+}
+
+impl std::fmt::Debug for SeriesInProgress<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeriesInProgress")
+            .field("name", &self.name)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SeriesInProgress<'_> {
+    /// The full name the series will have (`A#1_RAW#1`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Points pushed so far.
+    pub fn points(&self) -> u64 {
+        self.shape.as_ref().map_or(0, ChunkShape::len)
+    }
+
+    /// Adds the points of `chunk` (its name is replaced by the series name).
+    pub fn push(&mut self, chunk: &Series) -> Result<()> {
+        let chunk = chunk.clone().with_name(self.name.as_str());
+        ChunkShape::track(&mut self.shape, &chunk)?;
+        self.writer.push(&chunk)
+    }
+}
+
+impl Signal {
+    /// Starts a new series with base `base` (`RAW`, numbered like [`Signal::add`]) written
+    /// chunk by chunk into `backend`, so that a series larger than memory can be created (an
+    /// import, a generator). Push its chunks, then hand it to [`Signal::finish_series`], which
+    /// commits it and adds it to the signal, stored and unloaded.
+    ///
+    /// ```
+    /// use meteaudata_core::storage::{MemoryBackend, SharedBackend};
+    /// use meteaudata_core::{Index, Series, Signal};
+    /// use std::sync::Arc;
+    /// let backend: SharedBackend = Arc::new(MemoryBackend::new());
+    /// let mut signal = Signal::new("Flow", "m3/h")?;
+    /// signal.set_backend(backend.clone(), false);
+    /// let mut s = signal.begin_series(&backend, "RAW")?;
+    /// for start in [0i64, 3] {
+    ///     let index = Index::datetime_nanos((start..start + 3).collect(), None);
+    ///     s.push(&Series::from_f64("chunk", index, vec![1.0, 2.0, 3.0])?)?;
+    /// }
+    /// let name = signal.finish_series(s)?;
+    /// assert_eq!(name, "Flow#1_RAW#1");
+    /// let ts = signal.get(&name)?;
+    /// assert!(!ts.is_loaded());
+    /// assert_eq!(ts.series()?.len(), 6);
+    /// # Ok::<(), meteaudata_core::Error>(())
+    /// ```
+    pub fn begin_series<'b>(
+        &self,
+        backend: &'b SharedBackend,
+        base: &str,
+    ) -> Result<SeriesInProgress<'b>> {
+        crate::naming::validate_base("series base", base)?;
+        let number = self.max_number(base).unwrap_or(0) + 1;
+        let name = crate::naming::series_name(self.name(), base, number);
+        let dataset = self.dataset_name().unwrap_or("default").to_string();
+        let key = StorageKey::for_series(&dataset, self.name(), &name)?;
+        let writer = backend.writer(&key)?;
+        Ok(SeriesInProgress {
+            name,
+            key,
+            backend,
+            writer,
+            shape: None,
+        })
+    }
+
+    /// Commits a series started with [`Signal::begin_series`] (with no history, created now)
+    /// and adds it, stored and unloaded; returns its full name. A series with no chunk pushed
+    /// is an [`InvalidInput`](crate::ErrorKind::InvalidInput) error (push an empty chunk for an
+    /// empty series).
+    pub fn finish_series(&mut self, series: SeriesInProgress<'_>) -> Result<String> {
+        let SeriesInProgress {
+            name,
+            key,
+            backend,
+            writer,
+            shape,
+        } = series;
+        if self.time_series.contains_key(&name) {
+            return Err(Error::Conflict(format!(
+                "signal {:?} already has a time series {name:?}",
+                self.name()
+            )));
+        }
+        let shape = shape.ok_or_else(|| {
+            Error::invalid_input(format!(
+                "{name}: no chunk was pushed (push an empty one for an empty series)"
+            ))
+        })?;
+        let base = crate::metadata::TimeSeriesMetadata {
+            created_on: Some(MetaTime::now()),
+            index_metadata: None,
+            metadata_id: self.metadata_id_for(&name, backend),
+            processing_steps: Vec::new(),
+            values_dtype: String::new(),
+            context: Some(self.stored_context(self.dataset_context.clone())),
+        };
+        let meta = shape.metadata(base);
+        writer.commit(&meta)?;
+        let ts = TimeSeries::stored(&name, backend, key, meta);
+        self.time_series.insert(name.clone(), ts);
+        Ok(name)
     }
 }

@@ -346,17 +346,11 @@ pub fn read_series(
     // One batch for the whole selection: no concatenation copy afterwards.
     let mut scan = ParquetScan::open(path, range, None, frequency)?;
     let footer = scan.footer.clone();
-    let mut joined: Option<Series> = None;
-    for chunk in scan.by_ref() {
-        let chunk = chunk?;
-        joined = Some(match joined {
-            None => chunk,
-            Some(j) => j.append(&chunk)?,
-        });
-    }
-    let series = match joined {
-        Some(s) => s,
-        None => scan.empty()?,
+    let parts = scan.by_ref().collect::<Result<Vec<_>>>()?;
+    let series = match parts.as_slice() {
+        [] => scan.empty()?,
+        [one] => one.clone(),
+        many => Series::concat(many)?,
     };
     Ok((series, footer))
 }

@@ -147,8 +147,8 @@ impl StorageBackend for MemoryBackend {
     }
 }
 
-/// The memory backend's writer: the chunks are the stored data, so they are kept (as deep
-/// copies) until the commit joins them.
+/// The memory backend's writer: the chunks are the stored data, so they are kept until the
+/// commit joins them (into buffers of the store's own).
 struct MemoryWriter<'a> {
     backend: &'a MemoryBackend,
     key: StorageKey,
@@ -159,7 +159,7 @@ struct MemoryWriter<'a> {
 impl SeriesWriter for MemoryWriter<'_> {
     fn push(&mut self, chunk: &Series) -> Result<()> {
         ChunkShape::track(&mut self.shape, chunk)?;
-        self.chunks.push(chunk.deep_copy());
+        self.chunks.push(chunk.clone());
         Ok(())
     }
 
@@ -168,14 +168,15 @@ impl SeriesWriter for MemoryWriter<'_> {
     }
 
     fn commit(self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
-        let mut chunks = self.chunks.into_iter();
-        let Some(first) = chunks.next() else {
+        if self.chunks.is_empty() {
             return Err(crate::storage::stream::no_chunk(&self.key));
-        };
-        let mut joined = first;
-        for c in chunks {
-            joined = joined.append(&c)?;
         }
+        // Joining copies the data; a single chunk is copied here (the store shares no
+        // buffers with the caller).
+        let joined = match self.chunks.as_slice() {
+            [one] => one.deep_copy(),
+            parts => Series::concat(parts)?,
+        };
         check_save_input(&self.key, &joined, metadata)?;
         self.backend
             .write()

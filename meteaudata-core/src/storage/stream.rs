@@ -111,17 +111,13 @@ impl<'a> SeriesScan<'a> {
     }
 
     /// Reads every remaining chunk and joins them (the whole series in memory); `None` when
-    /// there is no point.
+    /// the scan yields no chunk at all.
     pub fn collect_series(self) -> Result<Option<Series>> {
-        let mut joined: Option<Series> = None;
-        for chunk in self {
-            let chunk = chunk?;
-            joined = Some(match joined {
-                None => chunk,
-                Some(j) => j.append(&chunk)?,
-            });
+        let parts = self.collect::<Result<Vec<_>>>()?;
+        if parts.is_empty() {
+            return Ok(None);
         }
-        Ok(joined)
+        Series::concat(&parts).map(Some)
     }
 }
 
@@ -193,7 +189,7 @@ pub trait SeriesWriter: Send {
 pub struct BufferedWriter<'a, B: StorageBackend + ?Sized> {
     backend: &'a B,
     key: StorageKey,
-    joined: Option<Series>,
+    chunks: Vec<Series>,
     shape: Option<ChunkShape>,
 }
 
@@ -211,7 +207,7 @@ impl<'a, B: StorageBackend + ?Sized> BufferedWriter<'a, B> {
         BufferedWriter {
             backend,
             key: key.clone(),
-            joined: None,
+            chunks: Vec::new(),
             shape: None,
         }
     }
@@ -220,10 +216,7 @@ impl<'a, B: StorageBackend + ?Sized> BufferedWriter<'a, B> {
 impl<B: StorageBackend + ?Sized> SeriesWriter for BufferedWriter<'_, B> {
     fn push(&mut self, chunk: &Series) -> Result<()> {
         ChunkShape::track(&mut self.shape, chunk)?;
-        self.joined = Some(match self.joined.take() {
-            None => chunk.clone(),
-            Some(j) => j.append(chunk)?,
-        });
+        self.chunks.push(chunk.clone());
         Ok(())
     }
 
@@ -232,7 +225,10 @@ impl<B: StorageBackend + ?Sized> SeriesWriter for BufferedWriter<'_, B> {
     }
 
     fn commit(self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
-        let series = self.joined.ok_or_else(|| no_chunk(&self.key))?;
+        if self.chunks.is_empty() {
+            return Err(no_chunk(&self.key));
+        }
+        let series = Series::concat(&self.chunks)?;
         self.backend.save(&self.key, &series, metadata)
     }
 }

@@ -4,13 +4,21 @@ use anyhow::Result;
 use meteaudata::{Dataset, ParameterValue, ProcessingStep, TimeSeries};
 use serde_json::{json, Value};
 
-fn span(ts: &TimeSeries) -> Result<(usize, Option<String>, Option<String>)> {
-    let s = ts.series()?;
-    let n = s.len();
-    if n == 0 {
-        return Ok((0, None, None));
+/// Points, first and last label (stored series are scanned, a chunk at a time).
+fn span(d: &Dataset, ts: &TimeSeries) -> Result<(usize, Option<String>, Option<String>)> {
+    let (mut n, mut first, mut last) = (0, None, None);
+    for chunk in crate::chunks::chunks(d, ts)? {
+        let s = chunk?;
+        if s.is_empty() {
+            continue;
+        }
+        if first.is_none() {
+            first = Some(s.index().label(0));
+        }
+        last = Some(s.index().label(s.len() - 1));
+        n += s.len();
     }
-    Ok((n, Some(s.index().label(0)), Some(s.index().label(n - 1))))
+    Ok((n, first, last))
 }
 
 /// `ls`: datasets, signals, series with lengths and time ranges.
@@ -24,7 +32,7 @@ pub fn ls(datasets: &[Dataset], as_json: bool) -> Result<String> {
             text.push_str(&format!("  {name}  [{}]\n", s.units));
             let mut series = Vec::new();
             for (key, ts) in s.time_series() {
-                let (n, first, last) = span(ts)?;
+                let (n, first, last) = span(d, ts)?;
                 let steps = ts.processing_steps.len();
                 text.push_str(&format!(
                     "    {key}  {n} points  {} .. {}  {steps} steps\n",
@@ -113,7 +121,7 @@ pub fn inspect(datasets: &[Dataset], name: &str, as_json: bool) -> Result<String
         }
         return Ok(serde_json::to_string_pretty(&meta)?);
     }
-    let (n, first, last) = span(ts)?;
+    let (n, first, last) = span(d, ts)?;
     let mut out = format!(
         "{name}  (dataset {})\n  {n} points  {} .. {}\n  index {} {}  values {}\n  created {}\n",
         d.name(),

@@ -5,6 +5,7 @@
 //! Exit codes: 0 success; 1 `replay` found a series that does not reproduce; 2 bad usage;
 //! 3 something named was not found; 4 invalid input or data; 5 storage, file or other error.
 
+mod chunks;
 mod export;
 mod import;
 mod listing;
@@ -251,13 +252,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 delimiter: u8::try_from(c.delimiter)
                     .context("the delimiter must be one ASCII character")?,
             };
-            let (mut dataset, added) = import::import(existing, &args, &progress)?;
-            target.save(&mut dataset)?;
-            for name in &added {
-                let s = dataset.signal(name)?;
-                for (k, ts) in s.time_series() {
-                    println!("imported {k}: {} points [{}]", ts.series()?.len(), s.units);
+            let streamable = match &target {
+                Target::Backend { .. } => {
+                    let mut all = true;
+                    for f in &c.files {
+                        all &= import::streamable(f, args.delimiter)?;
+                    }
+                    all
                 }
+                Target::Archive(_) => false,
+            };
+            let (mut dataset, imported) = match (&target, streamable) {
+                (Target::Backend { backend, .. }, true) => {
+                    import::import_streamed(existing, &args, backend, &progress)?
+                }
+                _ => {
+                    let (dataset, added) = import::import(existing, &args, &progress)?;
+                    let mut imported = Vec::new();
+                    for name in &added {
+                        for (k, ts) in dataset.signal(name)?.time_series() {
+                            imported.push((k.clone(), ts.series()?.len() as u64));
+                        }
+                    }
+                    (dataset, imported)
+                }
+            };
+            target.save(&mut dataset)?;
+            for (series, points) in &imported {
+                let signal = meteaudata::naming::SeriesName::parse(series).signal;
+                let units = &dataset.signal(&signal)?.units;
+                println!("imported {series}: {points} points [{units}]");
             }
             println!("dataset {} in {}", dataset.name(), target.describe());
         }
@@ -382,26 +406,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => source.datasets()?,
             };
             if c.csv {
-                let files = export::csv_out(&datasets, std::path::Path::new(&c.destination))?;
+                let files =
+                    export::csv_out(&datasets, std::path::Path::new(&c.destination), &progress)?;
                 println!("wrote {} CSV files under {}", files.len(), c.destination);
             } else {
                 let dest = Target::parse(&c.destination)?;
                 if matches!(dest, Target::Archive(_)) && datasets.len() > 1 {
                     bail!("an archive holds one dataset; choose one with --dataset");
                 }
-                let bar = progress.bar(datasets.len() as u64, "exporting");
                 for mut d in datasets {
-                    // Data must be in memory before the backend attachment changes.
-                    for s in d.signals().values() {
-                        for ts in s.time_series().values() {
-                            ts.series()?;
+                    match (&source, &dest) {
+                        // Backend to backend: series stream, chunk by chunk.
+                        (
+                            Target::Backend { backend: from, .. },
+                            Target::Backend { backend: to, .. },
+                        ) => {
+                            export::copy_streamed(&mut d, from, to, &progress)?;
+                        }
+                        _ => {
+                            // Data must be in memory before the backend attachment changes.
+                            for s in d.signals().values() {
+                                for ts in s.time_series().values() {
+                                    ts.series()?;
+                                }
+                            }
+                            dest.save(&mut d)?;
                         }
                     }
-                    dest.save(&mut d)?;
                     println!("exported {} to {}", d.name(), dest.describe());
-                    bar.inc(1);
                 }
-                bar.finish_and_clear();
             }
         }
         Command::Plot(c) => pictures::plot(&c)?,

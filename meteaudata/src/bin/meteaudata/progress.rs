@@ -30,4 +30,40 @@ impl Progress {
         bar.set_message(what.to_string());
         bar
     }
+
+    /// A bar over `len` bytes (hidden when disabled).
+    pub fn bytes(&self, len: u64, what: &str) -> ProgressBar {
+        self.counted(
+            len,
+            what,
+            "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {elapsed} ({eta})",
+        )
+    }
+
+    /// A counter of points whose total is not known (hidden when disabled).
+    pub fn spinner_points(&self, what: &str) -> ProgressBar {
+        if !self.enabled {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {msg}: {human_pos} points {elapsed} ({per_sec})",
+        ) {
+            bar.set_style(style);
+        }
+        bar.set_message(what.to_string());
+        bar
+    }
+
+    fn counted(&self, len: u64, what: &str, template: &str) -> ProgressBar {
+        if !self.enabled {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len);
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(what.to_string());
+        bar
+    }
 }
