@@ -162,6 +162,7 @@ mod pool;
 mod python;
 mod scan;
 mod schema;
+mod writer;
 
 #[cfg(feature = "mysql")]
 mod mysql;
@@ -174,7 +175,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
-    check_save_input, Capabilities, SeriesScan, StorageBackend, StorageKey, Stored, TimeRange,
+    check_save_input, Capabilities, SeriesScan, SeriesWriter, StorageBackend, StorageKey, Stored,
+    TimeRange,
 };
 use meteaudata_core::{Error, Result, Series};
 
@@ -527,6 +529,70 @@ impl SqlBackend {
 }
 
 impl SqlBackend {
+    /// Stages points of a chunked write (see `writer`).
+    pub(crate) fn stage(&self, key: &str, staging: i64, pos0: i64, points: &Series) -> Result<()> {
+        dispatch!(self, format!("writing points of {key}"), |conn, m| {
+            m::stage(conn, staging, pos0, points)
+        })
+    }
+
+    /// Removes the staged points of an abandoned chunked write.
+    pub(crate) fn unstage(&self, key: &str, staging: i64) -> Result<()> {
+        dispatch!(
+            self,
+            format!("removing the staged points of {key}"),
+            |conn, m| { m::unstage(conn, staging) }
+        )
+    }
+
+    /// Removes the points that chunked writes left behind when their process was killed
+    /// before the commit or the clean-up (they are never read, but take space). Call it when
+    /// no writer of this database is running; returns the blocks removed.
+    pub fn remove_abandoned_writes(&self) -> Result<usize> {
+        dispatch!(self, "removing abandoned writes".to_string(), |conn, m| {
+            m::unstage_all(conn)
+        })
+    }
+
+    /// Commits a chunked write: the header of the joined series, then the staged blocks.
+    pub(crate) fn commit_staged(
+        &self,
+        key: &StorageKey,
+        shape: &meteaudata_core::storage::ChunkShape,
+        layout: &layout::Layout,
+        n_points: i64,
+        metadata: &TimeSeriesMetadata,
+        staging: i64,
+    ) -> Result<()> {
+        let layout_json = layout.to_json()?;
+        let yaml = metadata.to_yaml()?;
+        let index_dtype = shape.index_metadata().dtype;
+        let values_dtype = shape.values_dtype();
+        let header = ops::NewHeader {
+            series_key: key.as_str(),
+            series_name: shape.name(),
+            n_points,
+            index_kind: layout.index.kind.as_str(),
+            index_dtype: &index_dtype,
+            values_dtype: &values_dtype,
+            layout: &layout_json,
+            metadata_yaml: &yaml,
+        };
+        dispatch!(self, format!("committing {key}"), |conn, m| {
+            m::commit_staged(conn, &header, staging)
+        })
+    }
+
+    /// [`StorageBackend::save`], callable from the writer.
+    pub(crate) fn save_series(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+    ) -> Result<()> {
+        StorageBackend::save(self, key, series, metadata)
+    }
+
     /// One query of a scan.
     pub(crate) fn scan_part(
         &self,
@@ -627,6 +693,12 @@ impl StorageBackend for SqlBackend {
             yielded: false,
         };
         Ok(SeriesScan::new(metadata, scan))
+    }
+
+    /// Points written in blocks as they come, under an id no read sees; the commit is one
+    /// transaction (see the crate docs).
+    fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(writer::SqlWriter::new(self, key)))
     }
 
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {

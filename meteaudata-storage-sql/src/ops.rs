@@ -524,6 +524,49 @@ macro_rules! common_ops {
             Ok(part)
         }
 
+        /// Writes the points of `series` as blocks from position `pos0` under the staging id
+        /// `staging` (a negative id no header has: invisible to every read).
+        pub(crate) fn stage(
+            conn: &mut Conn,
+            staging: i64,
+            pos0: i64,
+            series: &Series,
+        ) -> Result<(), E> {
+            let enc = Encoded::new(series)?;
+            // One transaction per piece, so that a retried piece starts clean.
+            write_tx(conn, |conn| {
+                insert_blocks(conn, staging, pos0, &enc, &enc.layout)
+            })
+        }
+
+        /// Removes the blocks staged under `staging`.
+        pub(crate) fn unstage(conn: &mut Conn, staging: i64) -> Result<(), E> {
+            diesel::delete(b::table.filter(b::series_id.eq(staging))).execute(conn)?;
+            Ok(())
+        }
+
+        /// Removes the blocks of every abandoned writer (negative ids).
+        pub(crate) fn unstage_all(conn: &mut Conn) -> Result<usize, E> {
+            Ok(diesel::delete(b::table.filter(b::series_id.lt(0))).execute(conn)?)
+        }
+
+        /// Makes the blocks staged under `staging` the points of the series `h` describes, in
+        /// one transaction (readers see the previous value or this one).
+        pub(crate) fn commit_staged(
+            conn: &mut Conn,
+            h: &NewHeader<'_>,
+            staging: i64,
+        ) -> Result<(), E> {
+            write_tx(conn, |conn| {
+                let id = upsert(conn, h)?;
+                diesel::delete(b::table.filter(b::series_id.eq(id))).execute(conn)?;
+                diesel::update(b::table.filter(b::series_id.eq(staging)))
+                    .set(b::series_id.eq(id))
+                    .execute(conn)?;
+                Ok(())
+            })
+        }
+
         fn set_points(conn: &mut Conn, id: i64, n: usize, layout: &Layout) -> Result<(), E> {
             diesel::update(s::table.filter(s::id.eq(id)))
                 .set((

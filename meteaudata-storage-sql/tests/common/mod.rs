@@ -213,6 +213,25 @@ impl StorageBackend for Isolated {
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
         self.backend().append(key, more)
     }
+    // Every method the backend implements is delegated: a default here would test the
+    // trait's fallback instead of the backend.
+    fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
+        self.backend().load_metadata(key)
+    }
+    fn scan(
+        &self,
+        key: &StorageKey,
+        range: TimeRange,
+        chunk_points: usize,
+    ) -> Result<meteaudata_core::storage::SeriesScan<'_>> {
+        self.backend().scan(key, range, chunk_points)
+    }
+    fn writer(
+        &self,
+        key: &StorageKey,
+    ) -> Result<Box<dyn meteaudata_core::storage::SeriesWriter + '_>> {
+        self.backend().writer(key)
+    }
     fn exists(&self, key: &StorageKey) -> Result<bool> {
         self.backend().exists(key)
     }
