@@ -90,16 +90,14 @@ pub fn interpolate_series(series: &Series) -> Result<Series> {
             return Ok(series.clone());
         }
     }
-    let mut values = float_values(series, "linear_interpolation")
-        .map_err(|_| {
-            Error::invalid_input(format!(
-                "linear_interpolation: cannot interpolate series {:?} with {} values",
-                series.name(),
-                series.values_dtype()
-            ))
-        })?
-        .into_owned();
-    interpolate_in_place(&mut values);
+    let values = float_values(series, "linear_interpolation").map_err(|_| {
+        Error::invalid_input(format!(
+            "linear_interpolation: cannot interpolate series {:?} with {} values",
+            series.name(),
+            series.values_dtype()
+        ))
+    })?;
+    let values = interpolated(&values);
     let out: ArrayRef = if v.as_any().is::<Float32Array>() {
         Arc::new(Float32Array::from_iter_values(
             values.iter().map(|&x| x as f32),
@@ -148,6 +146,35 @@ impl Gap {
     }
 }
 
+/// `values` with their NaN runs filled as [`interpolate_in_place`] fills them, in one pass that
+/// copies and fills at once (the output is written once; only gap slots are written twice).
+pub fn interpolated(values: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(values.len());
+    let mut last: Option<usize> = None;
+    for (i, &y) in values.iter().enumerate() {
+        out.push(y);
+        if y.is_nan() {
+            continue;
+        }
+        if let Some(l) = last {
+            if i > l + 1 {
+                let gap = Gap::new(out[l], y, i - l);
+                for (k, slot) in out[l + 1..i].iter_mut().enumerate() {
+                    *slot = gap.at(k + 1);
+                }
+            }
+        }
+        last = Some(i);
+    }
+    if let Some(l) = last {
+        let y = out[l];
+        for slot in &mut out[l + 1..] {
+            *slot = y;
+        }
+    }
+    out
+}
+
 /// Fills NaN runs in one pass: interior runs on the line between their neighbours ([`Gap`]),
 /// trailing runs with the last valid value; leading runs stay NaN.
 pub fn interpolate_in_place(values: &mut [f64]) {
@@ -174,6 +201,38 @@ pub fn interpolate_in_place(values: &mut [f64]) {
         let y = values[l];
         for slot in &mut values[l + 1..] {
             *slot = y;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_copying_pass_fills_as_the_in_place_one() {
+        let nan = f64::NAN;
+        let cases: Vec<Vec<f64>> = vec![
+            vec![],
+            vec![nan, nan],
+            vec![nan, 1.0, nan, nan, 4.0, nan],
+            vec![
+                f64::INFINITY,
+                nan,
+                1.0,
+                nan,
+                f64::NEG_INFINITY,
+                nan,
+                f64::INFINITY,
+            ],
+            vec![2.0, nan, 2.0, -0.0, nan, nan, 1e300, nan, -1e300],
+        ];
+        for c in cases {
+            let mut a = c.clone();
+            interpolate_in_place(&mut a);
+            let b = interpolated(&c);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "{c:?}");
         }
     }
 }

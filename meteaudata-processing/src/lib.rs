@@ -144,7 +144,9 @@ pub use average::{average_series, AverageSignals};
 pub use bounds::Bound;
 pub use common::{builtin_info, AUTHOR, REFERENCE};
 pub use frequency::{Frequency, FrequencyUnit};
-pub use interpolate::{interpolate_in_place, interpolate_series, LinearInterpolation};
+pub use interpolate::{
+    interpolate_in_place, interpolate_series, interpolated, LinearInterpolation,
+};
 pub use normalize::{NormalizeIndexToNumericDelta, ReferenceTime, UNITS};
 pub use predict::PredictFromPreviousPoint;
 pub use replace::{replace_series, ReplaceRanges};
