@@ -23,7 +23,7 @@ const FLUSH_BINS: usize = 1 << 16;
 impl StreamTransform for Resample {
     fn start(&self, input: &StreamInput<'_>) -> Result<Option<Box<dyn ChunkProcessor>>> {
         Ok(Some(Box::new(ResampleChunks {
-            frequency: self.frequency().clone(),
+            frequency: *self.frequency(),
             name: output_name(input.name, crate::resample::SUFFIX),
             step: self.step().with_inputs(input.all_inputs.iter().cloned()),
             template: None,
@@ -197,8 +197,7 @@ impl ChunkProcessor for ResampleChunks {
         }
         self.extend_grid(last)?;
         for (&t, &v) in keys.iter().zip(values.iter()) {
-            loop {
-                let Some(w) = self.walk.as_ref() else { break };
+            while let Some(w) = self.walk.as_ref() {
                 let leave = match &w.grid {
                     Grid::Regular { .. } => t >= w.next,
                     Grid::Explicit { starts, .. } => w.k + 1 < starts.len() && t >= starts[w.k + 1],

@@ -207,7 +207,7 @@ impl ParquetScan {
     }
 
     /// The series of one batch (cut to the window).
-    fn to_series(&mut self, batch: &RecordBatch) -> Result<Series> {
+    fn series_of(&mut self, batch: &RecordBatch) -> Result<Series> {
         let path = self.path.clone();
         let n = batch.num_rows();
         let offset = self.at;
@@ -292,7 +292,7 @@ impl Iterator for ParquetScan {
             Ok(b) => b,
             Err(e) => return Some(Err(corrupt(&self.path, e))),
         };
-        Some(self.to_series(&batch))
+        Some(self.series_of(&batch))
     }
 }
 
@@ -359,7 +359,7 @@ impl ParquetScan {
     /// The series with no point, of this file's kind.
     pub fn empty(&mut self) -> Result<Series> {
         let batch = RecordBatch::new_empty(Arc::clone(&self.schema));
-        self.to_series(&batch)
+        self.series_of(&batch)
     }
 }
 

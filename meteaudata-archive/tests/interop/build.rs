@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Either container.
+#[allow(clippy::large_enum_variant)] // test data, built once per case
 pub enum Built {
     Signal(Signal),
     Dataset(Dataset),
