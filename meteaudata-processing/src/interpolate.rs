@@ -175,7 +175,7 @@ pub fn interpolated(values: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Fills NaN runs in one pass: interior runs on the line between their neighbours ([`Gap`]),
+/// Fills NaN runs in one pass: interior runs on the line between their neighbours (numpy's `interp`),
 /// trailing runs with the last valid value; leading runs stay NaN.
 pub fn interpolate_in_place(values: &mut [f64]) {
     let mut last: Option<usize> = None;

@@ -4,12 +4,12 @@
 //!
 //! | built-in | state carried across chunk edges | streams |
 //! |---|---|---|
-//! | [`Resample`](crate::Resample) | the open bin (sum, count), the grid | sorted indexes without NaT; otherwise a clear error |
-//! | [`LinearInterpolation`](crate::LinearInterpolation) | the last valid value and its position; the NaN run after it | every input (the open NaN run is held until it ends) |
-//! | [`Subset`](crate::Subset) | the position (by position) | by label always; by position when neither bound is negative |
-//! | [`ReplaceRanges`](crate::ReplaceRanges) | none | float values (integers may change type, computed in memory) |
-//! | [`PredictFromPreviousPoint`](crate::PredictFromPreviousPoint) | none | every input |
-//! | [`NormalizeIndexToNumericDelta`](crate::NormalizeIndexToNumericDelta) | the reference instant | every input |
+//! | [`Resample`] | the open bin (sum, count), the grid | sorted indexes without NaT; otherwise a clear error |
+//! | [`LinearInterpolation`] | the last valid value and its position; the NaN run after it | every input (the open NaN run is held until it ends) |
+//! | [`Subset`] | the position (by position) | by label always; by position when neither bound is negative |
+//! | [`ReplaceRanges`] | none | float values (integers may change type, computed in memory) |
+//! | [`PredictFromPreviousPoint`] | none | every input |
+//! | [`NormalizeIndexToNumericDelta`] | the reference instant | every input |
 //!
 //! Memory stays at about one chunk, except for interpolation, which holds a run of missing
 //! values until the next valid value (or the end) decides how to fill it.
@@ -53,7 +53,8 @@ use crate::common::{float_values, output_name, require_time_index};
 use crate::interpolate::{interpolate_in_place, Gap};
 use crate::normalize::NormalizeIndexToNumericDelta;
 use crate::subset::{subset_series, Mode};
-use crate::{LinearInterpolation, PredictFromPreviousPoint, ReplaceRanges, Subset};
+#[allow(unused_imports)] // Resample: named by the module docs
+use crate::{LinearInterpolation, PredictFromPreviousPoint, ReplaceRanges, Resample, Subset};
 
 type Emit<'a> = &'a mut dyn FnMut(Series) -> Result<()>;
 
