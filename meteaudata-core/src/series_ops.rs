@@ -25,6 +25,11 @@ impl TimeRange {
         TimeRange { start, end }
     }
 
+    /// The window, or `None` when it is open on both sides (every point).
+    pub fn bounded(self) -> Option<TimeRange> {
+        (self != TimeRange::default()).then_some(self)
+    }
+
     /// Whether `t` lies in the window.
     pub fn contains(&self, t: i64) -> bool {
         self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t < e)

@@ -90,22 +90,31 @@ pub fn interpolate_series(series: &Series) -> Result<Series> {
             return Ok(series.clone());
         }
     }
-    let values = float_values(series, "linear_interpolation").map_err(|_| {
+    let values = interpolated(&input_values(series)?);
+    let out = output_values(values, v.as_any().is::<Float32Array>());
+    Series::new(series.name(), series.index().clone(), out)
+}
+
+/// The values to interpolate as `f64` (missing as NaN); text and categories are an error.
+pub(crate) fn input_values(series: &Series) -> Result<std::borrow::Cow<'_, [f64]>> {
+    float_values(series, "linear_interpolation").map_err(|_| {
         Error::invalid_input(format!(
             "linear_interpolation: cannot interpolate series {:?} with {} values",
             series.name(),
             series.values_dtype()
         ))
-    })?;
-    let values = interpolated(&values);
-    let out: ArrayRef = if v.as_any().is::<Float32Array>() {
+    })
+}
+
+/// Interpolated values as the output holds them: `float32` stays `float32`.
+pub(crate) fn output_values(values: Vec<f64>, float32: bool) -> ArrayRef {
+    if float32 {
         Arc::new(Float32Array::from_iter_values(
             values.iter().map(|&x| x as f32),
         ))
     } else {
         Arc::new(arrow_array::Float64Array::from(values))
-    };
-    Series::new(series.name(), series.index().clone(), out)
+    }
 }
 
 /// One run of missing values between two valid values `d` positions apart: the value at

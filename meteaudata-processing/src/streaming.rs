@@ -42,15 +42,13 @@
 //! # Ok::<(), meteaudata_core::Error>(())
 //! ```
 
-use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array,
-};
+use arrow_array::{Array, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array};
 use meteaudata_core::streaming::{ChunkProcessor, StreamInput, StreamTransform};
 use meteaudata_core::{Error, IndexData, ProcessingStep, Result, Series, Timestamp};
 use std::sync::Arc;
 
-use crate::common::{float_values, output_name, require_time_index};
-use crate::interpolate::{interpolate_in_place, Gap};
+use crate::common::{output_name, require_time_index};
+use crate::interpolate::{input_values, interpolate_in_place, output_values, Gap};
 use crate::normalize::NormalizeIndexToNumericDelta;
 use crate::subset::{subset_series, Mode};
 #[allow(unused_imports)] // Resample: named by the module docs
@@ -288,17 +286,6 @@ struct InterpolateChunks {
     step: ProcessingStep,
 }
 
-/// `values` as the type the whole output has (`float32` stays `float32`).
-fn as_output(values: Vec<f64>, float32: bool) -> ArrayRef {
-    if float32 {
-        Arc::new(Float32Array::from_iter_values(
-            values.iter().map(|&x| x as f32),
-        ))
-    } else {
-        Arc::new(Float64Array::from(values))
-    }
-}
-
 impl InterpolateChunks {
     /// Emits every held chunk, filled with `fill(k)` for the k-th held point (1-based).
     fn release(&mut self, fill: &dyn Fn(usize) -> f64, emit: Emit<'_>) -> Result<()> {
@@ -314,7 +301,7 @@ impl InterpolateChunks {
             let out = Series::new(
                 self.name.as_str(),
                 chunk.index().clone(),
-                as_output(values, float32),
+                output_values(values, float32),
             )?;
             emit(out)?;
         }
@@ -345,13 +332,7 @@ impl ChunkProcessor for InterpolateChunks {
             return emit(chunk.clone().with_name(self.name.as_str()));
         }
         let float32 = v.as_any().is::<Float32Array>();
-        let values = float_values(chunk, "linear_interpolation").map_err(|_| {
-            Error::invalid_input(format!(
-                "linear_interpolation: cannot interpolate series {:?} with {} values",
-                chunk.name(),
-                chunk.values_dtype()
-            ))
-        })?;
+        let values = input_values(chunk)?;
         let first = values.iter().position(|x| !x.is_nan());
         let Some(first) = first else {
             // No valid value: leading NaN stays NaN; after a valid value, held.
@@ -362,7 +343,7 @@ impl ChunkProcessor for InterpolateChunks {
             return emit(Series::new(
                 self.name.as_str(),
                 chunk.index().clone(),
-                as_output(values.into_owned(), float32),
+                output_values(values.into_owned(), float32),
             )?);
         };
         let last_valid = values.iter().rposition(|x| !x.is_nan()).unwrap_or(first);
@@ -385,7 +366,7 @@ impl ChunkProcessor for InterpolateChunks {
         emit(Series::new(
             self.name.as_str(),
             head,
-            as_output(out, float32),
+            output_values(out, float32),
         )?)?;
         if last_valid + 1 < n {
             self.held

@@ -281,7 +281,7 @@ impl StorageBackend for DiskBackend {
         let chunk = meteaudata_core::storage::checked_chunk(chunk_points)?;
         let (stem, footer, freq) = self.find(key)?;
         let meta = self.read_metadata(&stem, &footer)?;
-        let window = (range != TimeRange::default()).then_some(range);
+        let window = range.bounded();
         let mut scan =
             ParquetScan::open(&self.data_path(&stem), window, Some(chunk), freq.as_deref())?;
         if scan.rows == 0 {
@@ -429,12 +429,14 @@ impl DiskWriter<'_> {
     /// Waits for the encoder and returns its writer (or the error that stopped it).
     fn join(&mut self) -> Result<ParquetSeriesWriter<fs::File>> {
         self.tx = None;
-        let handle = self.encoder.take().ok_or_else(|| {
-            Error::invalid_input(format!(
-                "{}: a writer needs at least one chunk (an empty one is enough) to know the series' kind",
+        let Some(handle) = self.encoder.take() else {
+            // No encoder: no chunk was pushed (or starting it failed, which push reported).
+            ChunkShape::pushed(&self.shape, &self.key)?;
+            return Err(Error::invalid_input(format!(
+                "{}: the writer has no encoder",
                 self.key
-            ))
-        })?;
+            )));
+        };
         handle.join().map_err(|_| {
             Error::invalid_input(format!(
                 "{}: the Parquet encoder stopped unexpectedly",
@@ -490,19 +492,8 @@ impl SeriesWriter for DiskWriter<'_> {
     }
 
     fn commit(mut self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
-        let shape = self.shape.clone().ok_or_else(|| {
-            Error::invalid_input(format!(
-                "{}: a writer needs at least one chunk (an empty one is enough) to know the series' kind",
-                self.key
-            ))
-        })?;
-        // The same check a save makes, on the joined shape.
-        let probe = Series::new(
-            self.key.to_string(),
-            shape.index_kind().slice(0, 0),
-            arrow_array::new_empty_array(shape.value_type()),
-        )?;
-        check_save_input(&self.key, &probe, metadata)?;
+        let shape = ChunkShape::pushed(&self.shape, &self.key)?.clone();
+        shape.check_metadata(&self.key, metadata)?;
         let parquet = self.join()?;
         let file = parquet.finish(metadata, &shape)?;
         let tmp = self

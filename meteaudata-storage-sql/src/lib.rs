@@ -583,16 +583,6 @@ impl SqlBackend {
         })
     }
 
-    /// [`StorageBackend::save`], callable from the writer.
-    pub(crate) fn save_series(
-        &self,
-        key: &StorageKey,
-        series: &Series,
-        metadata: &TimeSeriesMetadata,
-    ) -> Result<()> {
-        StorageBackend::save(self, key, series, metadata)
-    }
-
     /// One query of a scan.
     pub(crate) fn scan_part(
         &self,
@@ -675,7 +665,7 @@ impl StorageBackend for SqlBackend {
         chunk_points: usize,
     ) -> Result<SeriesScan<'_>> {
         let chunk = meteaudata_core::storage::checked_chunk(chunk_points)?;
-        let window = (range != TimeRange::default()).then_some(range);
+        let window = range.bounded();
         let start = dispatch!(self, format!("starting a scan of {key}"), |conn, m| {
             m::scan_open(conn, key.as_str(), window)
         })?

@@ -204,6 +204,42 @@ macro_rules! common_ops {
         const BLOCK_COLUMNS: (b::pos0, b::n_points, b::t, b::label, b::v, b::vi, b::vs) =
             (b::pos0, b::n_points, b::t, b::label, b::v, b::vi, b::vs);
 
+        /// The starts of the blocks of `h` that may hold points of `r`, sorted: from the
+        /// `(series_id, t_min, t_max)` index alone (in one query with the blocks, MySQL would read
+        /// every block's columns before testing the times).
+        fn window_starts(conn: &mut Conn, h: &Header, r: TimeRange) -> Result<Vec<i64>, E> {
+            let mut q = b::table
+                .filter(b::series_id.eq(h.id))
+                .filter(b::pos0.lt(h.n_points))
+                .filter(b::t_min.is_not_null())
+                .into_boxed();
+            if let Some(start) = r.start {
+                q = q.filter(b::t_max.ge(start));
+            }
+            if let Some(end) = r.end {
+                q = q.filter(b::t_min.lt(end));
+            }
+            let mut starts: Vec<i64> = q.select(b::pos0).load(conn)?;
+            starts.sort_unstable();
+            Ok(starts)
+        }
+
+        /// Fails unless a window (when there is one) meets a datetime index.
+        fn check_window(
+            key: &str,
+            h: &Header,
+            layout: &Layout,
+            range: Option<TimeRange>,
+        ) -> Result<(), E> {
+            if range.is_some() && layout.index.kind != IndexKind::Datetime {
+                return Err(E::Md(meteaudata_core::Error::invalid_input(format!(
+                    "series {:?} under {key}: a time window needs a datetime index",
+                    h.series_name
+                ))));
+            }
+            Ok(())
+        }
+
         /// Calls `f` with the blocks of `h` (stored with columns `cols`) in position order:
         /// all of them, or those that may hold a point of `window`.
         fn for_each_block(
@@ -215,12 +251,10 @@ macro_rules! common_ops {
             mut f: impl FnMut(Block) -> Result<(), E>,
         ) -> Result<(), E> {
             let mut emit = |row: BlockRow| f(into_block(row, key)?.checked(cols, key)?);
-            let mut q = b::table
-                .filter(b::series_id.eq(h.id))
-                .filter(b::pos0.lt(h.n_points))
-                .into_boxed();
             let Some(r) = window else {
-                let rows = q
+                let rows = b::table
+                    .filter(b::series_id.eq(h.id))
+                    .filter(b::pos0.lt(h.n_points))
                     .order(b::pos0.asc())
                     .select(BLOCK_COLUMNS)
                     .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
@@ -229,18 +263,9 @@ macro_rules! common_ops {
                 }
                 return Ok(());
             };
-            // First the starts of the blocks that meet the window, from the
-            // (series_id, t_min, t_max) index alone; then those blocks by primary key. (In one
-            // query, MySQL would read every block's columns before testing the times.)
-            q = q.filter(b::t_min.is_not_null());
-            if let Some(start) = r.start {
-                q = q.filter(b::t_max.ge(start));
-            }
-            if let Some(end) = r.end {
-                q = q.filter(b::t_min.lt(end));
-            }
-            let mut starts: Vec<i64> = q.select(b::pos0).load(conn)?;
-            starts.sort_unstable();
+            // First the starts of the blocks that meet the window, then those blocks by
+            // primary key.
+            let starts = window_starts(conn, h, r)?;
             for chunk in starts.chunks(WINDOW_LOOKUP) {
                 let rows = b::table
                     .filter(b::series_id.eq(h.id))
@@ -351,12 +376,7 @@ macro_rules! common_ops {
                     return Ok(None);
                 };
                 let layout = h.layout(key)?;
-                if range.is_some() && layout.index.kind != IndexKind::Datetime {
-                    return Err(E::Md(meteaudata_core::Error::invalid_input(format!(
-                        "series {:?} under {key}: a time window needs a datetime index",
-                        h.series_name
-                    ))));
-                }
+                check_window(key, &h, &layout, range)?;
                 let series = read_points(conn, &h, &layout, key, range)?;
                 Ok(Some((series, metadata(key, &h)?)))
             })
@@ -374,31 +394,11 @@ macro_rules! common_ops {
                     return Ok(None);
                 };
                 let layout = h.layout(key)?;
-                if range.is_some() && layout.index.kind != IndexKind::Datetime {
-                    return Err(E::Md(meteaudata_core::Error::invalid_input(format!(
-                        "series {:?} under {key}: a time window needs a datetime index",
-                        h.series_name
-                    ))));
-                }
+                check_window(key, &h, &layout, range)?;
                 let meta = metadata(key, &h)?;
                 let starts = match range {
                     None => None,
-                    Some(r) => {
-                        let mut q = b::table
-                            .filter(b::series_id.eq(h.id))
-                            .filter(b::pos0.lt(h.n_points))
-                            .filter(b::t_min.is_not_null())
-                            .into_boxed();
-                        if let Some(start) = r.start {
-                            q = q.filter(b::t_max.ge(start));
-                        }
-                        if let Some(end) = r.end {
-                            q = q.filter(b::t_min.lt(end));
-                        }
-                        let mut starts: Vec<i64> = q.select(b::pos0).load(conn)?;
-                        starts.sort_unstable();
-                        Some(starts)
-                    }
+                    Some(r) => Some(window_starts(conn, &h, r)?),
                 };
                 Ok(Some(crate::ops::ScanStart {
                     header: h,

@@ -12,7 +12,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
-use meteaudata_core::storage::{check_save_input, ChunkShape, SeriesWriter, StorageKey};
+use meteaudata_core::storage::{ChunkShape, SeriesWriter, StorageBackend, StorageKey};
 use meteaudata_core::{Error, IndexData, Result, Series};
 
 use crate::block::BLOCK_POINTS;
@@ -121,22 +121,12 @@ impl SeriesWriter for SqlWriter<'_> {
     }
 
     fn commit(mut self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
-        let shape = self.shape.clone().ok_or_else(|| {
-            Error::invalid_input(format!(
-                "{}: a writer needs at least one chunk (an empty one is enough) to know the series' kind",
-                self.key
-            ))
-        })?;
-        let probe = Series::new(
-            shape.name().to_string(),
-            shape.index_kind().slice(0, 0),
-            meteaudata_core::arrow_array::new_empty_array(shape.value_type()),
-        )?;
-        check_save_input(&self.key, &probe, metadata)?;
+        let shape = ChunkShape::pushed(&self.shape, &self.key)?.clone();
+        shape.check_metadata(&self.key, metadata)?;
         if let Some(parts) = self.buffered.take() {
             self.done = true;
             let series = Series::concat(&parts)?;
-            return self.backend.save_series(&self.key, &series, metadata);
+            return StorageBackend::save(self.backend, &self.key, &series, metadata);
         }
         if let Some(t) = self.tail.take() {
             self.stage(&t)?;

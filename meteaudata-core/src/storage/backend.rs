@@ -114,10 +114,9 @@ pub trait StorageBackend: Debug + Send + Sync {
         chunk_points: usize,
     ) -> Result<SeriesScan<'_>> {
         crate::storage::checked_chunk(chunk_points)?;
-        let (series, meta) = if range == TimeRange::default() {
-            self.load(key)?
-        } else {
-            self.load_range(key, range)?
+        let (series, meta) = match range.bounded() {
+            None => self.load(key)?,
+            Some(r) => self.load_range(key, r)?,
         };
         SeriesScan::from_series(series, meta, TimeRange::default(), chunk_points)
     }

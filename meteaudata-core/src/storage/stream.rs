@@ -93,10 +93,9 @@ impl<'a> SeriesScan<'a> {
         chunk_points: usize,
     ) -> Result<SeriesScan<'static>> {
         let chunk = checked_chunk(chunk_points)?;
-        let series = if range == TimeRange::default() {
-            series
-        } else {
-            series.time_window(range)?
+        let series = match range.bounded() {
+            None => series,
+            Some(r) => series.time_window(r)?,
         };
         let n = series.len();
         let chunks = (0..n.max(1))
@@ -273,6 +272,23 @@ impl ChunkShape {
             nulls: first.values().null_count() > 0,
             len: first.len() as u64,
         }
+    }
+
+    /// The shape of the chunks a writer was given, or, when it was given none, the error of
+    /// its commit.
+    pub fn pushed<'s>(shape: &'s Option<ChunkShape>, key: &StorageKey) -> Result<&'s ChunkShape> {
+        shape.as_ref().ok_or_else(|| no_chunk(key))
+    }
+
+    /// Checks that `metadata` describes the joined series, as [`check_save_input`] checks a
+    /// series before a save (writers call it before their commit).
+    pub fn check_metadata(&self, key: &StorageKey, metadata: &TimeSeriesMetadata) -> Result<()> {
+        let probe = Series::new(
+            self.name.clone(),
+            self.index_kind().slice(0, 0),
+            arrow_array::new_empty_array(&self.value_type),
+        )?;
+        crate::storage::check_save_input(key, &probe, metadata)
     }
 
     /// Starts (`None`) or extends a shape with `chunk`.

@@ -63,34 +63,8 @@ fn read_csv(
     args: &ImportArgs<'_>,
     zone: Option<TimeZone>,
 ) -> Result<Vec<(String, Series)>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(args.delimiter)
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?
-        .clone();
-    let time_col = match args.time_column {
-        Some(name) => headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .with_context(|| {
-                format!(
-                    "{}: no column {name:?} (columns: {})",
-                    path.display(),
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                )
-            })?,
-        None => 0,
-    };
-    if headers.len() < 2 {
-        bail!(
-            "{}: needs a time column and at least one value column",
-            path.display()
-        );
-    }
+    let (mut reader, headers) = open_csv(path, args.delimiter)?;
+    let time_col = time_column(path, &headers, args)?;
     let mut times = Vec::new();
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); headers.len()];
     let mut aware = false;
@@ -110,20 +84,7 @@ fn read_csv(
             if c == time_col {
                 continue;
             }
-            let f = field.trim();
-            let v =
-                if f.is_empty() || f.eq_ignore_ascii_case("na") || f.eq_ignore_ascii_case("null") {
-                    f64::NAN
-                } else {
-                    parse_float(f).with_context(|| {
-                        format!(
-                            "{}: row {}, column {:?}: {f:?} is not a number",
-                            path.display(),
-                            row + 2,
-                            &headers[c]
-                        )
-                    })?
-                };
+            let v = parse_value(path, row + 2, &headers[c], field)?;
             values[c].push(v);
         }
     }
@@ -149,23 +110,12 @@ pub fn import(
 ) -> Result<(Dataset, Vec<String>)> {
     let zone = args.tz.map(|z| z.parse::<TimeZone>()).transpose()?;
     let units = parse_unit_map(args.unit_for)?;
-    let mut dataset = match existing {
-        Some(d) => d,
-        None => Dataset::new(args.dataset)?,
-    };
-    apply_fields(&mut dataset, args);
+    let mut dataset = start_dataset(existing, args)?;
     let bar = progress.bar(args.files.len() as u64, "importing");
     let mut added = Vec::new();
     for file in args.files {
         for (column, series) in read_csv(file, args, zone)? {
-            let unit = units.get(&column).map_or(args.units, String::as_str);
-            let mut provenance = args.provenance.clone();
-            if provenance.parameter.is_none() {
-                provenance.parameter = Some(column.clone());
-            }
-            let signal = Signal::new(&signal_base(&column), unit)?
-                .with_provenance(provenance)
-                .with_series(series)?;
+            let signal = new_signal(&column, args, &units)?.with_series(series)?;
             added.push(dataset.add(signal)?);
         }
         bar.inc(1);
@@ -194,11 +144,7 @@ pub fn import_streamed(
 ) -> Result<(Dataset, Vec<(String, u64)>)> {
     let zone = args.tz.map(|z| z.parse::<TimeZone>()).transpose()?;
     let units = parse_unit_map(args.unit_for)?;
-    let mut dataset = match existing {
-        Some(d) => d,
-        None => Dataset::new(args.dataset)?,
-    };
-    apply_fields(&mut dataset, args);
+    let mut dataset = start_dataset(existing, args)?;
     dataset.set_backend(backend.clone(), false);
     let mut added = Vec::new();
     for path in args.files {
@@ -213,6 +159,16 @@ pub fn import_streamed(
         )?);
     }
     Ok((dataset, added))
+}
+
+/// The dataset to import into (the existing one, or a new one) with the fields given.
+fn start_dataset(existing: Option<Dataset>, args: &ImportArgs<'_>) -> Result<Dataset> {
+    let mut dataset = match existing {
+        Some(d) => d,
+        None => Dataset::new(args.dataset)?,
+    };
+    apply_fields(&mut dataset, args);
+    Ok(dataset)
 }
 
 fn apply_fields(dataset: &mut Dataset, args: &ImportArgs<'_>) {
@@ -230,8 +186,37 @@ fn apply_fields(dataset: &mut Dataset, args: &ImportArgs<'_>) {
     }
 }
 
-/// The value columns of a header and the position of the time column.
-fn columns(path: &Path, headers: &csv::StringRecord, args: &ImportArgs<'_>) -> Result<usize> {
+/// Opens a CSV file and reads its header line.
+fn open_csv(path: &Path, delimiter: u8) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_path(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: cannot read the header line", path.display()))?
+        .clone();
+    Ok((reader, headers))
+}
+
+/// The signal a value column becomes: its base, its unit and the provenance (the column as
+/// the parameter unless one was given).
+fn new_signal(
+    column: &str,
+    args: &ImportArgs<'_>,
+    units: &HashMap<String, String>,
+) -> Result<Signal> {
+    let unit = units.get(column).map_or(args.units, String::as_str);
+    let mut provenance = args.provenance.clone();
+    if provenance.parameter.is_none() {
+        provenance.parameter = Some(column.to_string());
+    }
+    Ok(Signal::new(&signal_base(column), unit)?.with_provenance(provenance))
+}
+
+/// The position of the time column (the header must also have a value column).
+fn time_column(path: &Path, headers: &csv::StringRecord, args: &ImportArgs<'_>) -> Result<usize> {
     let time_col = match args.time_column {
         Some(name) => headers
             .iter()
@@ -256,15 +241,8 @@ fn columns(path: &Path, headers: &csv::StringRecord, args: &ImportArgs<'_>) -> R
 
 /// Whether a file has at most [`MAX_STREAMED_COLUMNS`] value columns.
 pub fn streamable(path: &Path, delimiter: u8) -> Result<bool> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .from_path(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let n = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?
-        .len();
-    Ok(n <= MAX_STREAMED_COLUMNS + 1)
+    let (_, headers) = open_csv(path, delimiter)?;
+    Ok(headers.len() <= MAX_STREAMED_COLUMNS + 1)
 }
 
 fn parse_value(path: &Path, row: usize, column: &str, field: &str) -> Result<f64> {
@@ -290,28 +268,13 @@ fn stream_file(
     progress: &Progress,
 ) -> Result<Vec<(String, u64)>> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(args.delimiter)
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?
-        .clone();
-    let time_col = columns(path, &headers, args)?;
+    let (mut reader, headers) = open_csv(path, args.delimiter)?;
+    let time_col = time_column(path, &headers, args)?;
     let value_cols: Vec<usize> = (0..headers.len()).filter(|&c| c != time_col).collect();
     // One signal per value column, then one writer per signal.
     let mut signals = Vec::with_capacity(value_cols.len());
     for &c in &value_cols {
-        let column = headers[c].trim().to_string();
-        let unit = units.get(&column).map_or(args.units, String::as_str);
-        let mut provenance = args.provenance.clone();
-        if provenance.parameter.is_none() {
-            provenance.parameter = Some(column.clone());
-        }
-        let signal = Signal::new(&signal_base(&column), unit)?.with_provenance(provenance);
-        signals.push(dataset.add(signal)?);
+        signals.push(dataset.add(new_signal(headers[c].trim(), args, units)?)?);
     }
     let mut writers = Vec::with_capacity(signals.len());
     for name in &signals {
