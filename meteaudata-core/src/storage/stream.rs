@@ -280,7 +280,7 @@ impl ChunkShape {
         shape.as_ref().ok_or_else(|| no_chunk(key))
     }
 
-    /// Checks that `metadata` describes the joined series, as [`check_save_input`] checks a
+    /// Checks that `metadata` describes the joined series, as [`check_save_input`](crate::storage::check_save_input) checks a
     /// series before a save (writers call it before their commit).
     pub fn check_metadata(&self, key: &StorageKey, metadata: &TimeSeriesMetadata) -> Result<()> {
         let probe = Series::new(
