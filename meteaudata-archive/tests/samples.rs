@@ -1,4 +1,4 @@
-//! Every archive Python meteaudata 0.12.1 wrote in shared/spec/samples loads with the expected
+//! Every archive Python meteaudata 0.12.1 wrote in fixtures/python-samples loads with the expected
 //! contents, and survives our own save/load unchanged.
 
 use meteaudata_archive::{load_dataset, load_signal, save_dataset, save_signal, ExportOptions};
@@ -6,7 +6,7 @@ use meteaudata_core::{IndexData, ProcessingType, Signal};
 use std::path::PathBuf;
 
 fn samples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/samples")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/python-samples")
 }
 
 fn f64s(s: &Signal, key: &str) -> Vec<f64> {

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-/// The `shared/spec/samples` folder beside the checkout.
+/// The samples Python meteaudata wrote, kept in `fixtures/python-samples`.
 pub fn samples_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/samples")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/python-samples")
 }
 
 /// A Python interpreter with meteaudata 0.12.1, from `METEAUDATA_PYTHON`. Without it the

@@ -1,4 +1,4 @@
-//! Every metadata file Python meteaudata 0.12.1 wrote (shared/spec/samples) parses into the model
+//! Every metadata file Python meteaudata 0.12.1 wrote (fixtures/python-samples) parses into the model
 //! with the expected contents, and the JSON samples load.
 
 mod common;

@@ -36,7 +36,7 @@ fn ok(args: &[&str], cwd: &Path) -> String {
 }
 
 fn samples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/samples")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/python-samples")
 }
 
 const CSV: &str = "time,CODa,CODb\n\
