@@ -85,12 +85,15 @@ pub fn interpolate_series(series: &Series) -> Result<Series> {
     if unchanged {
         return Ok(series.clone());
     }
-    if let Some(a) = v.as_any().downcast_ref::<arrow_array::Float64Array>() {
-        if a.null_count() == 0 && !a.values().iter().any(|x| x.is_nan()) {
-            return Ok(series.clone());
+    let input = input_values(series)?;
+    let values = match interpolated_if_missing(&input) {
+        Some(filled) => filled,
+        // Floats without NaN: returned as they are.
+        None if v.as_any().is::<arrow_array::Float64Array>() && v.null_count() == 0 => {
+            return Ok(series.clone())
         }
-    }
-    let values = interpolated(&input_values(series)?);
+        None => input.into_owned(),
+    };
     let out = output_values(values, v.as_any().is::<Float32Array>());
     Series::new(series.name(), series.index().clone(), out)
 }
@@ -155,33 +158,75 @@ impl Gap {
     }
 }
 
-/// `values` with their NaN runs filled as [`interpolate_in_place`] fills them, in one pass that
-/// copies and fills at once (the output is written once; only gap slots are written twice).
-pub fn interpolated(values: &[f64]) -> Vec<f64> {
+/// Values per block of the copying pass: a block is copied, then scanned while it is still in
+/// the first-level cache.
+const BLOCK: usize = 512;
+/// Values tested at once for NaN (one vector compare).
+const LANES: usize = 8;
+
+/// Whether any value of `v` is NaN, without branching per value (vectorises).
+#[inline]
+fn any_nan(v: &[f64]) -> bool {
+    v.iter().fold(false, |acc, x| acc | x.is_nan())
+}
+
+/// `values` with their NaN runs filled as [`interpolate_in_place`] fills them, or `None` when
+/// no value is NaN (nothing is copied then).
+///
+/// One pass: blocks are tested for NaN until the first one holding a NaN, the clean prefix is
+/// copied at once, and from there each block is copied and then scanned while it is still in
+/// cache, eight values per compare; only the values of a run are written twice.
+pub fn interpolated_if_missing(values: &[f64]) -> Option<Vec<f64>> {
+    let first = values.chunks(BLOCK).position(any_nan)? * BLOCK;
     let mut out = Vec::with_capacity(values.len());
-    let mut last: Option<usize> = None;
-    for (i, &y) in values.iter().enumerate() {
-        out.push(y);
-        if y.is_nan() {
-            continue;
-        }
-        if let Some(l) = last {
-            if i > l + 1 {
-                let gap = Gap::new(out[l], y, i - l);
-                for (k, slot) in out[l + 1..i].iter_mut().enumerate() {
-                    *slot = gap.at(k + 1);
+    out.extend_from_slice(&values[..first]);
+    // The last valid position seen and whether positions after it (up to the current one) are
+    // NaN, i.e. a run is open.
+    let mut last: Option<usize> = first.checked_sub(1);
+    for block in values[first..].chunks(BLOCK) {
+        let base = out.len();
+        out.extend_from_slice(block);
+        let mut i = base;
+        for group in block.chunks(LANES) {
+            if !any_nan(group) {
+                if let Some(l) = last.filter(|&l| i > l + 1) {
+                    fill_run(&mut out, l, i);
                 }
+                i += group.len();
+                last = Some(i - 1);
+                continue;
+            }
+            for &y in group {
+                if !y.is_nan() {
+                    if let Some(l) = last.filter(|&l| i > l + 1) {
+                        fill_run(&mut out, l, i);
+                    }
+                    last = Some(i);
+                }
+                i += 1;
             }
         }
-        last = Some(i);
     }
     if let Some(l) = last {
         let y = out[l];
-        for slot in &mut out[l + 1..] {
-            *slot = y;
-        }
+        out[l + 1..].fill(y);
     }
-    out
+    Some(out)
+}
+
+/// `values` with their NaN runs filled as [`interpolate_in_place`] fills them (a copy even when
+/// nothing is missing; see [`interpolated_if_missing`]).
+pub fn interpolated(values: &[f64]) -> Vec<f64> {
+    interpolated_if_missing(values).unwrap_or_else(|| values.to_vec())
+}
+
+/// Fills the run `l + 1 .. r` between the valid values at `l` and `r`.
+#[inline]
+fn fill_run(values: &mut [f64], l: usize, r: usize) {
+    let gap = Gap::new(values[l], values[r], r - l);
+    for (k, slot) in values[l + 1..r].iter_mut().enumerate() {
+        *slot = gap.at(k + 1);
+    }
 }
 
 /// Fills NaN runs in one pass: interior runs on the line between their neighbours (numpy's `interp`),
@@ -195,13 +240,8 @@ pub fn interpolate_in_place(values: &mut [f64]) {
             i += 1;
             continue;
         }
-        if let Some(l) = last {
-            if i > l + 1 {
-                let gap = Gap::new(values[l], values[i], i - l);
-                for (k, slot) in values[l + 1..i].iter_mut().enumerate() {
-                    *slot = gap.at(k + 1);
-                }
-            }
+        if let Some(l) = last.filter(|&l| i > l + 1) {
+            fill_run(values, l, i);
         }
         last = Some(i);
         i += 1;

@@ -145,7 +145,8 @@ pub use bounds::Bound;
 pub use common::{builtin_info, AUTHOR, REFERENCE};
 pub use frequency::{Frequency, FrequencyUnit};
 pub use interpolate::{
-    interpolate_in_place, interpolate_series, interpolated, LinearInterpolation,
+    interpolate_in_place, interpolate_series, interpolated, interpolated_if_missing,
+    LinearInterpolation,
 };
 pub use normalize::{NormalizeIndexToNumericDelta, ReferenceTime, UNITS};
 pub use predict::PredictFromPreviousPoint;

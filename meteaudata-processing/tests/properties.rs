@@ -80,6 +80,28 @@ proptest! {
         prop_assert!(same(&values(&twice), &v));
     }
 
+    /// The copying pass (blocks of 512, eight values per compare) fills exactly as the simple
+    /// in-place pass, bit for bit, for runs that start and end anywhere across block and lane
+    /// edges (including leading and trailing runs and infinities), and copies nothing when no
+    /// value is missing.
+    #[test]
+    fn copying_interpolation_equals_in_place(
+        runs in prop::collection::vec((0usize..700, 0usize..40, prop::sample::select(vec![1.5, -2.0, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, 1e300])), 0..12),
+        lead in 0usize..20,
+    ) {
+        let mut v: Vec<f64> = vec![f64::NAN; lead];
+        for (k, (valid, missing, special)) in runs.iter().enumerate() {
+            v.extend((0..*valid).map(|i| if i == 0 { *special } else { (k * 1000 + i) as f64 * 0.25 }));
+            v.extend(std::iter::repeat_n(f64::NAN, *missing));
+        }
+        let mut expected = v.clone();
+        interpolate_in_place(&mut expected);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&interpolated(&v)), bits(&expected));
+        let any_missing = v.iter().any(|x| x.is_nan());
+        prop_assert_eq!(interpolated_if_missing(&v).is_some(), any_missing);
+    }
+
     /// Positional subsets are Python slices.
     #[test]
     fn positional_subset_is_a_python_slice(r in rows(), a in prop::option::of(-70i64..70), b in prop::option::of(-70i64..70)) {
