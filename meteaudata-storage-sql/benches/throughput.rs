@@ -3,6 +3,10 @@
 //! `METEAUDATA_PG_URL` / `METEAUDATA_MYSQL_URL` are set (each in a fresh schema/database,
 //! dropped afterwards). `cargo bench -p meteaudata-storage-sql --all-features`; set
 //! `BENCH_POINTS` to change the size and `BENCH_RUNS` the number of runs (best is reported).
+//!
+//! Loads are compared with a bare Parquet read of the same points (the `parquet` crate's Arrow
+//! reader over a file in the disk backend's encodings, zstd, and over an uncompressed one): the
+//! floor for reading stored points into Arrow arrays on this machine.
 
 use std::time::Instant;
 
@@ -32,7 +36,72 @@ fn series(n: usize) -> TimeSeries {
     )
 }
 
-fn run(label: &str, backend: &SqlBackend, n: usize, runs: usize) {
+/// Best time to read `ts` back from a Parquet file written with `props` (bare reader, all
+/// batches decoded and kept).
+fn bare_parquet_read(
+    ts: &TimeSeries,
+    props: parquet::file::properties::WriterProperties,
+    runs: usize,
+) -> f64 {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::arrow::ArrowWriter;
+    let batch = ts.series().expect("loaded").to_record_batch();
+    let batch_rows = batch.num_rows();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bare.parquet");
+    let file = std::fs::File::create(&path).expect("create");
+    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).expect("writer");
+    w.write(&batch).expect("write");
+    w.close().expect("close");
+    let mut best = f64::MAX;
+    for _ in 0..runs.max(2) {
+        let t = Instant::now();
+        let file = std::fs::File::open(&path).expect("open");
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .expect("reader")
+            .with_batch_size(1 << 20)
+            .build()
+            .expect("reader");
+        // Kept, as a load keeps its points.
+        let batches: Vec<_> = reader.map(|b| b.expect("batch")).collect();
+        best = best.min(t.elapsed().as_secs_f64());
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(rows, batch_rows);
+    }
+    best
+}
+
+/// The floor for loads: the faster of two bare Parquet reads (disk backend encodings with
+/// zstd, and uncompressed), printed.
+fn parquet_floor(n: usize, runs: usize) -> f64 {
+    use parquet::basic::{Compression, Encoding, ZstdLevel};
+    use parquet::file::properties::WriterProperties;
+    use parquet::schema::types::ColumnPath;
+    let ts = series(n);
+    let disk_like = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_max_row_group_row_count(Some(1 << 17))
+        .set_dictionary_enabled(false)
+        .set_column_encoding(ColumnPath::from("B#1_RAW#1"), Encoding::BYTE_STREAM_SPLIT)
+        .set_column_encoding(
+            ColumnPath::from("__index_level_0__"),
+            Encoding::DELTA_BINARY_PACKED,
+        )
+        .build();
+    let plain = WriterProperties::builder()
+        .set_dictionary_enabled(false)
+        .build();
+    let zstd = bare_parquet_read(&ts, disk_like, runs);
+    let raw = bare_parquet_read(&ts, plain, runs);
+    println!(
+        "bare parquet read       {n} points: zstd {:.2} M points/s ({zstd:.3} s), uncompressed {:.2} M points/s ({raw:.3} s)",
+        n as f64 / zstd / 1e6,
+        n as f64 / raw / 1e6
+    );
+    zstd.min(raw)
+}
+
+fn run(label: &str, backend: &SqlBackend, n: usize, runs: usize, floor: f64) {
     let ts = series(n);
     let data = ts.series().expect("loaded");
     let meta = ts.metadata();
@@ -62,9 +131,10 @@ fn run(label: &str, backend: &SqlBackend, n: usize, runs: usize) {
     }
     let m = |secs: f64| n as f64 / secs / 1e6;
     println!(
-        "{label:<22} {n} points: save {:.2} M points/s ({best_save:.3} s), load {:.2} M points/s ({best_load:.3} s), overwrite {:.2} M points/s, 1% window {:.1} ms",
+        "{label:<22} {n} points: save {:.2} M points/s ({best_save:.3} s), load {:.2} M points/s ({best_load:.3} s, {:.2}x a bare Parquet read), overwrite {:.2} M points/s, 1% window {:.1} ms",
         m(best_save),
         m(best_load),
+        best_load / floor,
         m(best_over),
         best_range * 1e3
     );
@@ -94,14 +164,15 @@ fn main() {
         env_usize("BENCH_POINTS", 1_000_000)
     };
     let runs = if quick { 1 } else { env_usize("BENCH_RUNS", 3) };
+    let floor = parquet_floor(n, runs);
     #[cfg(feature = "sqlite")]
     {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite:///{}", dir.path().join("bench.db").display());
         let b = SqlBackend::connect(&url).expect("sqlite");
-        run("sqlite (file, WAL)", &b, n, runs);
+        run("sqlite (file, WAL)", &b, n, runs, floor);
         let b = SqlBackend::connect("sqlite:///:memory:").expect("sqlite memory");
-        run("sqlite (:memory:)", &b, n, runs);
+        run("sqlite (:memory:)", &b, n, runs, floor);
     }
     #[cfg(feature = "postgres")]
     if let Ok(admin) = std::env::var("METEAUDATA_PG_URL") {
@@ -115,7 +186,7 @@ fn main() {
         let url = format!("{admin}{sep}options=-csearch_path%3D{schema}");
         {
             let b = SqlBackend::connect(&url).expect("postgres");
-            run("postgresql (COPY)", &b, n, runs);
+            run("postgresql (COPY)", &b, n, runs, floor);
         }
         let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
     } else {
@@ -135,7 +206,7 @@ fn main() {
         let url = format!("{}/{db}", &base[..host_end]);
         {
             let b = SqlBackend::connect(&url).expect("mysql");
-            run("mysql (INSERT batches)", &b, n, runs);
+            run("mysql (INSERT batches)", &b, n, runs, floor);
         }
         let _ = c.batch_execute(&format!("DROP DATABASE {db}"));
     } else {

@@ -12,6 +12,8 @@
 //! This is Arrow's layout of the same arrays, so floats keep every bit (NaN payloads, ±inf,
 //! -0.0) and any tool can decode a column with a few lines of code.
 
+use arrow_array::{Float64Array, Int64Array, StringArray};
+use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer};
 use meteaudata_core::{Error, Result};
 
 use crate::block::{spans, Block, Span};
@@ -148,54 +150,54 @@ fn open<'b>(blob: &'b [u8], tag: u8, location: &str) -> Result<Parts<'b>> {
     })
 }
 
-/// Whether entry `i` is present.
-fn is_valid(bitmap: Option<&[u8]>, i: usize) -> bool {
-    bitmap.is_none_or(|bits| bits[i / 8] & (1 << (i % 8)) != 0)
+/// The validity of `n` entries from a stored bitmap (`None`: no NULL entries).
+fn nulls(bitmap: Option<&[u8]>, n: usize) -> Option<NullBuffer> {
+    bitmap
+        .map(|bits| NullBuffer::new(BooleanBuffer::new(Buffer::from(bits), 0, n)))
+        .filter(|nb| nb.null_count() > 0)
 }
 
-fn decode_fixed<T>(
-    blob: &[u8],
-    tag: u8,
-    location: &str,
-    from: impl Fn([u8; 8]) -> T,
-) -> Result<Vec<Option<T>>> {
+/// The parts of a column of 8-byte numbers, its payload checked against its count.
+fn fixed_parts<'b>(blob: &'b [u8], tag: u8, location: &str) -> Result<Parts<'b>> {
     // Sizes are checked before anything is allocated: the count comes from the database.
-    let Parts { n, bitmap, payload } = open(blob, tag, location)?;
-    if payload.len() != 8 * n {
+    let parts = open(blob, tag, location)?;
+    if parts.payload.len() != 8 * parts.n {
         return Err(Error::Corrupt {
             location: location.to_string(),
             message: format!(
-                "a block column of {n} entries holds {} bytes instead of {}",
-                payload.len(),
-                8 * n
+                "a block column of {} entries holds {} bytes instead of {}",
+                parts.n,
+                parts.payload.len(),
+                8 * parts.n
             ),
         });
     }
-    Ok(payload
+    Ok(parts)
+}
+
+/// The little-endian 8-byte words of `payload` (a whole number of them).
+fn words(payload: &[u8]) -> impl Iterator<Item = [u8; 8]> + '_ {
+    payload
         .chunks_exact(8)
-        .enumerate()
-        .map(|(i, c)| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            is_valid(bitmap, i).then(|| from(b))
-        })
-        .collect())
+        .map(|c| <[u8; 8]>::try_from(c).unwrap_or_default())
 }
 
-/// Decodes an integer column.
-pub(crate) fn decode_i64(blob: &[u8], location: &str) -> Result<Vec<Option<i64>>> {
-    decode_fixed(blob, TAG_I64, location, i64::from_le_bytes)
+/// Decodes an integer column in bulk.
+pub(crate) fn decode_i64(blob: &[u8], location: &str) -> Result<Int64Array> {
+    let Parts { n, bitmap, payload } = fixed_parts(blob, TAG_I64, location)?;
+    let values: Vec<i64> = words(payload).map(i64::from_le_bytes).collect();
+    Ok(Int64Array::new(values.into(), nulls(bitmap, n)))
 }
 
-/// Decodes a float column (every bit kept).
-pub(crate) fn decode_f64(blob: &[u8], location: &str) -> Result<Vec<Option<f64>>> {
-    decode_fixed(blob, TAG_F64, location, |b| {
-        f64::from_bits(u64::from_le_bytes(b))
-    })
+/// Decodes a float column in bulk (every bit kept).
+pub(crate) fn decode_f64(blob: &[u8], location: &str) -> Result<Float64Array> {
+    let Parts { n, bitmap, payload } = fixed_parts(blob, TAG_F64, location)?;
+    let values: Vec<f64> = words(payload).map(f64::from_le_bytes).collect();
+    Ok(Float64Array::new(values.into(), nulls(bitmap, n)))
 }
 
-/// Decodes a text column.
-pub(crate) fn decode_text(blob: &[u8], location: &str) -> Result<Vec<Option<String>>> {
+/// Decodes a text column in bulk (offsets and UTF-8 checked once for the whole column).
+pub(crate) fn decode_text(blob: &[u8], location: &str) -> Result<StringArray> {
     let Parts { n, bitmap, payload } = open(blob, TAG_TEXT, location)?;
     let corrupt = |message: &str| Error::Corrupt {
         location: location.to_string(),
@@ -206,23 +208,27 @@ pub(crate) fn decode_text(blob: &[u8], location: &str) -> Result<Vec<Option<Stri
         return Err(corrupt("is cut short"));
     }
     let (offsets, text) = payload.split_at(offsets_len);
-    let offsets: Vec<usize> = offsets
+    let offsets: Vec<i32> = offsets
         .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
-        .collect();
-    if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) || offsets[n] != text.len() {
+        .map(|c| {
+            i32::try_from(u32::from_le_bytes(
+                <[u8; 4]>::try_from(c).unwrap_or_default(),
+            ))
+        })
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| corrupt("has an offset past 2 GiB"))?;
+    if offsets[0] != 0
+        || offsets.windows(2).any(|w| w[0] > w[1])
+        || offsets[n] as usize != text.len()
+    {
         return Err(corrupt("has inconsistent offsets"));
     }
-    (0..n)
-        .map(|i| {
-            if !is_valid(bitmap, i) {
-                return Ok(None);
-            }
-            std::str::from_utf8(&text[offsets[i]..offsets[i + 1]])
-                .map(|s| Some(s.to_string()))
-                .map_err(|_| corrupt("holds invalid UTF-8"))
-        })
-        .collect()
+    StringArray::try_new(
+        OffsetBuffer::new(offsets.into()),
+        Buffer::from(text),
+        nulls(bitmap, n),
+    )
+    .map_err(|_| corrupt("holds invalid UTF-8"))
 }
 
 // The rows of the blocks table in the BLOB databases.
@@ -368,19 +374,17 @@ mod tests {
         Block {
             pos0: 0,
             n: 4,
-            t: Some(vec![Some(i64::MIN), None, Some(0), Some(i64::MAX)]),
-            label: Some(vec![
-                Some("é\"'".into()),
-                Some(String::new()),
-                None,
-                Some("z".into()),
-            ]),
-            v: Some(vec![
-                Some(-0.0),
-                Some(f64::from_bits(0x7ff8_0000_dead_beef)),
-                None,
-                Some(f64::NEG_INFINITY),
-            ]),
+            t: Some(vec![Some(i64::MIN), None, Some(0), Some(i64::MAX)].into()),
+            label: Some(vec![Some("é\"'"), Some(""), None, Some("z")].into()),
+            v: Some(
+                vec![
+                    Some(-0.0),
+                    Some(f64::from_bits(0x7ff8_0000_dead_beef)),
+                    None,
+                    Some(f64::NEG_INFINITY),
+                ]
+                .into(),
+            ),
             vi: None,
             vs: None,
         }
@@ -403,7 +407,7 @@ mod tests {
         let l = decode_text(&encode_text(&b, span(4), |r| r.label).unwrap(), "k").unwrap();
         assert_eq!(Some(l), b.label);
         let v = decode_f64(&encode_f64(&b, span(4)).unwrap(), "k").unwrap();
-        let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+        let bits = |v: &Float64Array| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
         assert_eq!(bits(&v), bits(b.v.as_ref().unwrap()));
         // No NULLs: no bitmap.
         let sub = Span {
@@ -413,10 +417,9 @@ mod tests {
         };
         let enc = encode_i64(&b, sub, |r| r.t).unwrap();
         assert_eq!((enc[1], enc.len()), (0, HEADER + 16));
-        assert_eq!(
-            decode_i64(&enc, "k").unwrap(),
-            vec![Some(0), Some(i64::MAX)]
-        );
+        let back = decode_i64(&enc, "k").unwrap();
+        assert_eq!(back, Int64Array::from(vec![0, i64::MAX]));
+        assert_eq!(arrow_array::Array::nulls(&back), None);
     }
 
     #[test]

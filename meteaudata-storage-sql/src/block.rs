@@ -8,6 +8,7 @@
 //! `[t_min, t_max]` meets it (found by one range scan of the `(series_id, t_min, t_max)`
 //! index, then read by primary key) and keeps the points inside it.
 
+use arrow_array::{Array, Float64Array, Int64Array, StringArray};
 use meteaudata_core::{Error, Result};
 
 use crate::codec::{Columns, Row, Rows};
@@ -82,16 +83,17 @@ pub(crate) fn spans(rows: &impl Rows, layout: &Layout) -> Vec<Span> {
     out
 }
 
-/// A block read back: each used column holds one entry per point.
+/// A block read back, its columns decoded in bulk into Arrow arrays (one entry per point;
+/// NULL where the point has no entry in that column).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Block {
     pub pos0: i64,
     pub n: usize,
-    pub t: Option<Vec<Option<i64>>>,
-    pub label: Option<Vec<Option<String>>>,
-    pub v: Option<Vec<Option<f64>>>,
-    pub vi: Option<Vec<Option<i64>>>,
-    pub vs: Option<Vec<Option<String>>>,
+    pub t: Option<Int64Array>,
+    pub label: Option<StringArray>,
+    pub v: Option<Float64Array>,
+    pub vi: Option<Int64Array>,
+    pub vs: Option<StringArray>,
 }
 
 impl Block {
@@ -122,11 +124,11 @@ impl Block {
             )));
         }
         let lens = [
-            ("t", self.t.as_ref().map(Vec::len)),
-            ("label", self.label.as_ref().map(Vec::len)),
-            ("v", self.v.as_ref().map(Vec::len)),
-            ("vi", self.vi.as_ref().map(Vec::len)),
-            ("vs", self.vs.as_ref().map(Vec::len)),
+            ("t", self.t.as_ref().map(Array::len)),
+            ("label", self.label.as_ref().map(Array::len)),
+            ("v", self.v.as_ref().map(Array::len)),
+            ("vi", self.vi.as_ref().map(Array::len)),
+            ("vs", self.vs.as_ref().map(Array::len)),
         ];
         for (name, len) in lens {
             if let Some(len) = len.filter(|&l| l != self.n) {
@@ -138,6 +140,61 @@ impl Block {
         }
         Ok(self)
     }
+
+    /// The runs `start..end` of points that lie in `window` (all points without one), in
+    /// position order: one run for a block whose times are sorted.
+    pub(crate) fn runs(
+        &self,
+        window: Option<meteaudata_core::storage::TimeRange>,
+    ) -> Vec<(usize, usize)> {
+        let Some(r) = window else {
+            return vec![(0, self.n)];
+        };
+        let Some(t) = &self.t else {
+            return Vec::new();
+        };
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for i in 0..self.n {
+            if t.is_valid(i) && r.contains(t.value(i)) {
+                match runs.last_mut() {
+                    Some(last) if last.1 == i => last.1 = i + 1,
+                    _ => runs.push((i, i + 1)),
+                }
+            }
+        }
+        runs
+    }
+}
+
+#[cfg(test)]
+impl Block {
+    /// The points of `rows` as one block at `pos0`, with the columns `cols`.
+    pub(crate) fn of_rows(rows: &impl Rows, cols: Columns, pos0: i64) -> Block {
+        let n = rows.len();
+        let rows: Vec<Row<'_>> = (0..n).map(|i| rows.row(i)).collect();
+        Block {
+            pos0,
+            n,
+            t: cols.t.then(|| rows.iter().map(|r| r.t).collect()),
+            label: cols.label.then(|| rows.iter().map(|r| r.label).collect()),
+            v: cols.v.then(|| rows.iter().map(|r| r.v).collect()),
+            vi: cols.vi.then(|| rows.iter().map(|r| r.vi).collect()),
+            vs: cols.vs.then(|| rows.iter().map(|r| r.vs).collect()),
+        }
+    }
+}
+
+/// Entry `i` of `a`, `None` when NULL.
+fn entry<T: arrow_array::ArrowPrimitiveType>(
+    a: &arrow_array::PrimitiveArray<T>,
+    i: usize,
+) -> Option<T::Native> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+/// Text entry `i` of `a`, `None` when NULL.
+fn text(a: &StringArray, i: usize) -> Option<&str> {
+    a.is_valid(i).then(|| a.value(i))
 }
 
 impl Rows for Block {
@@ -147,11 +204,11 @@ impl Rows for Block {
 
     fn row(&self, i: usize) -> Row<'_> {
         Row {
-            t: self.t.as_ref().and_then(|c| c[i]),
-            label: self.label.as_ref().and_then(|c| c[i].as_deref()),
-            v: self.v.as_ref().and_then(|c| c[i]),
-            vi: self.vi.as_ref().and_then(|c| c[i]),
-            vs: self.vs.as_ref().and_then(|c| c[i].as_deref()),
+            t: self.t.as_ref().and_then(|c| entry(c, i)),
+            label: self.label.as_ref().and_then(|c| text(c, i)),
+            v: self.v.as_ref().and_then(|c| entry(c, i)),
+            vi: self.vi.as_ref().and_then(|c| entry(c, i)),
+            vs: self.vs.as_ref().and_then(|c| text(c, i)),
         }
     }
 }
@@ -189,7 +246,7 @@ mod tests {
             pos0: 0,
             n: ts.len(),
             v: Some(ts.iter().map(|t| t.map(|x| x as f64)).collect()),
-            t: Some(ts),
+            t: Some(ts.into()),
             ..Block::default()
         }
     }
@@ -239,6 +296,26 @@ mod tests {
         assert_eq!(spans[0].len(), 524);
         assert_eq!(spans.iter().map(Span::len).sum::<usize>(), 1200);
         assert!(spans.windows(2).all(|w| w[0].end == w[1].start));
+    }
+
+    #[test]
+    fn runs_keep_the_points_of_a_window() {
+        use meteaudata_core::storage::TimeRange;
+        let b = block(vec![
+            Some(5),
+            Some(1),
+            None,
+            Some(2),
+            Some(3),
+            Some(9),
+            Some(2),
+        ]);
+        assert_eq!(b.runs(None), vec![(0, 7)]);
+        let w = TimeRange::new(Some(2), Some(6));
+        // 5 | 1 NULL out | 2 3 | 9 out | 2
+        assert_eq!(b.runs(Some(w)), vec![(0, 1), (3, 5), (6, 7)]);
+        assert!(b.runs(Some(TimeRange::new(Some(10), None))).is_empty());
+        assert_eq!(b.runs(Some(TimeRange::default())), vec![(0, 2), (3, 7)]);
     }
 
     #[test]

@@ -18,14 +18,17 @@ use arrow_array::builder::{BooleanBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, TimestampNanosecondType};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, DictionaryArray, DurationNanosecondArray, Float32Array,
-    Float64Array, Int32Array, Int64Array, StringArray, TimestampNanosecondArray,
+    Array, ArrayRef, ArrowPrimitiveType, BooleanArray, DictionaryArray, DurationNanosecondArray,
+    Float32Array, Float64Array, Int32Array, Int64Array, PrimitiveArray, StringArray,
+    TimestampNanosecondArray,
 };
 use arrow_buffer::{NullBuffer, NullBufferBuilder, ScalarBuffer};
 use arrow_schema::{DataType, TimeUnit};
 use meteaudata_core::{Error, Index, IndexData, Result, Series, TimeZone};
 
+use crate::block::Block;
 use crate::layout::{IndexKind, IndexLayout, Layout, ValueKind, ValueLayout};
+use meteaudata_core::storage::TimeRange;
 
 fn dictionary_strings(dict: &DictionaryArray<Int32Type>) -> Result<Vec<Option<String>>> {
     let values = dict
@@ -284,7 +287,23 @@ enum ValAcc {
     Text(StringBuilder),
 }
 
-/// Rebuilds a series from rows in position order.
+/// Appends `a[from..to]` (mapped by `f`) to `vals`, and its validity to `nulls`.
+fn extend<T: ArrowPrimitiveType, U>(
+    vals: &mut Vec<U>,
+    nulls: &mut NullBufferBuilder,
+    a: &PrimitiveArray<T>,
+    from: usize,
+    to: usize,
+    f: impl Fn(T::Native) -> U,
+) {
+    vals.extend(a.values()[from..to].iter().map(|&x| f(x)));
+    match a.nulls() {
+        Some(n) => nulls.append_buffer(&n.slice(from, to - from)),
+        None => nulls.append_n_non_nulls(to - from),
+    }
+}
+
+/// Rebuilds a series from blocks in position order.
 pub(crate) struct Decoder<'l> {
     layout: &'l Layout,
     location: String,
@@ -342,15 +361,13 @@ impl<'l> Decoder<'l> {
         }
     }
 
-    /// Adds the point at position `pos`.
-    pub(crate) fn push(&mut self, pos: i64, row: Row<'_>) -> Result<()> {
-        let Row {
-            t,
-            label,
-            v,
-            vi,
-            vs,
-        } = row;
+    /// Adds the points `from..to` of `blk` (stored at positions `blk.pos0 + from ..`), a
+    /// column at a time: fixed-width columns are copied as slices with their validity.
+    pub(crate) fn push_run(&mut self, blk: &Block, from: usize, to: usize) -> Result<()> {
+        if from >= to {
+            return Ok(());
+        }
+        let pos = blk.pos0 + from as i64;
         let expected_ok = match (self.contiguous, self.last_pos) {
             (true, _) => pos == self.count as i64,
             (false, Some(last)) => pos > last,
@@ -361,44 +378,88 @@ impl<'l> Decoder<'l> {
                 "point positions are not in sequence at position {pos}"
             )));
         }
-        self.last_pos = Some(pos);
-        self.count += 1;
+        let location = &self.location;
+        let missing = |name: &str| Error::Corrupt {
+            location: location.clone(),
+            message: format!("a block has no {name} column"),
+        };
         match &mut self.index {
             IdxAcc::I64(vals, nulls) => {
-                vals.push(t.unwrap_or(0));
-                nulls.append(t.is_some());
+                let t = blk.t.as_ref().ok_or_else(|| missing("t"))?;
+                extend(vals, nulls, t, from, to, |x| x);
             }
-            IdxAcc::Text(b) => b.append_option(label),
+            IdxAcc::Text(b) => {
+                let labels = blk.label.as_ref().ok_or_else(|| missing("label"))?;
+                for i in from..to {
+                    b.append_option(labels.is_valid(i).then(|| labels.value(i)));
+                }
+            }
         }
-        let int32 = |x: i64| {
-            i32::try_from(x).map_err(|_| Error::Corrupt {
-                location: self.location.clone(),
-                message: format!("value {x} at position {pos} is not a 32-bit integer"),
-            })
-        };
         match &mut self.values {
             ValAcc::F64(vals, nulls) => {
-                vals.push(v.unwrap_or(0.0));
-                nulls.append(v.is_some());
+                let v = blk.v.as_ref().ok_or_else(|| missing("v"))?;
+                extend(vals, nulls, v, from, to, |x| x);
             }
             ValAcc::F32(vals, nulls) => {
-                // Exact: the value was widened from an f32.
-                vals.push(v.map_or(0.0, |x| x as f32));
-                nulls.append(v.is_some());
+                let v = blk.v.as_ref().ok_or_else(|| missing("v"))?;
+                // Exact: the values were widened from f32.
+                extend(vals, nulls, v, from, to, |x| x as f32);
             }
             ValAcc::I64(vals, nulls) => {
-                vals.push(vi.unwrap_or(0));
-                nulls.append(vi.is_some());
+                let vi = blk.vi.as_ref().ok_or_else(|| missing("vi"))?;
+                extend(vals, nulls, vi, from, to, |x| x);
             }
             ValAcc::I32(vals, nulls) => {
-                let x = vi.map(int32).transpose()?;
-                vals.push(x.unwrap_or(0));
-                nulls.append(x.is_some());
+                let vi = blk.vi.as_ref().ok_or_else(|| missing("vi"))?;
+                for i in from..to {
+                    if vi.is_null(i) {
+                        vals.push(0);
+                        nulls.append_null();
+                        continue;
+                    }
+                    let x = vi.value(i);
+                    let x = i32::try_from(x).map_err(|_| Error::Corrupt {
+                        location: location.clone(),
+                        message: format!(
+                            "value {x} at position {} is not a 32-bit integer",
+                            blk.pos0 + i as i64
+                        ),
+                    })?;
+                    vals.push(x);
+                    nulls.append_non_null();
+                }
             }
-            ValAcc::Bool(b) => b.append_option(vi.map(|x| x != 0)),
-            ValAcc::Text(b) => b.append_option(vs),
+            ValAcc::Bool(b) => {
+                let vi = blk.vi.as_ref().ok_or_else(|| missing("vi"))?;
+                for i in from..to {
+                    b.append_option(vi.is_valid(i).then(|| vi.value(i) != 0));
+                }
+            }
+            ValAcc::Text(b) => {
+                let vs = blk.vs.as_ref().ok_or_else(|| missing("vs"))?;
+                for i in from..to {
+                    b.append_option(vs.is_valid(i).then(|| vs.value(i)));
+                }
+            }
         }
+        self.last_pos = Some(blk.pos0 + to as i64 - 1);
+        self.count += to - from;
         Ok(())
+    }
+
+    /// Adds the points of `blk` that lie in `window` (all of them without one); returns the
+    /// position of the first point added.
+    pub(crate) fn push_block(
+        &mut self,
+        blk: &Block,
+        window: Option<TimeRange>,
+    ) -> Result<Option<i64>> {
+        let mut first = None;
+        for (from, to) in blk.runs(window) {
+            first.get_or_insert(blk.pos0 + from as i64);
+            self.push_run(blk, from, to)?;
+        }
+        Ok(first)
     }
 
     /// Number of rows pushed.
@@ -549,9 +610,8 @@ mod tests {
         let json = enc.layout.to_json().unwrap();
         let layout = Layout::from_json("test", &json).unwrap();
         let mut dec = Decoder::new(&layout, "test", enc.len(), true);
-        for i in 0..enc.len() {
-            dec.push(i as i64, enc.row(i)).unwrap();
-        }
+        let blk = Block::of_rows(&enc, Columns::of(&layout), 0);
+        dec.push_block(&blk, None).unwrap();
         dec.finish(series.name()).unwrap()
     }
 

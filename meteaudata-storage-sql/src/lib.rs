@@ -168,6 +168,8 @@ mod writer;
 mod mysql;
 #[cfg(feature = "postgres")]
 mod pg;
+#[cfg(feature = "postgres")]
+mod pg_array;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 

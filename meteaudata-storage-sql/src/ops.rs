@@ -297,19 +297,7 @@ macro_rules! common_ops {
             };
             let mut dec = Decoder::new(layout, key, capacity, full);
             for_each_block(conn, h, Columns::of(layout), key, range, |blk| {
-                for i in 0..blk.n {
-                    let row = blk.row(i);
-                    let keep = match (range, row.t) {
-                        (None, _) => true,
-                        (Some(r), Some(t)) => {
-                            r.start.is_none_or(|s| t >= s) && r.end.is_none_or(|e| t < e)
-                        }
-                        (Some(_), None) => false,
-                    };
-                    if keep {
-                        dec.push(blk.pos0 + i as i64, row)?;
-                    }
-                }
+                dec.push_block(&blk, range)?;
                 Ok(())
             })?;
             if full && dec.count() as i64 != h.n_points {
@@ -493,18 +481,8 @@ macro_rules! common_ops {
                         }));
                     }
                     cursor.next = blk.pos0 + blk.n as i64;
-                    for i in 0..blk.n {
-                        let row = blk.row(i);
-                        let keep = match (range, row.t) {
-                            (None, _) => true,
-                            (Some(r), Some(t)) => r.contains(t),
-                            (Some(_), None) => false,
-                        };
-                        if keep {
-                            let pos = blk.pos0 + i as i64;
-                            first_pos.get_or_insert(pos);
-                            dec.push(pos, row)?;
-                        }
+                    if let Some(pos) = dec.push_block(&blk, range)? {
+                        first_pos.get_or_insert(pos);
                     }
                 }
                 if start.starts.is_none() && cursor.next > h.n_points {

@@ -9,6 +9,7 @@ use std::io::Write;
 
 use crate::block::{spans, Span};
 use crate::codec::Row;
+use crate::pg_array::{F64s, I64s, Texts, FLOAT8_OID, INT8_OID, TEXT_OID};
 
 pub(crate) type Conn = PgConnection;
 pub(crate) const NAME: &str = "postgresql";
@@ -55,11 +56,11 @@ use crate::schema::arrays::meteaudata_blocks as b;
 type BlockRow = (
     i64,
     i32,
-    Option<Vec<Option<i64>>>,
-    Option<Vec<Option<String>>>,
-    Option<Vec<Option<f64>>>,
-    Option<Vec<Option<i64>>>,
-    Option<Vec<Option<String>>>,
+    Option<I64s>,
+    Option<Texts>,
+    Option<F64s>,
+    Option<I64s>,
+    Option<Texts>,
 );
 
 fn into_block(row: BlockRow, key: &str) -> meteaudata_core::Result<Block> {
@@ -67,20 +68,16 @@ fn into_block(row: BlockRow, key: &str) -> meteaudata_core::Result<Block> {
     Ok(Block {
         pos0,
         n: crate::ops::block_len(n, pos0, key)?,
-        t,
-        label,
-        v,
-        vi,
-        vs,
+        t: t.map(|c| c.0),
+        label: label.map(|c| c.0),
+        v: v.map(|c| c.0),
+        vi: vi.map(|c| c.0),
+        vs: vs.map(|c| c.0),
     })
 }
 
 /// The PostgreSQL binary COPY signature.
 const COPY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
-/// Type oids of the array elements.
-const INT8_OID: i32 = 20;
-const TEXT_OID: i32 = 25;
-const FLOAT8_OID: i32 = 701;
 
 fn put_i64(buf: &mut Vec<u8>, x: Option<i64>) {
     match x {
@@ -107,7 +104,7 @@ fn too_large(what: &str) -> DieselError {
 fn put_array<'r, R: Rows>(
     buf: &mut Vec<u8>,
     used: bool,
-    oid: i32,
+    oid: u32,
     rows: &'r R,
     span: Span,
     put: impl Fn(&mut Vec<u8>, Row<'r>) -> Result<bool, DieselError>,

@@ -26,7 +26,7 @@ pub(crate) fn connect(path: &str) -> meteaudata_core::Result<Conn> {
     let pragmas = if path == ":memory:" {
         "PRAGMA busy_timeout = 60000; PRAGMA temp_store = MEMORY;"
     } else {
-        "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE; PRAGMA cache_size = -65536;"
+        "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;"
     };
     conn.batch_execute(pragmas)
         .map_err(|e| meteaudata_core::Error::backend(NAME, format!("cannot set up {path:?}"), e))?;
