@@ -16,10 +16,10 @@ use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk, ArrowRowGro
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -34,7 +34,8 @@ pub const ROW_GROUP_ROWS: usize = 1 << 17;
 
 /// A Parquet file being written (values column first, then the index column, as pandas
 /// does). Rows are gathered into row groups of [`ROW_GROUP_ROWS`]; each full group is encoded
-/// with one thread per column, then appended to the file.
+/// with one thread per column, up to [`GROUPS_IN_FLIGHT`] groups at once, and appended to the
+/// file in order.
 pub struct ParquetSeriesWriter<W: Write + Send> {
     file: SerializedFileWriter<W>,
     factory: ArrowRowGroupWriterFactory,
@@ -44,7 +45,16 @@ pub struct ParquetSeriesWriter<W: Write + Send> {
     pending: Vec<RecordBatch>,
     pending_rows: usize,
     groups: usize,
+    /// Row groups being encoded (oldest first), appended to the file in order.
+    encoding: VecDeque<Encoders<ArrowColumnChunk>>,
 }
+
+/// The column chunks of one row group, each encoded on a thread of its own.
+type Encoders<T> = Vec<std::thread::JoinHandle<parquet::errors::Result<T>>>;
+
+/// Row groups encoded at once: while the values of one are still being compressed, the next
+/// one's columns start, so that both cores stay busy.
+const GROUPS_IN_FLIGHT: usize = 2;
 
 fn backend_error(
     key: &StorageKey,
@@ -82,6 +92,12 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
                     .set_column_encoding(col, enc);
             }
         }
+        // Range reads prune row groups by the index's statistics; the values' statistics
+        // would only cost a min/max pass per page.
+        props = props.set_column_statistics_enabled(
+            ColumnPath::from(value_field.name().as_str()),
+            EnabledStatistics::None,
+        );
         let writer = ArrowWriter::try_new(out, Arc::clone(&out_schema), Some(props.build()))
             .map_err(|e| backend_error(key, "cannot start Parquet writer", e))?;
         let (file, factory) = writer
@@ -95,6 +111,7 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
             pending: Vec::new(),
             pending_rows: 0,
             groups: 0,
+            encoding: VecDeque::new(),
         };
         w.push(first)?;
         Ok(w)
@@ -129,54 +146,71 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
         Ok(())
     }
 
-    /// Encodes the pending rows as one row group, a thread per column.
+    /// Starts encoding the pending rows as one row group, a thread per column; appends the
+    /// oldest row group to the file once more than [`GROUPS_IN_FLIGHT`] are being encoded.
     fn flush_group(&mut self) -> Result<()> {
         if self.pending_rows == 0 {
             return Ok(());
         }
-        let err = |e| backend_error(&self.key, "cannot write Parquet", e);
         let writers = self
             .factory
             .create_column_writers(self.groups)
-            .map_err(err)?;
-        let pending = std::mem::take(&mut self.pending);
-        let fields = self.schema.fields();
-        let chunks = std::thread::scope(|scope| {
-            let handles: Vec<_> = writers
-                .into_iter()
-                .enumerate()
-                .map(|(i, mut writer)| {
-                    let field = &fields[i];
-                    let pending = &pending;
-                    scope.spawn(move || -> parquet::errors::Result<ArrowColumnChunk> {
-                        for batch in pending {
-                            for leaf in compute_leaves(field, batch.column(i))? {
+            .map_err(|e| backend_error(&self.key, "cannot write Parquet", e))?;
+        let pending = Arc::new(std::mem::take(&mut self.pending));
+        let handles = writers
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut writer)| {
+                let field = Arc::clone(&self.schema.fields()[i]);
+                let pending = Arc::clone(&pending);
+                std::thread::Builder::new()
+                    .name("meteaudata-parquet-column".into())
+                    .spawn(move || -> parquet::errors::Result<ArrowColumnChunk> {
+                        for batch in pending.iter() {
+                            for leaf in compute_leaves(&field, batch.column(i))? {
                                 writer.write(&leaf)?;
                             }
                         }
                         writer.close()
                     })
+                    .map_err(|e| backend_error(&self.key, "cannot start a Parquet encoder", e))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.encoding.push_back(handles);
+        self.groups += 1;
+        self.pending_rows = 0;
+        while self.encoding.len() > GROUPS_IN_FLIGHT {
+            self.append_oldest()?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the oldest row group being encoded and appends it to the file.
+    fn append_oldest(&mut self) -> Result<()> {
+        let Some(handles) = self.encoding.pop_front() else {
+            return Ok(());
+        };
+        let err = |e| backend_error(&self.key, "cannot write Parquet", e);
+        // Every thread is joined, even after an error, so none outlives the writer's data.
+        let chunks: Vec<_> = handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(parquet::errors::ParquetError::General(
+                        "a column encoder stopped unexpectedly".into(),
+                    ))
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(parquet::errors::ParquetError::General(
-                            "a column encoder stopped unexpectedly".into(),
-                        ))
-                    })
-                })
-                .collect::<parquet::errors::Result<Vec<_>>>()
-        })
-        .map_err(err)?;
+            })
+            .collect();
+        let chunks = chunks
+            .into_iter()
+            .collect::<parquet::errors::Result<Vec<_>>>()
+            .map_err(err)?;
         let mut group = self.file.next_row_group().map_err(err)?;
         for chunk in chunks {
             chunk.append_to_row_group(&mut group).map_err(err)?;
         }
         group.close().map_err(err)?;
-        self.groups += 1;
-        self.pending_rows = 0;
         Ok(())
     }
 
@@ -184,6 +218,9 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
     /// output.
     pub fn finish(mut self, metadata: &TimeSeriesMetadata, shape: &ChunkShape) -> Result<W> {
         self.flush_group()?;
+        while !self.encoding.is_empty() {
+            self.append_oldest()?;
+        }
         let mut entries = index_batch_metadata(&shape.index_kind());
         entries.insert(KEY_ENTRY.into(), self.key.to_string());
         entries.insert(METADATA_ENTRY.into(), metadata.to_yaml()?);
