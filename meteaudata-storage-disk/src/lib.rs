@@ -25,7 +25,8 @@
 //!
 //! * `<stem>.parquet`: a values column named after the series and an index column
 //!   (`__index_level_0__` or the index name), zstd-compressed, timestamps and integers
-//!   DELTA_BINARY_PACKED, floats BYTE_STREAM_SPLIT, row groups of 2^17 rows with statistics.
+//!   DELTA_BINARY_PACKED, floats BYTE_STREAM_SPLIT, row groups of 2^17 rows with statistics on
+//!   the index column (range reads prune row groups by them).
 //!   The footer holds the `pandas` entry (so pandas restores the index), the logical key and
 //!   the metadata document.
 //! * `<stem>_meta.yaml`: the time series' metadata (history, index metadata, dtype, id,
