@@ -1,19 +1,5 @@
 //! Reading the time column: the formats pandas infers for common forms, an explicit
-//! strftime format, or numbers since the Unix epoch.
-//!
-//! With [`TimeFormat::Auto`] the format is chosen once, from the first present cells, as
-//! pandas does (`guess_datetime_format`), and then every cell must have it:
-//!
-//! | form | example |
-//! |---|---|
-//! | ISO 8601 (`T` or space, optional seconds, fraction and offset) | `2012-01-01T00:00:00+01:00`, `2012-01-01 00:15` |
-//! | year first with slashes | `2012/01/01 00:00`, `2012/01/01` |
-//! | day first with dots | `01.02.2012 13:45:30`, `01.02.2012` |
-//! | slashes with the year last | `02/01/2012 00:00` (month first, as pandas; day first when a first field exceeds 12 or `dayfirst` is set) |
-//! | date only | `2012-01-01` |
-//!
-//! A cell with an offset (`+01:00`, `Z`) is an instant; the column must then have offsets
-//! throughout (pandas refuses a mix as well).
+//! strftime format, or numbers since the Unix epoch (see [`TimeFormat`]).
 
 use chrono::format::{parse, Parsed, StrftimeItems};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
@@ -48,7 +34,19 @@ impl EpochUnit {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum TimeFormat {
-    /// Inferred from the first present cells (see the [module docs](self)).
+    /// Inferred, as pandas' `guess_datetime_format` does, from the first present cells: the
+    /// form that reads the first cell and most of the others, then required of every cell.
+    ///
+    /// | form | example |
+    /// |---|---|
+    /// | ISO 8601 (`T` or space, optional seconds, fraction and offset) | `2012-01-01T00:00:00+01:00`, `2012-01-01 00:15` |
+    /// | year first with slashes | `2012/01/01 00:00`, `2012/01/01` |
+    /// | day first with dots | `01.02.2012 13:45:30`, `01.02.2012` |
+    /// | slashes with the year last | `02/01/2012 00:00`: month first as in pandas; day first when a later cell's first field exceeds 12 or `dayfirst` is set |
+    /// | date only | `2012-01-01` |
+    ///
+    /// A cell with an offset (`+01:00`, `Z`) is an instant; the column must then have offsets
+    /// throughout (pandas refuses a mix as well).
     #[default]
     Auto,
     /// A strftime format (`%d/%m/%Y %H:%M`), with `%z`/`%:z` for offsets.
