@@ -50,6 +50,8 @@ pub use backends::create_backend;
 /// Signal and dataset archives (YAML + CSV, zip or folder) in Python meteaudata's layout.
 pub use meteaudata_archive as archive;
 pub use meteaudata_core::*;
+/// Real files in: the CSV reader ([`meteaudata_io`]).
+pub use meteaudata_io as io;
 /// The built-in transforms.
 pub use meteaudata_processing as processing;
 /// Offline pictures: plots, lineage graphs, metadata trees (SVG/HTML/DOT/text).

@@ -347,7 +347,7 @@ fn errors_are_one_line_with_documented_exit_codes() {
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("row 2"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
 }
 
 #[test]
@@ -456,4 +456,170 @@ fn plot_and_lineage_files() {
     );
     let out = run(&["plot", "./s", "x.png"], dir.path());
     assert_eq!(out.status.code(), Some(4), "unsupported output format");
+}
+
+/// Files as people have them: slashed dates, semicolons with decimal commas, a text column,
+/// `N/A` cells, and local times through both DST changes, streamed into a disk store and into
+/// an archive.
+#[test]
+fn import_reads_real_world_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("weather.csv"),
+        "date,precipitation,temp_max,weather\n2012/01/01,0,12.8,drizzle\n2012/01/02,10.9,N/A,rain\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("station.csv"),
+        "Zeit;Abfluss\n01.02.2012 13:45;1,5\n01.02.2012 14:00;-0,25\n",
+    )
+    .unwrap();
+    for target in ["./store", "weather.zip"] {
+        let out = ok(
+            &[
+                "import",
+                "weather.csv",
+                "--to",
+                target,
+                "--dataset",
+                "seattle",
+            ],
+            dir.path(),
+        );
+        assert!(
+            out.contains("imported precipitation#1_RAW#1: 2 points"),
+            "{out}"
+        );
+        assert!(out.contains("imported weather#1_RAW#1: 2 points"), "{out}");
+    }
+    let out = ok(
+        &[
+            "import",
+            "station.csv",
+            "--to",
+            "./store",
+            "--dataset",
+            "station",
+        ],
+        dir.path(),
+    );
+    assert!(out.contains("imported Abfluss#1_RAW#1: 2 points"), "{out}");
+    let csv_out = dir.path().join("csv-out");
+    ok(
+        &["export", "./store", csv_out.to_str().unwrap(), "--csv"],
+        dir.path(),
+    );
+    let mut exported = String::new();
+    for e in walk(&csv_out) {
+        exported.push_str(&std::fs::read_to_string(e).unwrap());
+    }
+    assert!(exported.contains("-0.25"), "{exported}");
+    assert!(exported.contains("drizzle"), "{exported}");
+
+    // Local times in Paris through the spring-forward gap and the fall-back repeat.
+    std::fs::write(
+        dir.path().join("spring.csv"),
+        "time,v\n2021-03-28 01:30,1\n2021-03-28 02:30,2\n2021-03-28 03:30,3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("fall.csv"),
+        "time,v\n2021-10-31 02:30,1\n2021-10-31 02:30,2\n2021-10-31 03:30,3\n",
+    )
+    .unwrap();
+    let paris = ["--tz", "Europe/Paris"];
+    let out = run(
+        &[
+            &["import", "spring.csv", "--to", "./dst", "--dataset", "d"][..],
+            &paris,
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
+    ok(
+        &[
+            &[
+                "import",
+                "spring.csv",
+                "--to",
+                "./dst",
+                "--dataset",
+                "d",
+                "--nonexistent",
+                "shift-forward",
+            ][..],
+            &paris,
+        ]
+        .concat(),
+        dir.path(),
+    );
+    let out = run(
+        &[
+            &["import", "fall.csv", "--to", "./dst", "--dataset", "d"][..],
+            &paris,
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(4));
+    ok(
+        &[
+            &[
+                "import",
+                "fall.csv",
+                "--to",
+                "./dst",
+                "--dataset",
+                "d",
+                "--ambiguous",
+                "infer",
+            ][..],
+            &paris,
+        ]
+        .concat(),
+        dir.path(),
+    );
+    let listing = ok(&["ls", "./dst", "--json"], dir.path());
+    assert!(
+        listing.contains("\"first\": \"2021-10-31T02:30:00+02:00\""),
+        "{listing}"
+    );
+    let dst_out = dir.path().join("dst-out");
+    ok(
+        &["export", "./dst", dst_out.to_str().unwrap(), "--csv"],
+        dir.path(),
+    );
+    let mut exported = String::new();
+    for e in walk(&dst_out) {
+        exported.push_str(&std::fs::read_to_string(e).unwrap());
+    }
+    // 02:30 shifted to the end of the gap; the repeated 02:30 read in summer, then winter time.
+    assert!(
+        exported.contains("2021-03-28T03:00:00+02:00,2"),
+        "{exported}"
+    );
+    assert!(
+        exported.contains("2021-10-31T02:30:00+02:00,1"),
+        "{exported}"
+    );
+    assert!(
+        exported.contains("2021-10-31T02:30:00+01:00,2"),
+        "{exported}"
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -253,9 +253,12 @@ impl CsvReader {
         let time_sample = sample(time_col);
         let parser = TimeParser::infer(&options.time_format, &time_sample, options.dayfirst)
             .ok_or_else(|| {
-                let bad = time_sample.first().copied().unwrap_or("");
+                let first = buffered
+                    .iter()
+                    .find(|(_, r)| r.get(time_col).is_some_and(|c| !rules.is_na(c)));
+                let (line, bad) = first.map_or((0, ""), |(l, r)| (*l, r.get(time_col).unwrap_or("")));
                 Error::invalid_input(format!(
-                    "{source}: the time column {:?} is not written in a known date/time form (first cell {bad:?}); give its format (strftime, or epoch-s/ms/us/ns)",
+                    "{source}: line {line}: {bad:?} in the time column {:?} is not a date/time in a known form; give its format (strftime, or epoch-s/ms/us/ns)",
                     names[time_col]
                 ))
             })?;

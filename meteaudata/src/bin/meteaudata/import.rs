@@ -1,11 +1,12 @@
-//! `meteaudata import`: CSV files into a dataset. Into a backend, rows are streamed: each value
-//! column becomes a series written chunk by chunk (memory holds one chunk of rows), committed
-//! when its file ends. Into an archive, the dataset is built in memory.
+//! `meteaudata import`: CSV files into a dataset, read by [`meteaudata::io::csv`] (delimiter,
+//! decimal commas, header, time column and format, column types and DST policies worked out
+//! or given). Into a backend, rows are streamed: each value column becomes a series written
+//! chunk by chunk (memory holds one chunk of rows), committed when its file ends. Into an
+//! archive, the dataset is built in memory.
 
-use anyhow::{bail, Context, Result};
-use meteaudata::{
-    parse_float, DataProvenance, Dataset, Index, Series, Signal, TimeZone, Timestamp,
-};
+use anyhow::{bail, Result};
+use meteaudata::io::csv::{CsvOptions, CsvReader};
+use meteaudata::{DataProvenance, Dataset, Series, Signal};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -15,8 +16,8 @@ use crate::progress::Progress;
 pub struct ImportArgs<'a> {
     pub files: &'a [std::path::PathBuf],
     pub dataset: &'a str,
-    pub time_column: Option<&'a str>,
-    pub tz: Option<&'a str>,
+    /// How the files are read.
+    pub csv: CsvOptions,
     pub units: &'a str,
     pub unit_for: &'a [String],
     pub provenance: DataProvenance,
@@ -24,7 +25,6 @@ pub struct ImportArgs<'a> {
     pub owner: Option<&'a str>,
     pub purpose: Option<&'a str>,
     pub project: Option<&'a str>,
-    pub delimiter: u8,
 }
 
 /// A CSV column name as a signal base: characters the name grammar reserves become `-`.
@@ -57,49 +57,35 @@ fn parse_unit_map(pairs: &[String]) -> Result<HashMap<String, String>> {
         .collect()
 }
 
+/// Opens one CSV file with the options given, the chunk size set for its number of columns.
+fn open(path: &Path, args: &ImportArgs<'_>) -> Result<CsvReader> {
+    let probe = CsvReader::open(path, &args.csv)?;
+    let columns = probe.layout().columns.len();
+    if columns == 0 {
+        bail!(
+            "{}: needs a time column and at least one value column",
+            path.display()
+        );
+    }
+    let options = args.csv.clone().chunk_rows(chunk_rows(columns));
+    Ok(CsvReader::open(path, &options)?)
+}
+
 /// One CSV file as (column name, series) pairs, all on the file's time index.
-fn read_csv(
-    path: &Path,
-    args: &ImportArgs<'_>,
-    zone: Option<TimeZone>,
-) -> Result<Vec<(String, Series)>> {
-    let (mut reader, headers) = open_csv(path, args.delimiter)?;
-    let time_col = time_column(path, &headers, args)?;
-    let mut times = Vec::new();
-    let mut values: Vec<Vec<f64>> = vec![Vec::new(); headers.len()];
-    let mut aware = false;
-    for (row, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: row {}", path.display(), row + 2))?;
-        let text = record.get(time_col).unwrap_or("");
-        let ts = Timestamp::parse(text, zone).with_context(|| {
-            format!(
-                "{}: row {}: bad timestamp {text:?}",
-                path.display(),
-                row + 2
-            )
-        })?;
-        aware |= ts.tz.is_some();
-        times.push(ts.nanos);
-        for (c, field) in record.iter().enumerate() {
-            if c == time_col {
-                continue;
-            }
-            let v = parse_value(path, row + 2, &headers[c], field)?;
-            values[c].push(v);
-        }
-    }
-    // Offsets in the text without --tz: keep the instants, in UTC.
-    let tz = zone.or(if aware { Some(TimeZone::Utc) } else { None });
-    let mut out = Vec::new();
-    for (c, h) in headers.iter().enumerate() {
-        if c == time_col {
-            continue;
-        }
-        let index = Index::datetime_nanos(times.clone(), tz).with_name(headers[time_col].trim());
-        let series = Series::from_f64("RAW", index, std::mem::take(&mut values[c]))?;
-        out.push((h.trim().to_string(), series));
-    }
-    Ok(out)
+fn read_csv(path: &Path, args: &ImportArgs<'_>) -> Result<Vec<(String, Series)>> {
+    let reader = open(path, args)?;
+    let names: Vec<String> = reader
+        .layout()
+        .columns
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let series = reader.read_all()?;
+    Ok(names
+        .into_iter()
+        .zip(series)
+        .map(|(n, s)| (n, s.with_name("RAW")))
+        .collect())
 }
 
 /// Adds one signal per value column of every file to `dataset` (creating it when `None`).
@@ -108,13 +94,12 @@ pub fn import(
     args: &ImportArgs<'_>,
     progress: &Progress,
 ) -> Result<(Dataset, Vec<String>)> {
-    let zone = args.tz.map(|z| z.parse::<TimeZone>()).transpose()?;
     let units = parse_unit_map(args.unit_for)?;
     let mut dataset = start_dataset(existing, args)?;
     let bar = progress.bar(args.files.len() as u64, "importing");
     let mut added = Vec::new();
     for file in args.files {
-        for (column, series) in read_csv(file, args, zone)? {
+        for (column, series) in read_csv(file, args)? {
             let signal = new_signal(&column, args, &units)?.with_series(series)?;
             added.push(dataset.add(signal)?);
         }
@@ -142,7 +127,6 @@ pub fn import_streamed(
     backend: &meteaudata::storage::SharedBackend,
     progress: &Progress,
 ) -> Result<(Dataset, Vec<(String, u64)>)> {
-    let zone = args.tz.map(|z| z.parse::<TimeZone>()).transpose()?;
     let units = parse_unit_map(args.unit_for)?;
     let mut dataset = start_dataset(existing, args)?;
     dataset.set_backend(backend.clone(), false);
@@ -152,7 +136,6 @@ pub fn import_streamed(
             &mut dataset,
             path,
             args,
-            zone,
             &units,
             backend,
             progress,
@@ -186,20 +169,6 @@ fn apply_fields(dataset: &mut Dataset, args: &ImportArgs<'_>) {
     }
 }
 
-/// Opens a CSV file and reads its header line.
-fn open_csv(path: &Path, delimiter: u8) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?
-        .clone();
-    Ok((reader, headers))
-}
-
 /// The signal a value column becomes: its base, its unit and the provenance (the column as
 /// the parameter unless one was given).
 fn new_signal(
@@ -215,135 +184,37 @@ fn new_signal(
     Ok(Signal::new(&signal_base(column), unit)?.with_provenance(provenance))
 }
 
-/// The position of the time column (the header must also have a value column).
-fn time_column(path: &Path, headers: &csv::StringRecord, args: &ImportArgs<'_>) -> Result<usize> {
-    let time_col = match args.time_column {
-        Some(name) => headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .with_context(|| {
-                format!(
-                    "{}: no column {name:?} (columns: {})",
-                    path.display(),
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                )
-            })?,
-        None => 0,
-    };
-    if headers.len() < 2 {
-        bail!(
-            "{}: needs a time column and at least one value column",
-            path.display()
-        );
-    }
-    Ok(time_col)
-}
-
 /// Whether a file has at most [`MAX_STREAMED_COLUMNS`] value columns.
-pub fn streamable(path: &Path, delimiter: u8) -> Result<bool> {
-    let (_, headers) = open_csv(path, delimiter)?;
-    Ok(headers.len() <= MAX_STREAMED_COLUMNS + 1)
-}
-
-fn parse_value(path: &Path, row: usize, column: &str, field: &str) -> Result<f64> {
-    let f = field.trim();
-    if f.is_empty() || f.eq_ignore_ascii_case("na") || f.eq_ignore_ascii_case("null") {
-        return Ok(f64::NAN);
-    }
-    parse_float(f).with_context(|| {
-        format!(
-            "{}: row {row}, column {column:?}: {f:?} is not a number",
-            path.display()
-        )
-    })
+pub fn streamable(path: &Path, csv: &CsvOptions) -> Result<bool> {
+    Ok(CsvReader::open(path, csv)?.layout().columns.len() <= MAX_STREAMED_COLUMNS)
 }
 
 fn stream_file(
     dataset: &mut Dataset,
     path: &Path,
     args: &ImportArgs<'_>,
-    zone: Option<TimeZone>,
     units: &HashMap<String, String>,
     backend: &meteaudata::storage::SharedBackend,
     progress: &Progress,
 ) -> Result<Vec<(String, u64)>> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let (mut reader, headers) = open_csv(path, args.delimiter)?;
-    let time_col = time_column(path, &headers, args)?;
-    let value_cols: Vec<usize> = (0..headers.len()).filter(|&c| c != time_col).collect();
+    let mut reader = open(path, args)?;
     // One signal per value column, then one writer per signal.
-    let mut signals = Vec::with_capacity(value_cols.len());
-    for &c in &value_cols {
-        signals.push(dataset.add(new_signal(headers[c].trim(), args, units)?)?);
+    let columns = reader.layout().columns.clone();
+    let mut signals = Vec::with_capacity(columns.len());
+    for c in &columns {
+        signals.push(dataset.add(new_signal(&c.name, args, units)?)?);
     }
     let mut writers = Vec::with_capacity(signals.len());
     for name in &signals {
         writers.push(dataset.signal(name)?.begin_series(backend, "RAW")?);
     }
-    let rows_per_chunk = chunk_rows(value_cols.len());
     let bar = progress.bytes(size, &format!("{}", path.display()));
-    let time_name = headers[time_col].trim().to_string();
-    let mut times: Vec<i64> = Vec::with_capacity(rows_per_chunk);
-    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(rows_per_chunk); value_cols.len()];
-    let mut tz: Option<Option<TimeZone>> = None;
-    let mut pushed = false;
-    let flush = |times: &mut Vec<i64>,
-                 values: &mut Vec<Vec<f64>>,
-                 tz: Option<TimeZone>,
-                 writers: &mut Vec<meteaudata::SeriesInProgress<'_>>|
-     -> Result<()> {
-        let index = Index::datetime_nanos(std::mem::take(times), tz).with_name(&time_name);
-        for (w, v) in writers.iter_mut().zip(values.iter_mut()) {
-            w.push(&Series::from_f64("RAW", index.clone(), std::mem::take(v))?)?;
+    while let Some(chunk) = reader.next_chunk()? {
+        for (w, s) in writers.iter_mut().zip(chunk.series) {
+            w.push(&s.with_name("RAW"))?;
         }
-        Ok(())
-    };
-    let mut record = csv::StringRecord::new();
-    let mut row = 1usize;
-    loop {
-        let more = reader
-            .read_record(&mut record)
-            .with_context(|| format!("{}: row {}", path.display(), row + 1))?;
-        if !more {
-            break;
-        }
-        row += 1;
-        let text = record.get(time_col).unwrap_or("");
-        let ts = Timestamp::parse(text, zone)
-            .with_context(|| format!("{}: row {row}: bad timestamp {text:?}", path.display()))?;
-        // Offsets in the text without --tz: the instants, in UTC. Every row must agree.
-        let row_tz = zone.or(ts.tz.map(|_| TimeZone::Utc));
-        match tz {
-            None => tz = Some(row_tz),
-            Some(t) if t.is_some() != row_tz.is_some() => bail!(
-                "{}: row {row}: {text:?} {} a UTC offset but the first row {}",
-                path.display(),
-                if ts.tz.is_some() { "has" } else { "has no" },
-                if ts.tz.is_some() {
-                    "has none"
-                } else {
-                    "has one"
-                }
-            ),
-            Some(_) => {}
-        }
-        times.push(ts.nanos);
-        for (k, &c) in value_cols.iter().enumerate() {
-            values[k].push(parse_value(
-                path,
-                row,
-                &headers[c],
-                record.get(c).unwrap_or(""),
-            )?);
-        }
-        if times.len() == rows_per_chunk {
-            flush(&mut times, &mut values, tz.flatten(), &mut writers)?;
-            pushed = true;
-            bar.set_position(reader.position().byte());
-        }
-    }
-    if !times.is_empty() || !pushed {
-        flush(&mut times, &mut values, tz.flatten(), &mut writers)?;
+        bar.set_position(chunk.bytes_read);
     }
     bar.finish_and_clear();
     let mut out = Vec::with_capacity(signals.len());

@@ -48,7 +48,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Import CSV files (a time column and value columns) as signals of a dataset.
-    Import(ImportCmd),
+    Import(Box<ImportCmd>),
     /// List datasets, signals and series with their lengths and time ranges.
     Ls {
         /// Where to look.
@@ -101,33 +101,80 @@ struct ImportCmd {
     /// Dataset to create or add to.
     #[arg(long)]
     dataset: String,
-    /// Name of the time column (default: the first column).
+    /// Name of the time column (default: the column named like a time, `time`, `date`,
+    /// `timestamp`…, else the first column holding dates throughout).
     #[arg(long)]
     time_column: Option<String>,
-    /// Time zone of naive timestamps (`Europe/Paris`, `UTC`, `UTC-05:00`).
+    /// How times are written: `auto` (ISO, `2012/01/01 00:00`, `01.02.2012`, slashed dates,
+    /// date only), `epoch-s`, `epoch-ms`, `epoch-us`, `epoch-ns`, or a strftime format such
+    /// as `%d/%m/%Y %H:%M`.
+    #[arg(long, default_value = "auto", value_name = "FORMAT")]
+    time_format: String,
+    /// Read slashed dates with the year last day first (`01/02/2012` is 1 February).
+    #[arg(long)]
+    dayfirst: bool,
+    /// Time zone of timestamps written without an offset (`Europe/Paris`, `UTC`,
+    /// `UTC-05:00`); without it they stay naive.
     #[arg(long)]
     tz: Option<String>,
+    /// Times a spring-forward change skips (with --tz): `raise`, `shift-forward` (the first
+    /// time after the gap) or `nat` (a missing time).
+    #[arg(long, default_value = "raise", value_name = "POLICY")]
+    nonexistent: String,
+    /// Times a fall-back change repeats (with --tz): `raise`, `infer` (from the order of the
+    /// rows), `earliest` or `latest`.
+    #[arg(long, default_value = "raise", value_name = "POLICY")]
+    ambiguous: String,
     /// Units of every value column.
     #[arg(long, default_value = "unit")]
     units: String,
     /// Units of one column, as COLUMN=UNIT (repeatable).
     #[arg(long = "unit", value_name = "COLUMN=UNIT")]
     unit_for: Vec<String>,
-    /// Field delimiter.
-    #[arg(long, default_value = ",")]
-    delimiter: char,
+    /// Field delimiter (default: sniffed among `,` `;` tab `|`).
+    #[arg(long)]
+    delimiter: Option<char>,
+    /// Decimal separator, `.` or `,` (default: `,` when numbers are written with decimal
+    /// commas and the delimiter is not a comma).
+    #[arg(long)]
+    decimal: Option<char>,
+    /// Whether the first row names the columns: `auto` (yes unless it holds a number or a
+    /// date), `yes` or `no` (columns are then named 0, 1, …).
+    #[arg(long, default_value = "auto", value_name = "auto|yes|no")]
+    header: String,
+    /// A cell read as missing besides pandas' tokens (`NA`, `N/A`, `NaN`, `null`, empty…);
+    /// repeatable, for example `--na -`.
+    #[arg(long, value_name = "TOKEN", allow_hyphen_values = true)]
+    na: Vec<String>,
+    /// Value columns to import (names after --rename), comma-separated; default: all.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    columns: Vec<String>,
+    /// A new name for a column, OLD=NEW (repeatable).
+    #[arg(long, value_name = "OLD=NEW")]
+    rename: Vec<String>,
+    /// The type of a column instead of the inferred one, COLUMN=float|int|bool|text
+    /// (repeatable).
+    #[arg(long = "type", value_name = "COLUMN=TYPE")]
+    types: Vec<String>,
+    /// Provenance: where the data comes from (a repository, a URL, a file server).
     #[arg(long)]
     source_repository: Option<String>,
+    /// Provenance and dataset: the project the data belongs to.
     #[arg(long)]
     project: Option<String>,
+    /// Provenance: where the measurements were taken (a site, a reactor, a station).
     #[arg(long)]
     location: Option<String>,
+    /// Provenance: the instrument or sensor.
     #[arg(long)]
     equipment: Option<String>,
+    /// Provenance: the measured parameter (default: the column's name).
     #[arg(long)]
     parameter: Option<String>,
+    /// Provenance and dataset: why the data was collected.
     #[arg(long)]
     purpose: Option<String>,
+    /// Provenance: an identifier of the metadata record the data comes with.
     #[arg(long)]
     metadata_id: Option<String>,
     /// Dataset description.
@@ -223,6 +270,62 @@ struct ExportCmd {
     csv: bool,
 }
 
+/// `OLD=NEW` pairs of a repeatable option.
+fn pairs<'a>(option: &str, values: &'a [String]) -> Result<Vec<(&'a str, &'a str)>> {
+    values
+        .iter()
+        .map(|v| {
+            v.split_once('=')
+                .map(|(a, b)| (a.trim(), b.trim()))
+                .with_context(|| format!("--{option} expects A=B, got {v:?}"))
+        })
+        .collect()
+}
+
+/// How `import` reads its files, from its options.
+fn csv_options(c: &ImportCmd) -> Result<meteaudata::io::csv::CsvOptions> {
+    use meteaudata::io::csv::{Ambiguous, CsvOptions, Nonexistent, TimeFormat};
+    let mut o = CsvOptions::new()
+        .time_format(c.time_format.parse::<TimeFormat>()?)
+        .dayfirst(c.dayfirst)
+        .nonexistent(c.nonexistent.parse::<Nonexistent>()?)
+        .ambiguous(c.ambiguous.parse::<Ambiguous>()?);
+    if let Some(d) = c.delimiter {
+        o = o.delimiter(u8::try_from(d).context("the delimiter must be one ASCII character")?);
+    }
+    if let Some(d) = c.decimal {
+        if d != '.' && d != ',' {
+            bail!("--decimal must be . or ,");
+        }
+        o = o.decimal(d);
+    }
+    match c.header.as_str() {
+        "auto" => {}
+        "yes" => o = o.header(true),
+        "no" => o = o.header(false),
+        h => bail!("--header expects auto, yes or no, got {h:?}"),
+    }
+    if let Some(t) = &c.time_column {
+        o = o.time_column(t);
+    }
+    if let Some(z) = &c.tz {
+        o = o.tz(z.parse::<meteaudata::TimeZone>()?);
+    }
+    for t in &c.na {
+        o = o.na_token(t);
+    }
+    if !c.columns.is_empty() {
+        o = o.columns(c.columns.iter().map(|s| s.trim()));
+    }
+    for (a, b) in pairs("rename", &c.rename)? {
+        o = o.rename(a, b);
+    }
+    for (col, t) in pairs("type", &c.types)? {
+        o = o.column_type(col, t.parse()?);
+    }
+    Ok(o)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let progress = Progress::new(cli.quiet);
     match cli.command {
@@ -232,8 +335,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let args = import::ImportArgs {
                 files: &c.files,
                 dataset: &c.dataset,
-                time_column: c.time_column.as_deref(),
-                tz: c.tz.as_deref(),
+                csv: csv_options(&c)?,
                 units: &c.units,
                 unit_for: &c.unit_for,
                 provenance: DataProvenance {
@@ -249,14 +351,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 owner: c.owner.as_deref(),
                 purpose: c.purpose.as_deref(),
                 project: c.project.as_deref(),
-                delimiter: u8::try_from(c.delimiter)
-                    .context("the delimiter must be one ASCII character")?,
             };
             let streamable = match &target {
                 Target::Backend { .. } => {
                     let mut all = true;
                     for f in &c.files {
-                        all &= import::streamable(f, args.delimiter)?;
+                        all &= import::streamable(f, &args.csv)?;
                     }
                     all
                 }
