@@ -49,11 +49,13 @@ pub(crate) fn publish_zip(
         .parent()
         .ok_or_else(|| Error::invalid_input(format!("{} has no parent", target.display())))?;
     ensure_dir(dir)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".meteaudata-save-")
-        .suffix(".zip.tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".meteaudata-save-").suffix(".zip.tmp");
+    // The mode any new file gets (0666 less the umask), not tempfile's private 0600: the zip
+    // is published for others to read.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     let file = tmp.reopen().map_err(|e| Error::io(tmp.path(), e))?;
     let mut sink = ZipSink {
         writer: ZipWriter::new(file),

@@ -623,3 +623,86 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The failure modes a new user met: a store that does not exist, a closed pipe, a missing or
+/// malformed input file, an empty store, and the mode of an exported zip.
+#[test]
+fn failures_are_reported_with_their_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["ls", "./no-such-dir"], dir.path());
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-dir"));
+    assert!(
+        !dir.path().join("no-such-dir").exists(),
+        "ls created the store"
+    );
+    let out = run(&["ls", "sqlite:///missing.db"], dir.path());
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!dir.path().join("missing.db").exists());
+    let out = run(
+        &["import", "absent.csv", "--to", "./s", "--dataset", "d"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(3));
+    std::fs::write(
+        dir.path().join("ragged.csv"),
+        "time,x\n2024-01-01,1\n2024-01-02,2,3\n",
+    )
+    .unwrap();
+    let out = run(
+        &["import", "ragged.csv", "--to", "./s", "--dataset", "d"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
+
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = run(&["ls", "./empty"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no dataset"));
+
+    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
+    ok(
+        &[
+            "import",
+            "reactor.csv",
+            "--to",
+            "./store",
+            "--dataset",
+            "reactor",
+        ],
+        dir.path(),
+    );
+    // A reader that goes away: a quiet end, not a panic.
+    let mut child = bin()
+        .args(["ls", "./store", "--json"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    ok(&["export", "./store", "reactor.zip"], dir.path());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str| {
+            std::fs::metadata(dir.path().join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        std::fs::write(dir.path().join("probe"), b"x").unwrap();
+        assert_eq!(
+            mode("reactor.zip"),
+            mode("probe"),
+            "the zip has the mode of any new file"
+        );
+    }
+}

@@ -10,6 +10,7 @@ mod export;
 mod import;
 mod listing;
 mod ops;
+mod out;
 mod pictures;
 mod progress;
 mod replay;
@@ -26,6 +27,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::ops::bound_from_text;
+use crate::out::{say, say_raw};
 use crate::progress::Progress;
 use crate::replay::Verdict;
 use crate::target::Target;
@@ -381,15 +383,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for (series, points) in &imported {
                 let signal = meteaudata::naming::SeriesName::parse(series).signal;
                 let units = &dataset.signal(&signal)?.units;
-                println!("imported {series}: {points} points [{units}]");
+                say!("imported {series}: {points} points [{units}]");
             }
-            println!("dataset {} in {}", dataset.name(), target.describe());
+            say!("dataset {} in {}", dataset.name(), target.describe());
         }
         Command::Ls { target, json } => {
-            let t = Target::parse(&target)?;
-            print!("{}", listing::ls(&t.datasets()?, json)?);
+            let t = Target::existing(&target)?;
+            let datasets = t.datasets()?;
+            if datasets.is_empty() {
+                eprintln!("{} holds no dataset", t.describe());
+            }
+            say_raw!("{}", listing::ls(&datasets, json)?);
             if json {
-                println!();
+                say!();
             }
         }
         Command::Inspect {
@@ -397,14 +403,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             series,
             json,
         } => {
-            let t = Target::parse(&target)?;
-            print!("{}", listing::inspect(&t.datasets()?, &series, json)?);
+            let t = Target::existing(&target)?;
+            say_raw!("{}", listing::inspect(&t.datasets()?, &series, json)?);
             if json {
-                println!();
+                say!();
             }
         }
         Command::Process(c) => {
-            let source = Target::parse(&c.target)?;
+            let source = Target::existing(&c.target)?;
             let mut dataset = source.dataset(c.dataset.as_deref())?;
             let inputs: Vec<&str> = c.inputs.iter().map(String::as_str).collect();
             let outputs = match c.op {
@@ -496,11 +502,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             dest.save(&mut dataset)?;
             for o in &outputs {
-                println!("created {o}");
+                say!("created {o}");
             }
         }
         Command::Export(c) | Command::Convert(c) => {
-            let source = Target::parse(&c.source)?;
+            let source = Target::existing(&c.source)?;
             let datasets = match &c.dataset {
                 Some(d) => vec![source.dataset(Some(d))?],
                 None => source.datasets()?,
@@ -508,7 +514,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if c.csv {
                 let files =
                     export::csv_out(&datasets, std::path::Path::new(&c.destination), &progress)?;
-                println!("wrote {} CSV files under {}", files.len(), c.destination);
+                say!("wrote {} CSV files under {}", files.len(), c.destination);
             } else {
                 let dest = Target::parse(&c.destination)?;
                 if matches!(dest, Target::Archive(_)) && datasets.len() > 1 {
@@ -533,7 +539,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                             dest.save(&mut d)?;
                         }
                     }
-                    println!("exported {} to {}", d.name(), dest.describe());
+                    say!("exported {} to {}", d.name(), dest.describe());
                 }
             }
         }
@@ -544,7 +550,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             dataset,
             json,
         } => {
-            let t = Target::parse(&target)?;
+            let t = Target::existing(&target)?;
             let datasets = match dataset {
                 Some(d) => vec![t.dataset(Some(&d))?],
                 None => t.datasets()?,
@@ -561,7 +567,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         Verdict::Failed(w) => ("FAILED", w.clone()),
                     };
                     if !json {
-                        println!(
+                        say!(
                             "{status:<9} {}/{name}{}{detail}",
                             d.name(),
                             if detail.is_empty() { "" } else { "  " }
@@ -571,9 +577,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                say!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                println!(
+                say!(
                     "{} series replayed, {} did not reproduce",
                     rows.len(),
                     failed
@@ -592,6 +598,13 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         .chain()
         .find_map(|e| e.downcast_ref::<meteaudata::Error>())
         .map(meteaudata::Error::kind);
+    let missing_file = err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+    });
+    if missing_file && kind.is_none_or(|k| k == ErrorKind::Io) {
+        return 3;
+    }
     match kind {
         Some(ErrorKind::NotFound) => 3,
         Some(
@@ -609,6 +622,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(err) if out::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
             for cause in err.chain().skip(1) {

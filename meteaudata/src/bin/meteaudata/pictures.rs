@@ -1,5 +1,6 @@
 //! `meteaudata plot` and `meteaudata lineage`: offline pictures from any target.
 
+use crate::out::say;
 use anyhow::{bail, Result};
 use clap::Args;
 use meteaudata::naming::SeriesName;
@@ -74,7 +75,7 @@ fn options(c: &PlotCmd) -> PlotOptions {
 
 /// `plot`.
 pub fn plot(c: &PlotCmd) -> Result<()> {
-    let dataset = Target::parse(&c.target)?.dataset(c.dataset.as_deref())?;
+    let dataset = Target::existing(&c.target)?.dataset(c.dataset.as_deref())?;
     let opts = options(c);
     let svg = if !c.series.is_empty() {
         let signal = SeriesName::parse(&c.series[0]).signal;
@@ -117,19 +118,19 @@ pub fn plot(c: &PlotCmd) -> Result<()> {
         .clone()
         .unwrap_or_else(|| dataset.name().to_string());
     let format = viz::write_plot(&c.output, &svg, &title)?;
-    println!("wrote {} ({format:?})", c.output.display());
+    say!("wrote {} ({format:?})", c.output.display());
     Ok(())
 }
 
 /// `lineage`.
 pub fn lineage(c: &LineageCmd) -> Result<()> {
-    let dataset = Target::parse(&c.target)?.dataset(c.dataset.as_deref())?;
+    let dataset = Target::existing(&c.target)?.dataset(c.dataset.as_deref())?;
     let graph = match (&c.series, &c.signal) {
         (Some(s), _) => Lineage::of_series_in_dataset(&dataset, s)?,
         (None, Some(sig)) => Lineage::of_signal(dataset.signal(sig)?),
         (None, None) => Lineage::of_dataset(&dataset),
     };
     let format = viz::write_lineage(&c.output, None, &graph)?;
-    println!("wrote {} ({format:?})", c.output.display());
+    say!("wrote {} ({format:?})", c.output.display());
     Ok(())
 }

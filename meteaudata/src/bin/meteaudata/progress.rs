@@ -2,6 +2,10 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
+use std::time::Duration;
+
+/// How often a bar is redrawn by itself.
+const TICK: Duration = Duration::from_millis(250);
 
 /// Makes progress bars when stderr is a terminal and output is not quiet.
 pub struct Progress {
@@ -28,6 +32,8 @@ impl Progress {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(what.to_string());
+        // The clock moves while a long step makes no visible progress.
+        bar.enable_steady_tick(TICK);
         bar
     }
 
@@ -52,6 +58,8 @@ impl Progress {
             bar.set_style(style);
         }
         bar.set_message(what.to_string());
+        // The clock moves while a long step makes no visible progress.
+        bar.enable_steady_tick(TICK);
         bar
     }
 
@@ -64,6 +72,8 @@ impl Progress {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(what.to_string());
+        // The clock moves while a long step makes no visible progress.
+        bar.enable_steady_tick(TICK);
         bar
     }
 }

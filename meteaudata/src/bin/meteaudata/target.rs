@@ -53,6 +53,42 @@ impl Target {
         })
     }
 
+    /// Reads a target spec that must already hold data (a source): a disk directory, a
+    /// SQLite file or an archive that does not exist is a `NotFound` error instead of an empty
+    /// store created on the spot.
+    pub fn existing(spec: &str) -> Result<Target> {
+        let missing = |path: &Path| -> Result<()> {
+            if path.exists() {
+                return Ok(());
+            }
+            Err(meteaudata::Error::NotFound {
+                what: "store",
+                name: spec.to_string(),
+                available: format!(" (no file or directory {})", path.display()),
+            }
+            .into())
+        };
+        let lower = spec.to_ascii_lowercase();
+        if lower.starts_with("sqlite:///") {
+            let rest = &spec["sqlite:///".len()..];
+            let file = rest.split('?').next().unwrap_or(rest);
+            if file != ":memory:" && !file.is_empty() {
+                missing(Path::new(file))?;
+            }
+        }
+        let target = Target::parse(spec)?;
+        match &target {
+            Target::Archive(p) => missing(p)?,
+            Target::Backend { .. } => {
+                let is_url = spec.contains(':') && (lower.contains("://") || lower == "memory:");
+                if !is_url {
+                    missing(Path::new(spec))?;
+                }
+            }
+        }
+        Ok(target)
+    }
+
     /// Every dataset the target holds.
     pub fn datasets(&self) -> Result<Vec<Dataset>> {
         match self {
