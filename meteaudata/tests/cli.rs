@@ -706,3 +706,34 @@ fn failures_are_reported_with_their_exit_codes() {
         );
     }
 }
+
+/// A damaged data file is never left out silently: every command that lists the store prints a
+/// warning naming the file, and `--strict` makes that exit code 4.
+#[test]
+fn damaged_files_are_loud() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
+    ok(
+        &[
+            "import",
+            "reactor.csv",
+            "--to",
+            "./store",
+            "--dataset",
+            "reactor",
+        ],
+        dir.path(),
+    );
+    let damaged = dir.path().join("store/reactor_CODa#1_RAW#1.parquet");
+    assert!(damaged.exists());
+    std::fs::write(&damaged, b"garbage").unwrap();
+    for args in [&["ls", "./store"][..], &["export", "./store", "out.zip"]] {
+        let out = run(args, dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+        assert!(stderr.contains("reactor_CODa#1_RAW#1.parquet"), "{stderr}");
+        let strict = run(&[&["--strict"][..], args].concat(), dir.path());
+        assert_eq!(strict.status.code(), Some(4));
+    }
+}

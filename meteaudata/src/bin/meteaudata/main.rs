@@ -15,6 +15,7 @@ mod pictures;
 mod progress;
 mod replay;
 mod target;
+mod warnings;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -43,6 +44,10 @@ struct Cli {
     /// No progress bars.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Fail (exit code 4) when the library warned about anything, such as a damaged file
+    /// left out of a listing; warnings are printed on stderr either way.
+    #[arg(long, global = true)]
+    strict: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -620,7 +625,17 @@ fn exit_code(err: &anyhow::Error) -> u8 {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let warned = warnings::install();
+    let strict = cli.strict;
     match run(cli) {
+        Ok(code) if strict && warned.load(std::sync::atomic::Ordering::SeqCst) > 0 => {
+            eprintln!("error: warnings were printed and --strict is set");
+            if code == ExitCode::SUCCESS {
+                ExitCode::from(4)
+            } else {
+                code
+            }
+        }
         Ok(code) => code,
         Err(err) if out::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
