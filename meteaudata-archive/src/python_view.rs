@@ -12,8 +12,8 @@
 
 use arrow_array::Array;
 use chrono::Timelike;
+use meteaudata_core::Frequency;
 use meteaudata_core::{Index, IndexData, IndexMetadata, MetaTime, TimeZone};
-use meteaudata_processing::Frequency;
 
 use crate::text::ZoneText;
 

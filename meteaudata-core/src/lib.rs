@@ -57,6 +57,7 @@
 
 mod dataset;
 mod error;
+pub mod frequency;
 mod function_info;
 mod index;
 mod index_metadata;
@@ -85,6 +86,7 @@ mod yaml_writer;
 
 pub use dataset::{validate_dataset_name, Dataset};
 pub use error::{Error, ErrorKind, Result};
+pub use frequency::{Frequency, FrequencyUnit};
 pub use function_info::FunctionInfo;
 pub use index::{range_label, Index, IndexData};
 pub use index_metadata::IndexMetadata;

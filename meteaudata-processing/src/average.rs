@@ -39,7 +39,7 @@ use meteaudata_core::{
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::common::{builtin_info, float_series, float_values, require_time_index, time_keys};
-use crate::frequency::{Frequency, FrequencyUnit};
+use meteaudata_core::{Frequency, FrequencyUnit};
 
 /// Suffix (and base) of the averaged series.
 pub const SUFFIX: &str = "RAW";

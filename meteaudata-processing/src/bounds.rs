@@ -30,8 +30,8 @@ use meteaudata_core::{
 };
 
 use crate::common::{index_type, is_sorted};
-use crate::frequency::Frequency;
 use crate::resample::from_local_strict;
+use meteaudata_core::Frequency;
 
 /// One end of a label range.
 #[derive(Debug, Clone, PartialEq)]

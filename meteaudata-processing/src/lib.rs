@@ -129,8 +129,10 @@
 
 pub mod average;
 pub mod bounds;
+mod calendar;
 mod common;
-pub mod frequency;
+/// The frequency grammar (it belongs to the model: [`meteaudata_core::frequency`]).
+pub use meteaudata_core::frequency;
 pub mod interpolate;
 pub mod normalize;
 pub mod predict;
@@ -143,11 +145,11 @@ pub mod subset;
 pub use average::{average_series, AverageSignals};
 pub use bounds::Bound;
 pub use common::{builtin_info, AUTHOR, REFERENCE};
-pub use frequency::{Frequency, FrequencyUnit};
 pub use interpolate::{
     interpolate_in_place, interpolate_series, interpolated, interpolated_if_missing,
     LinearInterpolation,
 };
+pub use meteaudata_core::{Frequency, FrequencyUnit};
 pub use normalize::{NormalizeIndexToNumericDelta, ReferenceTime, UNITS};
 pub use predict::PredictFromPreviousPoint;
 pub use replace::{replace_series, ReplaceRanges};

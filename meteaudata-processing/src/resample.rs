@@ -36,11 +36,12 @@ use meteaudata_core::{
     Result, Series, TimeZone, Transform, TransformOutput,
 };
 
+use crate::calendar::{anchors, date_of_day, day_number};
 use crate::common::per_input;
 use crate::common::{
     builtin_info, float_series, float_values, is_sorted, rebuild, require_time_index, time_keys,
 };
-use crate::frequency::{date_of_day, day_number, Frequency, FrequencyUnit};
+use meteaudata_core::{Frequency, FrequencyUnit};
 
 const NS_PER_DAY: i64 = 86_400_000_000_000;
 /// The largest number of bins one call may produce.
@@ -313,7 +314,7 @@ impl Grid {
             d.map(day_number)
                 .ok_or_else(|| Error::invalid_input("resample: date out of range"))
         };
-        match f.anchors() {
+        match anchors(f) {
             None => {
                 // Calendar days in a zone with DST.
                 let bins = (dmax - dmin) / n + 1;

@@ -42,9 +42,9 @@ const BASES: [&str; 5] = [
     "2020-01-30T00:00:00Z",
     "2019-12-30T07:00:00Z",
 ];
-const FREQS: [&str; 20] = [
+const FREQS: [&str; 23] = [
     "10min", "15min", "7min", "1h", "2h", "3h", "D", "2D", "W", "W-MON", "ME", "MS", "QE", "QS",
-    "YE", "YS", "30s", "24h", "90s", "45min",
+    "YE", "YS", "30s", "24h", "90s", "45min", "1h30min", "2D12h", "1h 30min",
 ];
 const UNITS_USED: [&str; 7] = ["D", "h", "hours", "min", "s", "ms", "ns"];
 

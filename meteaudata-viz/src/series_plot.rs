@@ -32,8 +32,8 @@
 
 use meteaudata_core::arrow_array::Array;
 use meteaudata_core::naming::SeriesName;
+use meteaudata_core::Frequency;
 use meteaudata_core::{Error, ParameterValue, ProcessingType, Result, TimeSeries};
-use meteaudata_processing::Frequency;
 
 use crate::figure::{Figure, Panel, Trace};
 use crate::options::PlotOptions;

@@ -1,5 +1,8 @@
-//! Frequency aliases: the pandas offset strings (`15min`, `2h`, `D`, `W-MON`, `ME`, `QS`, ...)
-//! parsed into a [`Frequency`], and the calendar arithmetic resampling needs.
+//! Frequency aliases: the pandas offset strings (`15min`, `2h`, `D`, `W-MON`, `ME`, `QS`,
+//! `1h30min`, ...) parsed into a [`Frequency`] with the canonical text pandas records.
+//!
+//! Hand-written because the recorded text must be pandas' own (`freqstr`), including its rules
+//! for old aliases, fractional multiples and compound offsets; no crate implements them.
 //!
 //! Accepted forms are `[<multiple>][ ]<alias>[-<anchor>]`:
 //!
@@ -12,13 +15,17 @@
 //! | `QE` / `QS` | quarter end / start | `-DEC` / `-JAN` (default) | `QE-DEC`, `QS-JAN` |
 //! | `YE` / `YS` | year end / start | `-DEC` / `-JAN` (default) | `YE-DEC`, `YS-JAN` |
 //!
+//! Compound offsets of fixed durations and days are read as pandas' `to_offset` reads them
+//! (`1h30min` → `90min`, `2D12h` → `60h`, `1D24h` → `2D`, `1h0min` → `h`; spaces and `+`
+//! between the parts are allowed); calendar units do not combine.
+//!
 //! Old aliases that pandas 3 no longer accepts are read too (`H`, `T`, `S`, `L`, `U`, `N`,
 //! `M`, `Q`, `A`, `Y`, `AS`, and the lower/upper-case spellings `d`, `w`, `Min`, `MIN`), and a
 //! fractional multiple of a fixed duration is converted to a smaller unit as pandas does
 //! (`0.5h` → `30min`).
 //!
 //! ```
-//! use meteaudata_processing::Frequency;
+//! use meteaudata_core::Frequency;
 //! assert_eq!(Frequency::parse("15min")?.to_string(), "15min");
 //! assert_eq!(Frequency::parse("1D")?.to_string(), "D");
 //! assert_eq!(Frequency::parse("W")?.to_string(), "W-SUN");
@@ -28,8 +35,8 @@
 //! # Ok::<(), meteaudata_core::Error>(())
 //! ```
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
-use meteaudata_core::{Error, Result};
+use crate::{Error, Result};
+use chrono::Weekday;
 use std::fmt;
 
 const NS_PER_DAY: i64 = 86_400_000_000_000;
@@ -96,6 +103,19 @@ const FIXED: [(&str, i64); 6] = [
     ("ns", 1),
 ];
 
+/// `total` nanoseconds in the largest fixed unit that divides it (pandas' `delta_to_tick`).
+fn largest_fixed(total: i64) -> Frequency {
+    let (alias, unit_nanos) = FIXED
+        .iter()
+        .find(|(_, n)| total % n == 0)
+        .copied()
+        .unwrap_or(("ns", 1));
+    Frequency {
+        multiple: total / unit_nanos,
+        unit: FrequencyUnit::Fixed { unit_nanos, alias },
+    }
+}
+
 fn invalid(text: &str, why: &str) -> Error {
     Error::invalid_input(format!("Invalid frequency: {text:?} ({why})"))
 }
@@ -132,9 +152,110 @@ fn base_of(alias: &str) -> Option<Base> {
     })
 }
 
+/// The components of a compound offset (`1h30min` → `1h`, `30min`; `1h 30 min`, `1h+30min`).
+fn components(text: &str) -> Result<Vec<&str>> {
+    let t = text.trim();
+    let bytes = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i] == b' ' || (bytes[i] == b'+' && !out.is_empty())) {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        let alias = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if i == alias {
+            return Err(invalid(text, "each part needs a unit"));
+        }
+        // An anchor (`W-MON`, `QE-NOV`) belongs to its alias.
+        if i + 1 < bytes.len() && bytes[i] == b'-' && bytes[i + 1].is_ascii_alphabetic() {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+        }
+        out.push(&t[start..i]);
+    }
+    if out.is_empty() {
+        return Err(invalid(text, "no unit"));
+    }
+    Ok(out)
+}
+
 impl Frequency {
-    /// Parses a pandas offset alias (see the [module docs](self)).
+    /// Parses a pandas offset alias (see the [module docs](self)), compound ones included:
+    /// `1h30min` is `90min`, as pandas' `to_offset` gives it.
     pub fn parse(text: &str) -> Result<Frequency> {
+        let parts = components(text)?;
+        if parts.len() == 1 {
+            return Frequency::parse_one(text);
+        }
+        // pandas adds the parts from the left: parts of one unit add their multiples; parts of
+        // different units give the largest fixed unit that divides their sum. When a day was
+        // among the parts and the total is whole days, the result is days.
+        let mut acc: Option<(Frequency, i64)> = None;
+        let mut days = false;
+        for part in parts {
+            days |= part.trim_end().ends_with(['D', 'd']);
+            // A zero part (`0min` in `1h0min`) counts for nothing but its unit.
+            let number = part.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == ' ');
+            let zero = !number.is_empty() && number.parse::<f64>().is_ok_and(|x| x == 0.0);
+            let f = if zero {
+                let unit = Frequency::parse_one(&part[number.len()..])?.unit;
+                Frequency { multiple: 0, unit }
+            } else {
+                Frequency::parse_one(part)?
+            };
+            let nanos = match f.unit {
+                FrequencyUnit::Fixed { .. } | FrequencyUnit::Day if zero => Some(0),
+                FrequencyUnit::Fixed { .. } | FrequencyUnit::Day => f.fixed_nanos(),
+                _ => None,
+            };
+            let Some(nanos) = nanos else {
+                return Err(invalid(
+                    text,
+                    "only fixed durations and days combine into one frequency",
+                ));
+            };
+            acc = Some(match acc {
+                None => (f, nanos),
+                Some((a, total)) => {
+                    let total = total
+                        .checked_add(nanos)
+                        .ok_or_else(|| invalid(text, "too large"))?;
+                    if a.unit == f.unit {
+                        let multiple = a.multiple + f.multiple;
+                        (Frequency { multiple, ..a }, total)
+                    } else {
+                        (largest_fixed(total), total)
+                    }
+                }
+            });
+        }
+        let (f, total) = acc.ok_or_else(|| invalid(text, "no unit"))?;
+        if total <= 0 {
+            return Err(invalid(text, "the multiple must be positive"));
+        }
+        if days && total % NS_PER_DAY == 0 {
+            return Ok(Frequency {
+                multiple: total / NS_PER_DAY,
+                unit: FrequencyUnit::Day,
+            });
+        }
+        Ok(f)
+    }
+
+    /// One component: `[<multiple>][ ]<alias>[-<anchor>]`.
+    fn parse_one(text: &str) -> Result<Frequency> {
         let t = text.trim();
         let num_end = t
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -289,25 +410,6 @@ impl Frequency {
                 | FrequencyUnit::YearEnd(_)
         )
     }
-
-    /// The anchor sequence of a calendar frequency (`None` for fixed durations and days).
-    pub(crate) fn anchors(&self) -> Option<Anchors> {
-        let (kind, period, phase) = match self.unit {
-            FrequencyUnit::Week(day) => return Some(Anchors::Week(day)),
-            FrequencyUnit::MonthEnd => (MonthSide::End, 1, 0),
-            FrequencyUnit::MonthStart => (MonthSide::Start, 1, 0),
-            FrequencyUnit::QuarterEnd(m) => (MonthSide::End, 3, (m as i64 - 1) % 3),
-            FrequencyUnit::QuarterStart(m) => (MonthSide::Start, 3, (m as i64 - 1) % 3),
-            FrequencyUnit::YearEnd(m) => (MonthSide::End, 12, m as i64 - 1),
-            FrequencyUnit::YearStart(m) => (MonthSide::Start, 12, m as i64 - 1),
-            _ => return None,
-        };
-        Some(Anchors::Month {
-            side: kind,
-            period,
-            phase,
-        })
-    }
 }
 
 impl fmt::Display for Frequency {
@@ -342,111 +444,48 @@ impl std::str::FromStr for Frequency {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MonthSide {
-    Start,
-    End,
-}
-
-/// A numbered sequence of anchor dates: `date(k)` increases with `k`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Anchors {
-    /// Every `day` of the week.
-    Week(Weekday),
-    /// First or last day of the months whose index `year*12 + month0` is `phase` mod `period`.
-    Month {
-        side: MonthSide,
-        period: i64,
-        phase: i64,
-    },
-}
-
-fn month_index(d: NaiveDate) -> i64 {
-    i64::from(d.year()) * 12 + i64::from(d.month0())
-}
-
-fn month_start(m: i64) -> Option<NaiveDate> {
-    let y = i32::try_from(m.div_euclid(12)).ok()?;
-    NaiveDate::from_ymd_opt(y, m.rem_euclid(12) as u32 + 1, 1)
-}
-
-/// Days since 1970-01-01 of a date.
-pub(crate) fn day_number(d: NaiveDate) -> i64 {
-    i64::from(d.num_days_from_ce()) - 719_163
-}
-
-/// The date `n` days after 1970-01-01.
-pub(crate) fn date_of_day(n: i64) -> Option<NaiveDate> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
-    if n >= 0 {
-        epoch.checked_add_days(Days::new(n as u64))
-    } else {
-        epoch.checked_sub_days(Days::new(n.unsigned_abs()))
-    }
-}
-
-impl Anchors {
-    /// The anchor date number `k`.
-    pub(crate) fn date(&self, k: i64) -> Option<NaiveDate> {
-        match *self {
-            Anchors::Week(day) => {
-                // 1970-01-04 was a Sunday; shift to the requested weekday.
-                let offset = (day.num_days_from_sunday()) as i64;
-                date_of_day(3 + offset + 7 * k)
-            }
-            Anchors::Month {
-                side,
-                period,
-                phase,
-            } => {
-                let m = k.checked_mul(period)?.checked_add(phase)?;
-                match side {
-                    MonthSide::Start => month_start(m),
-                    MonthSide::End => month_start(m + 1)?.pred_opt(),
-                }
-            }
-        }
-    }
-
-    /// The number of the last anchor on or before `d`.
-    pub(crate) fn floor(&self, d: NaiveDate) -> i64 {
-        match *self {
-            Anchors::Week(day) => {
-                let offset = (day.num_days_from_sunday()) as i64;
-                (day_number(d) - 3 - offset).div_euclid(7)
-            }
-            Anchors::Month {
-                side,
-                period,
-                phase,
-            } => {
-                let m = month_index(d);
-                let k = (m - phase).div_euclid(period);
-                // For month ends, the anchor of this month lies after `d` unless `d` is it.
-                match side {
-                    MonthSide::Start => k,
-                    MonthSide::End => match self.date(k) {
-                        Some(a) if a <= d => k,
-                        _ => k - 1,
-                    },
-                }
-            }
-        }
-    }
-
-    /// The number of the first anchor on or after `d`.
-    pub(crate) fn ceil(&self, d: NaiveDate) -> i64 {
-        let k = self.floor(d);
-        match self.date(k) {
-            Some(a) if a == d => k,
-            _ => k + 1,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Compound offsets, each as pandas 3.1 `to_offset(text).freqstr` gives it.
+    #[test]
+    fn compound_offsets_as_pandas() {
+        for (input, out) in [
+            ("1h30min", "90min"),
+            ("2D12h", "60h"),
+            ("1h1s", "3601s"),
+            ("1h 30min", "90min"),
+            ("30min1h", "90min"),
+            ("1.5h30min", "120min"),
+            ("1Min30s", "90s"),
+            ("1h0min", "h"),
+            ("0h30min", "30min"),
+            ("1D1D", "2D"),
+            ("1us500ns", "1500ns"),
+            ("12h12h", "24h"),
+            ("23h60min", "24h"),
+            ("1D12h12h", "2D"),
+            ("1h1D", "25h"),
+            ("2h0.5h", "150min"),
+            ("h30min", "90min"),
+            ("1h 1h", "2h"),
+            ("0.5D12h", "D"),
+            ("1h 30 min", "90min"),
+            ("1h+30min", "90min"),
+            ("1D30min30min", "1500min"),
+            ("6h1D18h", "2D"),
+            ("1.5D12h", "2D"),
+            ("36h12h", "48h"),
+        ] {
+            assert_eq!(Frequency::parse(input).unwrap().to_string(), out, "{input}");
+        }
+        for bad in [
+            "1ME1D", "1D1ME", "1h30", "1h30min-", "1W1D", "-1h30min", "1h-30min", "0h0min",
+        ] {
+            assert!(Frequency::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn canonical_names() {
@@ -492,23 +531,5 @@ mod tests {
         ] {
             assert!(Frequency::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn anchors() {
-        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-        let w = Frequency::parse("W").unwrap().anchors().unwrap();
-        assert_eq!(w.date(w.ceil(d(2020, 1, 2))).unwrap(), d(2020, 1, 5));
-        assert_eq!(w.date(w.ceil(d(2020, 1, 5))).unwrap(), d(2020, 1, 5));
-        assert_eq!(w.date(w.floor(d(2020, 1, 4))).unwrap(), d(2019, 12, 29));
-        let me = Frequency::parse("ME").unwrap().anchors().unwrap();
-        assert_eq!(me.date(me.ceil(d(2020, 2, 3))).unwrap(), d(2020, 2, 29));
-        assert_eq!(me.date(me.floor(d(2020, 2, 3))).unwrap(), d(2020, 1, 31));
-        let qe = Frequency::parse("QE-NOV").unwrap().anchors().unwrap();
-        assert_eq!(qe.date(qe.ceil(d(2020, 1, 3))).unwrap(), d(2020, 2, 29));
-        let ys = Frequency::parse("YS").unwrap().anchors().unwrap();
-        assert_eq!(ys.date(ys.floor(d(2020, 7, 3))).unwrap(), d(2020, 1, 1));
-        let qs = Frequency::parse("QS").unwrap().anchors().unwrap();
-        assert_eq!(qs.date(qs.floor(d(2020, 6, 30))).unwrap(), d(2020, 4, 1));
     }
 }
