@@ -39,6 +39,9 @@ pub struct Dataset {
     pub project: Option<String>,
     backend: Option<SharedBackend>,
     auto_save: bool,
+    /// The largest number in use for each signal base (kept with `signals`, so that adding a
+    /// signal does not scan them all).
+    numbers: HashMap<String, u32>,
 }
 
 impl PartialEq for Dataset {
@@ -92,6 +95,7 @@ impl Dataset {
             project: None,
             backend: None,
             auto_save: false,
+            numbers: HashMap::new(),
         })
     }
 
@@ -182,7 +186,9 @@ impl Dataset {
         }
         let mut signal = signal;
         self.attach(&mut signal);
-        self.signals.insert(signal.name().to_string(), signal);
+        let name = signal.name().to_string();
+        self.signals.insert(name.clone(), signal);
+        self.note_number(&name);
         Ok(())
     }
 
@@ -198,13 +204,23 @@ impl Dataset {
 
     /// The largest number in use for a signal base.
     pub fn max_number(&self, base: &str) -> Option<u32> {
-        self.signals
-            .keys()
-            .filter_map(|k| match split_number(k) {
-                (b, n) if b == base => Some(n.unwrap_or(1)),
-                _ => None,
-            })
-            .max()
+        self.numbers.get(base).copied()
+    }
+
+    /// Records the number of signal `name` for its base.
+    fn note_number(&mut self, name: &str) {
+        let (base, n) = split_number(name);
+        let max = self.numbers.entry(base.to_string()).or_insert(0);
+        *max = (*max).max(n.unwrap_or(1));
+    }
+
+    /// Rebuilds the numbers in use from the signals (after a removal or a rename).
+    fn renumber(&mut self) {
+        let names: Vec<String> = self.signals.keys().cloned().collect();
+        self.numbers.clear();
+        for n in names {
+            self.note_number(&n);
+        }
     }
 
     /// Adds a signal as a new version of its base, numbered `base#(max+1)` as Python does
@@ -216,14 +232,18 @@ impl Dataset {
         signal.rename_exact(&name);
         self.attach(&mut signal);
         self.signals.insert(name.clone(), signal);
+        self.note_number(&name);
         Ok(name)
     }
 
     /// Removes a signal and returns it.
     pub fn remove(&mut self, name: &str) -> Result<Signal> {
-        self.signals
+        let signal = self
+            .signals
             .shift_remove(name)
-            .ok_or_else(|| Error::not_found("signal", name, self.signals.keys()))
+            .ok_or_else(|| Error::not_found("signal", name, self.signals.keys()))?;
+        self.renumber();
+        Ok(signal)
     }
 
     /// Renames a signal; every reference to its series in any history of the dataset is
@@ -249,6 +269,7 @@ impl Dataset {
             .ok_or_else(|| Error::not_found("signal", old, Vec::<String>::new()))?;
         sig.rename_exact(&new);
         self.signals.shift_insert(idx, new.clone(), sig);
+        self.renumber();
         for s in self.signals.values_mut() {
             s.rewrite_lineage(old, &new);
         }
@@ -364,7 +385,9 @@ impl Dataset {
         let names = planned.iter().map(|s| s.name().to_string()).collect();
         for mut sig in planned {
             self.attach(&mut sig);
-            self.signals.insert(sig.name().to_string(), sig);
+            let name = sig.name().to_string();
+            self.signals.insert(name.clone(), sig);
+            self.note_number(&name);
         }
         if self.auto_save && self.backend.is_some() {
             self.save_all()?;

@@ -234,3 +234,25 @@ fn signal_rename_follows_its_own_lineage() {
         ErrorKind::InvalidName
     );
 }
+
+/// Signal numbers follow additions, removals and renames (the dataset keeps the largest
+/// number per base instead of scanning its signals on every addition).
+#[test]
+fn dataset_numbers_follow_removals_and_renames() {
+    use meteaudata_core::{Dataset, Signal};
+    let mut ds = Dataset::new("d").unwrap();
+    let add = |ds: &mut Dataset, n: &str| ds.add(Signal::new(n, "u").unwrap()).unwrap();
+    assert_eq!(add(&mut ds, "A"), "A#1");
+    assert_eq!(add(&mut ds, "A"), "A#2");
+    assert_eq!(add(&mut ds, "A#9"), "A#3");
+    assert_eq!(ds.max_number("A"), Some(3));
+    ds.remove("A#3").unwrap();
+    assert_eq!(ds.max_number("A"), Some(2));
+    assert_eq!(add(&mut ds, "A"), "A#3");
+    ds.rename_signal("A#3", "B#7").unwrap();
+    assert_eq!((ds.max_number("A"), ds.max_number("B")), (Some(2), Some(7)));
+    assert_eq!(add(&mut ds, "B"), "B#8");
+    ds.insert(Signal::new("A#40", "u").unwrap()).unwrap();
+    assert_eq!(add(&mut ds, "A"), "A#41");
+    assert_eq!(ds.max_number("C"), None);
+}
