@@ -54,5 +54,12 @@ pub use meteaudata_core::*;
 pub use meteaudata_io as io;
 /// The built-in transforms.
 pub use meteaudata_processing as processing;
+/// The disk backend (Parquet + YAML sidecars).
+#[cfg(feature = "disk")]
+pub use meteaudata_storage_disk as storage_disk;
+/// The SQL backend (SQLite, PostgreSQL, MySQL/MariaDB), with access to Python meteaudata's
+/// own SQL tables.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub use meteaudata_storage_sql as storage_sql;
 /// Offline pictures: plots, lineage graphs, metadata trees (SVG/HTML/DOT/text).
 pub use meteaudata_viz as viz;

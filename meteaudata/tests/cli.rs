@@ -737,3 +737,36 @@ fn damaged_files_are_loud() {
         assert_eq!(strict.status.code(), Some(4));
     }
 }
+
+/// A database written by Python meteaudata's SQL backend (its own tables, no series of ours)
+/// is listed and converted; a command that would write back to it says to convert it first.
+#[test]
+fn python_sql_tables_are_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        samples().join("sql/python_tables.db"),
+        dir.path().join("py.db"),
+    )
+    .unwrap();
+    let out = run(&["ls", "sqlite:///py.db"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(listing.contains("Tutc#1_RAW#1  4 points"), "{listing}");
+    assert!(listing.contains("Trange#1_RAW#1"), "{listing}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Python meteaudata's SQL backend"));
+    ok(&["convert", "sqlite:///py.db", "./store"], dir.path());
+    let listing = ok(&["ls", "./store"], dir.path());
+    assert!(listing.contains("Tnaive#1_RAW#1  3 points"), "{listing}");
+    let out = run(
+        &[
+            "process",
+            "sqlite:///py.db",
+            "-i",
+            "Tutc#1_RAW#1",
+            "interpolate",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("convert them first"));
+}

@@ -415,7 +415,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Process(c) => {
-            let source = Target::existing(&c.target)?;
+            let source = Target::existing_writable(&c.target)?;
             let mut dataset = source.dataset(c.dataset.as_deref())?;
             let inputs: Vec<&str> = c.inputs.iter().map(String::as_str).collect();
             let outputs = match c.op {

@@ -77,6 +77,9 @@ impl Target {
             }
         }
         let target = Target::parse(spec)?;
+        if let Some(copy) = python_tables(&target, spec)? {
+            return Ok(copy);
+        }
         match &target {
             Target::Archive(p) => missing(p)?,
             Target::Backend { .. } => {
@@ -84,6 +87,20 @@ impl Target {
                 if !is_url {
                     missing(Path::new(spec))?;
                 }
+            }
+        }
+        Ok(target)
+    }
+
+    /// Like [`Target::existing`], for commands that write back to the target: a database
+    /// holding only Python meteaudata's tables is an error telling to convert it first.
+    pub fn existing_writable(spec: &str) -> Result<Target> {
+        let target = Target::existing(spec)?;
+        if let Target::Backend { spec: s, .. } = &target {
+            if s.starts_with(PYTHON_COPY) {
+                bail!(
+                    "{spec} holds only Python meteaudata's SQL tables, which this command cannot write back to; convert them first: meteaudata convert {spec} DESTINATION"
+                );
             }
         }
         Ok(target)
@@ -202,4 +219,46 @@ fn save_archive(dataset: &Dataset, path: &Path) -> Result<()> {
             .with_context(|| format!("cannot write archive folder {}", path.display()))?;
     }
     Ok(())
+}
+
+/// How the spec of a target read from Python meteaudata's SQL tables starts.
+const PYTHON_COPY: &str = "(Python tables of) ";
+
+/// For a SQL database that holds no series of ours but series written by Python meteaudata's
+/// SQL backend (`time_series_metadata`, `time_series_data`): those series, read into memory,
+/// as a target of their own. The database is left as it is.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+fn python_tables(target: &Target, spec: &str) -> Result<Option<Target>> {
+    use meteaudata::storage::StorageBackend;
+    let Target::Backend { backend, .. } = target else {
+        return Ok(None);
+    };
+    if !backend.backend_type().starts_with("sql") || !backend.list_keys()?.is_empty() {
+        return Ok(None);
+    }
+    let sql = meteaudata::storage_sql::SqlBackend::connect(spec)?;
+    let keys = sql.python_keys()?;
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    eprintln!(
+        "note: {spec} holds {} series written by Python meteaudata's SQL backend; reading them from its tables",
+        keys.len()
+    );
+    let copy = meteaudata::storage::MemoryBackend::new();
+    for key in &keys {
+        let (series, metadata) = sql
+            .load_python(key)
+            .with_context(|| format!("cannot read Python's series {key} from {spec}"))?;
+        copy.save(key, &series, &metadata)?;
+    }
+    Ok(Some(Target::Backend {
+        backend: std::sync::Arc::new(copy),
+        spec: format!("{PYTHON_COPY}{spec}"),
+    }))
+}
+
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+fn python_tables(_: &Target, _: &str) -> Result<Option<Target>> {
+    Ok(None)
 }
