@@ -27,8 +27,10 @@
 //! ```
 //!
 //! The [`csv`] module documents every rule; the `meteaudata` command-line tool's `import`
-//! uses this reader, and streams the chunks into a storage backend.
+//! uses this reader, and streams the chunks into a storage backend. The [`frame`] module turns
+//! Arrow tables with a time column into series, signals and datasets, and back.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod csv;
+pub mod frame;

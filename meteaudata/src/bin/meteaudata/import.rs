@@ -6,6 +6,7 @@
 
 use anyhow::{bail, Result};
 use meteaudata::io::csv::{CsvOptions, CsvReader};
+use meteaudata::io::frame::signal_base;
 use meteaudata::{DataProvenance, Dataset, Series, Signal};
 use std::collections::HashMap;
 use std::path::Path;
@@ -25,26 +26,6 @@ pub struct ImportArgs<'a> {
     pub owner: Option<&'a str>,
     pub purpose: Option<&'a str>,
     pub project: Option<&'a str>,
-}
-
-/// A CSV column name as a signal base: characters the name grammar reserves become `-`.
-pub fn signal_base(column: &str) -> String {
-    let cleaned: String = column
-        .trim()
-        .chars()
-        .map(|c| {
-            if matches!(c, '_' | '#' | '/' | '\\') || c.is_control() {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect();
-    if cleaned.is_empty() {
-        "value".into()
-    } else {
-        cleaned
-    }
 }
 
 fn parse_unit_map(pairs: &[String]) -> Result<HashMap<String, String>> {
