@@ -174,13 +174,21 @@ pub fn signal_from_batch(
     Ok(signal)
 }
 
+/// A series being joined: its name, and its times with their positions, sorted.
+struct Column<'a> {
+    name: &'a str,
+    series: &'a Series,
+    labels: Vec<(i64, u32)>,
+}
+
 /// Named series as one table: the union of their times (sorted) and a column per series,
 /// null where that series has no point. Every series needs a datetime index of one zone (or
 /// all naive) without missing or repeated times.
 pub fn series_to_batch(series: &[(&str, &Series)]) -> Result<RecordBatch> {
     let mut zone: Option<Option<TimeZone>> = None;
     let mut index_name: Option<Option<String>> = None;
-    let mut columns: Vec<(&str, &Series, Vec<(i64, u32)>)> = Vec::new();
+    // Each series with its (time, position) pairs sorted by time.
+    let mut columns: Vec<Column<'_>> = Vec::new();
     for (name, s) in series {
         let IndexData::DateTime { values, tz } = s.index().data() else {
             return Err(Error::invalid_input(format!(
@@ -214,11 +222,15 @@ pub fn series_to_batch(series: &[(&str, &Series)]) -> Result<RecordBatch> {
                 s.index().label(w[0].1 as usize)
             )));
         }
-        columns.push((name, s, labels));
+        columns.push(Column {
+            name,
+            series: s,
+            labels,
+        });
     }
     let mut union: Vec<i64> = columns
         .iter()
-        .flat_map(|(_, _, l)| l.iter().map(|x| x.0))
+        .flat_map(|c| c.labels.iter().map(|x| x.0))
         .collect();
     union.sort_unstable();
     union.dedup();
@@ -228,7 +240,12 @@ pub fn series_to_batch(series: &[(&str, &Series)]) -> Result<RecordBatch> {
     let time_name = index_name.flatten().unwrap_or_else(|| "time".to_string());
     let mut fields = vec![Field::new(&time_name, time.data_type().clone(), false)];
     let mut arrays: Vec<ArrayRef> = vec![Arc::new(time)];
-    for (name, s, labels) in columns {
+    for Column {
+        name,
+        series: s,
+        labels,
+    } in columns
+    {
         // Both sorted: walk them together.
         let mut at = labels.iter().peekable();
         let take: UInt32Array = union
