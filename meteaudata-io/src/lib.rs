@@ -34,3 +34,6 @@
 
 pub mod csv;
 pub mod frame;
+#[cfg(feature = "polars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "polars")))]
+pub mod polars;
