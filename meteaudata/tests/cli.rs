@@ -770,3 +770,73 @@ fn python_sql_tables_are_seen() {
     assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("convert them first"));
 }
+
+/// Every option of every command says what it does, and compound pandas frequencies resample.
+#[test]
+fn help_is_complete_and_compound_frequencies_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let subcommands = |help: &str| -> Vec<String> {
+        help.lines()
+            .skip_while(|l| !l.starts_with("Commands:"))
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .filter(|c| c != "help")
+            .collect()
+    };
+    let top = ok(&["--help"], dir.path());
+    let mut commands: Vec<Vec<String>> = subcommands(&top).into_iter().map(|c| vec![c]).collect();
+    assert!(commands.len() >= 9, "{top}");
+    let process = ok(&["process", "--help"], dir.path());
+    let ops = subcommands(&process);
+    assert!(ops.len() >= 7, "{process}");
+    commands.extend(ops.into_iter().map(|o| vec!["process".to_string(), o]));
+    for c in &commands {
+        let mut args: Vec<&str> = c.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = ok(&args, dir.path());
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim();
+            if !t.starts_with('-') {
+                continue;
+            }
+            // The text follows the flags on their line, or on the next, further indented.
+            let same_line = t.split("  ").filter(|p| !p.trim().is_empty()).count() > 1;
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let next_line = lines.get(i + 1).is_some_and(|n| {
+                !n.trim().is_empty() && !n.trim().starts_with('-') && indent(n) > indent(line)
+            });
+            assert!(
+                same_line || next_line,
+                "`meteaudata {c:?} --help`: {t:?} has no description"
+            );
+        }
+    }
+    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
+    ok(
+        &["import", "reactor.csv", "--to", "./store", "--dataset", "r"],
+        dir.path(),
+    );
+    let out = ok(
+        &[
+            "process",
+            "./store",
+            "-i",
+            "CODa#1_RAW#1",
+            "resample",
+            "--frequency",
+            "1h30min",
+        ],
+        dir.path(),
+    );
+    assert!(out.contains("created CODa#1_RESAMPLED#1"), "{out}");
+    let json = ok(
+        &["inspect", "./store", "CODa#1_RESAMPLED#1", "--json"],
+        dir.path(),
+    );
+    assert!(
+        json.contains("1h30min"),
+        "the parameter is recorded as given: {json}"
+    );
+}

@@ -451,12 +451,18 @@ impl CsvReader {
     }
 
     /// Every remaining row, each column as one series.
-    pub fn read_all(mut self) -> Result<Vec<Series>> {
+    pub fn read_all(self) -> Result<Vec<Series>> {
+        self.read_all_with(|_| {})
+    }
+
+    /// [`read_all`](Self::read_all), calling `progress` with the bytes read after each chunk.
+    pub fn read_all_with(mut self, mut progress: impl FnMut(u64)) -> Result<Vec<Series>> {
         let mut parts: Vec<Vec<Series>> = vec![Vec::new(); self.layout.columns.len()];
         while let Some(chunk) = self.next_chunk()? {
             for (p, s) in parts.iter_mut().zip(chunk.series) {
                 p.push(s);
             }
+            progress(chunk.bytes_read);
         }
         parts
             .into_iter()

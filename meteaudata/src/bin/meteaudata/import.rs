@@ -52,8 +52,14 @@ fn open(path: &Path, args: &ImportArgs<'_>) -> Result<CsvReader> {
     Ok(CsvReader::open(path, &options)?)
 }
 
-/// One CSV file as (column name, series) pairs, all on the file's time index.
-fn read_csv(path: &Path, args: &ImportArgs<'_>) -> Result<Vec<(String, Series)>> {
+/// One CSV file as (column name, series) pairs, all on the file's time index; `done` bytes of
+/// earlier files were read, and the bar follows the bytes read.
+fn read_csv(
+    path: &Path,
+    args: &ImportArgs<'_>,
+    bar: &indicatif::ProgressBar,
+    done: u64,
+) -> Result<Vec<(String, Series)>> {
     let reader = open(path, args)?;
     let names: Vec<String> = reader
         .layout()
@@ -61,7 +67,7 @@ fn read_csv(path: &Path, args: &ImportArgs<'_>) -> Result<Vec<(String, Series)>>
         .iter()
         .map(|c| c.name.clone())
         .collect();
-    let series = reader.read_all()?;
+    let series = reader.read_all_with(|bytes| bar.set_position(done + bytes))?;
     Ok(names
         .into_iter()
         .zip(series)
@@ -77,14 +83,20 @@ pub fn import(
 ) -> Result<(Dataset, Vec<String>)> {
     let units = parse_unit_map(args.unit_for)?;
     let mut dataset = start_dataset(existing, args)?;
-    let bar = progress.bar(args.files.len() as u64, "importing");
+    let sizes: Vec<u64> = args
+        .files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .collect();
+    let bar = progress.bytes(sizes.iter().sum(), "importing");
     let mut added = Vec::new();
-    for file in args.files {
-        for (column, series) in read_csv(file, args)? {
+    let mut done = 0;
+    for (file, size) in args.files.iter().zip(sizes) {
+        for (column, series) in read_csv(file, args, &bar, done)? {
             let signal = new_signal(&column, args, &units)?.with_series(series)?;
             added.push(dataset.add(signal)?);
         }
-        bar.inc(1);
+        done += size;
     }
     bar.finish_and_clear();
     Ok((dataset, added))

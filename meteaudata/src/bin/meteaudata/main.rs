@@ -227,10 +227,14 @@ enum OpCmd {
     Interpolate,
     /// Keep a label range (inclusive) or, with `--rank-based`, a position range.
     Subset {
+        /// First label kept (a time such as `2024-01-01 06:00`, or a number); default: the
+        /// first point.
         #[arg(long)]
         start: Option<String>,
+        /// Last label kept (inclusive); default: the last point.
         #[arg(long)]
         end: Option<String>,
+        /// Read --start and --end as 0-based positions (end excluded, as a Python slice).
         #[arg(long)]
         rank_based: bool,
     },
@@ -239,8 +243,10 @@ enum OpCmd {
         /// START,END (repeatable).
         #[arg(long = "range", value_name = "START,END", required = true)]
         ranges: Vec<String>,
+        /// Why the values are replaced (recorded in the processing step).
         #[arg(long, default_value = "")]
         reason: String,
+        /// The value put in place (default: NaN, a missing value).
         #[arg(long)]
         value: Option<f64>,
     },
