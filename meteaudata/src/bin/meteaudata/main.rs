@@ -424,6 +424,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let source = Target::existing_writable(&c.target)?;
             let mut dataset = source.dataset(c.dataset.as_deref())?;
             let inputs: Vec<&str> = c.inputs.iter().map(String::as_str).collect();
+            // A moving clock while the transform runs (stored series stream through it).
+            let clock = progress.spinner(&format!("processing {}", inputs.join(", ")));
             let outputs = match c.op {
                 OpCmd::Average { no_check_units } => {
                     let mut o = DatasetProcessOptions::new().overwrite(c.overwrite);
@@ -512,6 +514,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => source,
             };
             dest.save(&mut dataset)?;
+            clock.finish_and_clear();
             for o in &outputs {
                 say!("created {o}");
             }
