@@ -93,7 +93,8 @@ pub use index_metadata::IndexMetadata;
 pub use index_text::{parse_float, parse_timedelta};
 pub use parameters::{NdArray, ParameterValue, Parameters};
 pub use process::{
-    DatasetProcessOptions, DatasetTransform, ProcessOptions, Streaming, Transform, TransformOutput,
+    DatasetProcessOptions, DatasetTransform, ProcessOptions, ProgressHook, Streaming, Transform,
+    TransformOutput,
 };
 pub use processing_step::ProcessingStep;
 pub use processing_type::ProcessingType;

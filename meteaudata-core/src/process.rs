@@ -1,6 +1,8 @@
 //! The processing protocol: univariate transforms (series in, series and steps out) and
 //! multivariate ones (signals in, new signals out), with their options.
 
+use std::sync::Arc;
+
 use crate::{ProcessingStep, Result, Series, Signal};
 
 /// One output of a univariate transform: a series and the steps that made it.
@@ -97,7 +99,52 @@ pub struct ProcessOptions {
     pub streaming: Streaming,
     /// Points per chunk when streaming (0: [`DEFAULT_CHUNK_POINTS`](crate::storage::DEFAULT_CHUNK_POINTS)).
     pub chunk_points: usize,
+    /// Told how many input points were read (see [`ProgressHook`]).
+    pub progress: Option<ProgressHook>,
 }
+
+/// A callback told how far a [`Signal::process`] call has got: after each chunk a streamed
+/// transform reads, with the input points read so far; once, with all of them, for a
+/// transform computed in memory.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use std::sync::Arc;
+/// use meteaudata_core::{ProcessOptions, ProgressHook};
+/// let seen = Arc::new(AtomicU64::new(0));
+/// let s = Arc::clone(&seen);
+/// let options = ProcessOptions::new().progress(ProgressHook::new(move |n| s.store(n, Ordering::SeqCst)));
+/// # let _ = options;
+/// ```
+#[derive(Clone)]
+pub struct ProgressHook(Arc<dyn Fn(u64) + Send + Sync>);
+
+impl ProgressHook {
+    /// A hook calling `f` with the input points read so far.
+    pub fn new(f: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        ProgressHook(Arc::new(f))
+    }
+
+    /// Reports `points` read so far.
+    pub fn report(&self, points: u64) {
+        (self.0)(points)
+    }
+}
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook(..)")
+    }
+}
+
+impl PartialEq for ProgressHook {
+    /// The same callback.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for ProgressHook {}
 
 impl ProcessOptions {
     /// Default options: automatic names, no overwrite.
@@ -122,6 +169,11 @@ impl ProcessOptions {
     /// Sets the points per chunk when streaming.
     pub fn chunk_points(mut self, chunk_points: usize) -> Self {
         self.chunk_points = chunk_points;
+        self
+    }
+    /// Sets the progress callback.
+    pub fn progress(mut self, hook: ProgressHook) -> Self {
+        self.progress = Some(hook);
         self
     }
 }

@@ -272,6 +272,9 @@ impl Signal {
             inputs.push(self.get(name)?.series()?.clone());
         }
         let outputs = transform.apply(&inputs)?;
+        if let Some(hook) = &options.progress {
+            hook.report(inputs.iter().map(|s| s.len() as u64).sum());
+        }
         Signal::check_output_names(&options, outputs.len())?;
         let history: Vec<_> = input_names
             .iter()

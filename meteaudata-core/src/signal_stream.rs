@@ -81,6 +81,8 @@ impl Signal {
         }
         let mut namer = OutputNamer::default();
         let mut done: Vec<(Pending<'_>, Vec<crate::ProcessingStep>)> = Vec::new();
+        // Input points read, over every input (for the progress hook).
+        let mut points_read = 0u64;
         for (i, (name, processor)) in input_names.iter().zip(processors).enumerate() {
             let ts = self.get(name)?;
             let (src, src_key) = ts
@@ -112,6 +114,13 @@ impl Signal {
                 ChunkShape::track(&mut p.shape, &out)?;
                 p.writer.push(&out)
             };
+            let read = &mut points_read;
+            let scan = scan.inspect(|c| {
+                if let (Some(h), Ok(c)) = (&options.progress, c) {
+                    *read += c.len() as u64;
+                    h.report(*read);
+                }
+            });
             let steps = crate::streaming::run_chunks(processor, scan, &mut sink)?;
             let p = pending.ok_or_else(|| {
                 Error::invalid_input(format!(

@@ -403,3 +403,40 @@ fn a_failed_streamed_call_changes_nothing() {
         assert_eq!(keys.len(), 2);
     }
 }
+
+/// The progress hook hears every chunk a streamed transform reads, up to all the input points,
+/// and once the total for a transform computed in memory.
+#[test]
+fn progress_hook_counts_input_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = create_backend(&StorageConfig::disk(dir.path())).unwrap();
+    let reports = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook = {
+        let r = Arc::clone(&reports);
+        ProgressHook::new(move |n| r.lock().unwrap().push(n))
+    };
+    let mut signal = Signal::new("S", "u").unwrap().with_series(raw()).unwrap();
+    signal.set_dataset_name("p".to_string());
+    signal.set_backend(Arc::clone(&backend), false);
+    signal.save_all(None).unwrap();
+    signal.unload();
+    let options = ProcessOptions::new()
+        .chunk_points(300)
+        .progress(hook.clone());
+    signal
+        .process(&["S#1_RAW#1"], &LinearInterpolation, options)
+        .unwrap();
+    let seen = std::mem::take(&mut *reports.lock().unwrap());
+    assert!(seen.len() >= 2000 / 300, "one report per chunk: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert_eq!(seen.last(), Some(&2000));
+    // In memory: the total, once.
+    let mut mem = Signal::new("M", "u").unwrap().with_series(raw()).unwrap();
+    mem.process(
+        &["M#1_RAW#1"],
+        &LinearInterpolation,
+        ProcessOptions::new().progress(hook),
+    )
+    .unwrap();
+    assert_eq!(*reports.lock().unwrap(), vec![2000]);
+}

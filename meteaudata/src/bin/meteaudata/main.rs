@@ -425,7 +425,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut dataset = source.dataset(c.dataset.as_deref())?;
             let inputs: Vec<&str> = c.inputs.iter().map(String::as_str).collect();
             // A moving clock while the transform runs (stored series stream through it).
-            let clock = progress.spinner(&format!("processing {}", inputs.join(", ")));
+            let clock = progress.spinner_points(&format!("processing {}", inputs.join(", ")));
+            let hook = {
+                let bar = clock.clone();
+                meteaudata::ProgressHook::new(move |points| bar.set_position(points))
+            };
             let outputs = match c.op {
                 OpCmd::Average { no_check_units } => {
                     let mut o = DatasetProcessOptions::new().overwrite(c.overwrite);
@@ -500,7 +504,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         }
                         OpCmd::Average { .. } => unreachable!("handled above"),
                     };
-                    let mut o = ProcessOptions::new().overwrite(c.overwrite);
+                    let mut o = ProcessOptions::new().overwrite(c.overwrite).progress(hook);
                     if !c.output_names.is_empty() {
                         o = o.output_names(c.output_names.clone());
                     }

@@ -46,20 +46,6 @@ impl Progress {
         )
     }
 
-    /// A spinner with a moving clock for work whose size is not known (hidden when disabled).
-    pub fn spinner(&self, what: &str) -> ProgressBar {
-        if !self.enabled {
-            return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
-            bar.set_style(style);
-        }
-        bar.set_message(what.to_string());
-        bar.enable_steady_tick(TICK);
-        bar
-    }
-
     /// A counter of points whose total is not known (hidden when disabled).
     pub fn spinner_points(&self, what: &str) -> ProgressBar {
         if !self.enabled {
