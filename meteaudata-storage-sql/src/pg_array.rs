@@ -36,6 +36,16 @@ fn be_i32(b: &[u8]) -> i32 {
     i32::from_be_bytes(<[u8; 4]>::try_from(b).unwrap_or_default())
 }
 
+/// Reads an element's 4-byte length (`-1`: NULL) from the front of `at`.
+fn element_len(at: &mut &[u8]) -> deserialize::Result<i32> {
+    if at.len() < 4 {
+        return Err("an array value is cut short".into());
+    }
+    let len = be_i32(&at[..4]);
+    *at = &at[4..];
+    Ok(len)
+}
+
 /// The element count and the element bytes of a one-dimensional array of `oid` elements.
 fn elements(bytes: &[u8], oid: u32) -> deserialize::Result<(usize, &[u8])> {
     if bytes.len() < 12 {
@@ -81,11 +91,7 @@ fn fixed<T: Default>(
     let mut nulls = NullBufferBuilder::new(n);
     let mut at = rest;
     for _ in 0..n {
-        if at.len() < 4 {
-            return Err("an array value is cut short".into());
-        }
-        let len = be_i32(&at[..4]);
-        at = &at[4..];
+        let len = element_len(&mut at)?;
         if len == -1 {
             values.push(T::default());
             nulls.append_null();
@@ -128,11 +134,7 @@ impl FromSql<Array<Nullable<Text>>, Pg> for Texts {
         let mut text = Vec::with_capacity(at.len().saturating_sub(4 * n));
         let mut nulls = NullBufferBuilder::new(n);
         for _ in 0..n {
-            if at.len() < 4 {
-                return Err("an array value is cut short".into());
-            }
-            let len = be_i32(&at[..4]);
-            at = &at[4..];
+            let len = element_len(&mut at)?;
             if len == -1 {
                 nulls.append_null();
             } else {

@@ -661,18 +661,7 @@ fn failures_are_reported_with_their_exit_codes() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no dataset"));
 
-    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
-    ok(
-        &[
-            "import",
-            "reactor.csv",
-            "--to",
-            "./store",
-            "--dataset",
-            "reactor",
-        ],
-        dir.path(),
-    );
+    reactor_store(dir.path());
     // A reader that goes away: a quiet end, not a panic.
     let mut child = bin()
         .args(["ls", "./store", "--json"])
@@ -712,18 +701,7 @@ fn failures_are_reported_with_their_exit_codes() {
 #[test]
 fn damaged_files_are_loud() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
-    ok(
-        &[
-            "import",
-            "reactor.csv",
-            "--to",
-            "./store",
-            "--dataset",
-            "reactor",
-        ],
-        dir.path(),
-    );
+    reactor_store(dir.path());
     let damaged = dir.path().join("store/reactor_CODa#1_RAW#1.parquet");
     assert!(damaged.exists());
     std::fs::write(&damaged, b"garbage").unwrap();
@@ -838,5 +816,21 @@ fn help_is_complete_and_compound_frequencies_work() {
     assert!(
         json.contains("1h30min"),
         "the parameter is recorded as given: {json}"
+    );
+}
+
+/// `reactor.csv` imported into `./store` under `dir`, as dataset `reactor`.
+fn reactor_store(dir: &Path) {
+    std::fs::write(dir.join("reactor.csv"), CSV).unwrap();
+    ok(
+        &[
+            "import",
+            "reactor.csv",
+            "--to",
+            "./store",
+            "--dataset",
+            "reactor",
+        ],
+        dir,
     );
 }
