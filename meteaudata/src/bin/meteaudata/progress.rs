@@ -20,21 +20,13 @@ impl Progress {
         }
     }
 
-    /// A bar of `len` steps (hidden when disabled).
-    pub fn bar(&self, len: u64, what: &str) -> ProgressBar {
-        if !self.enabled {
-            return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::new(len);
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {elapsed}")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message(what.to_string());
-        // The clock moves while a long step makes no visible progress.
-        bar.enable_steady_tick(TICK);
-        bar
+    /// A bar over `len` points (hidden when disabled).
+    pub fn points(&self, len: u64, what: &str) -> ProgressBar {
+        self.counted(
+            len,
+            what,
+            "{msg:>12} [{bar:30}] {human_pos}/{human_len} points {elapsed} ({eta})",
+        )
     }
 
     /// A bar over `len` bytes (hidden when disabled).

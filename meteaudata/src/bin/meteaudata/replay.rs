@@ -186,7 +186,13 @@ pub fn replay(dataset: &Dataset, progress: &Progress) -> Result<Vec<(String, Ver
         .filter(|(_, ts)| last_step(ts).is_some())
         .map(|(k, _)| k.clone())
         .collect();
-    let bar = progress.bar(derived.len() as u64, "replaying");
+    // Counted in points: the points of the series checked so far.
+    let total: u64 = derived
+        .iter()
+        .filter_map(|n| series_of(dataset, n))
+        .map(|ts| ts.series().map_or(0, |s| s.len() as u64))
+        .sum();
+    let bar = progress.points(total, "replaying");
     let mut r = Replayer {
         dataset,
         memo: HashMap::new(),
@@ -201,8 +207,8 @@ pub fn replay(dataset: &Dataset, progress: &Progress) -> Result<Vec<(String, Ver
             },
             Err(v) => v,
         };
+        bar.inc(ts.series().map_or(0, |s| s.len() as u64));
         out.push((name, verdict));
-        bar.inc(1);
     }
     bar.finish_and_clear();
     Ok(out)
