@@ -324,9 +324,10 @@ impl Frequency {
                 return Err(invalid(text, "the multiple must be positive"));
             }
             let total = i64::try_from(total).map_err(|_| invalid(text, "too large"))?;
-            if frac_part.is_empty() && matches!(base, Base::Day) {
+            // Whole days stay days (`1.0D` is `D`, as in pandas; `1.5D` is `36h`).
+            if matches!(base, Base::Day) && total % NS_PER_DAY == 0 {
                 return Ok(Frequency {
-                    multiple: whole,
+                    multiple: total / NS_PER_DAY,
                     unit: FrequencyUnit::Day,
                 });
             }
@@ -514,6 +515,8 @@ mod tests {
             ("90s", "90s"),
             ("5 min", "5min"),
             ("1.5D", "36h"),
+            ("1.0D", "D"),
+            ("2.0D", "2D"),
             ("H", "h"),
             ("5T", "5min"),
             ("S", "s"),

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Date64Type};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, RecordBatch, TimestampNanosecondArray, UInt32Array,
+    Array, ArrayRef, BooleanArray, RecordBatch, TimestampNanosecondArray, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use meteaudata_core::{
@@ -61,22 +61,43 @@ pub fn signal_base(column: &str) -> String {
     }
 }
 
+/// `values` scaled to nanoseconds; a value out of the nanosecond range is an error naming
+/// its row (never a missing time).
+pub(crate) fn scaled_to_nanos(
+    values: impl Iterator<Item = Option<i64>>,
+    per: i64,
+    name: &str,
+) -> Result<TimestampNanosecondArray> {
+    values
+        .enumerate()
+        .map(|(row, v)| match v {
+            None => Ok(None),
+            Some(x) => x.checked_mul(per).map(Some).ok_or_else(|| {
+                Error::invalid_input(format!(
+                    "column {name:?}, row {row}: a time out of the nanosecond range (1677-2262)"
+                ))
+            }),
+        })
+        .collect()
+}
+
 /// The time column of a table as nanosecond timestamps (dates are midnights).
 fn time_array(column: &ArrayRef, name: &str) -> Result<ArrayRef> {
     Ok(match column.data_type() {
         DataType::Timestamp(_, _) => Arc::clone(column),
-        DataType::Date32 => Arc::new(TimestampNanosecondArray::from_iter(
+        DataType::Date32 => Arc::new(scaled_to_nanos(
             column
                 .as_primitive::<Date32Type>()
                 .iter()
-                .map(|d| d.and_then(|d| i64::from(d).checked_mul(NS_PER_DAY))),
-        )),
-        DataType::Date64 => Arc::new(TimestampNanosecondArray::from_iter(
-            column
-                .as_primitive::<Date64Type>()
-                .iter()
-                .map(|d| d.and_then(|ms| ms.checked_mul(1_000_000))),
-        )),
+                .map(|d| d.map(i64::from)),
+            NS_PER_DAY,
+            name,
+        )?),
+        DataType::Date64 => Arc::new(scaled_to_nanos(
+            column.as_primitive::<Date64Type>().iter(),
+            1_000_000,
+            name,
+        )?),
         other => {
             return Err(Error::invalid_input(format!(
                 "the time column {name:?} holds {other}, not timestamps or dates"
@@ -178,7 +199,7 @@ pub fn signal_from_batch(
 struct Column<'a> {
     name: &'a str,
     series: &'a Series,
-    labels: Vec<(i64, u32)>,
+    labels: Vec<(i64, u64)>,
 }
 
 /// Named series as one table: the union of their times (sorted) and a column per series,
@@ -209,11 +230,11 @@ pub fn series_to_batch(series: &[(&str, &Series)]) -> Result<RecordBatch> {
         if same_name.as_deref() != s.index().name() {
             *same_name = None;
         }
-        let mut labels: Vec<(i64, u32)> = values
+        let mut labels: Vec<(i64, u64)> = values
             .values()
             .iter()
             .enumerate()
-            .map(|(i, &t)| (t, i as u32))
+            .map(|(i, &t)| (t, i as u64))
             .collect();
         labels.sort_unstable();
         if let Some(w) = labels.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -248,7 +269,7 @@ pub fn series_to_batch(series: &[(&str, &Series)]) -> Result<RecordBatch> {
     {
         // Both sorted: walk them together.
         let mut at = labels.iter().peekable();
-        let take: UInt32Array = union
+        let take: UInt64Array = union
             .iter()
             .map(|t| match at.peek() {
                 Some((l, i)) if l == t => {

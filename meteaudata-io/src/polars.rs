@@ -28,7 +28,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, TimestampNanosecondType};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch,
-    StringArray, TimestampNanosecondArray,
+    StringArray,
 };
 use arrow_schema::{DataType as ArrowType, Field, Schema, TimeUnit as ArrowUnit};
 use meteaudata_core::{Dataset, Error, Result, Signal};
@@ -138,21 +138,13 @@ fn from_polars_column(c: &Column) -> Result<(Field, ArrayRef)> {
                 TimeUnit::Milliseconds => 1_000_000,
             };
             let dt = s.datetime().map_err(polars_error)?;
-            let ns: TimestampNanosecondArray = dt
-                .physical()
-                .iter()
-                .map(|v| v.and_then(|x| x.checked_mul(per)))
-                .collect();
+            let ns = frame::scaled_to_nanos(dt.physical().iter(), per, &name)?;
             Arc::new(ns.with_timezone_opt(zone.as_ref().map(|z| z.to_string())))
         }
         DataType::Date => {
             let d = s.date().map_err(polars_error)?;
-            let ns: TimestampNanosecondArray = d
-                .physical()
-                .iter()
-                .map(|v| v.and_then(|days| i64::from(days).checked_mul(86_400_000_000_000)))
-                .collect();
-            Arc::new(ns)
+            let days = d.physical().iter().map(|v| v.map(i64::from));
+            Arc::new(frame::scaled_to_nanos(days, 86_400_000_000_000, &name)?)
         }
         other => {
             return Err(Error::invalid_input(format!(

@@ -318,3 +318,91 @@ proptest! {
         }
     }
 }
+
+/// Cells at the edge of what a date can be are errors naming their line, never panics; a
+/// literal `Z` in an explicit format is matched as written.
+#[test]
+fn extreme_and_literal_times() {
+    for cell in [
+        "+262143-12-31T23:00:00-05:00",
+        "-262143-01-01T00:30:00+01:00",
+        "2500-01-01T00:00:00Z",
+    ] {
+        let text = format!("time,a\n2020-01-01T00:00:00Z,0\n{cell},1\n");
+        let e = read(&text, &CsvOptions::new()).unwrap_err();
+        assert!(e.to_string().contains("line 3"), "{cell}: {e}");
+    }
+    let text = "time,a\n2021-01-01 00:00,0\n+262143-12-31 23:59,1\n";
+    for n in [
+        Nonexistent::Raise,
+        Nonexistent::ShiftForward,
+        Nonexistent::NaT,
+    ] {
+        let opts = CsvOptions::new()
+            .tz("America/New_York".parse().unwrap())
+            .nonexistent(n)
+            .time_format(TimeFormat::Strftime("%Y-%m-%d %H:%M".into()));
+        let e = read(text, &opts).unwrap_err();
+        assert!(e.to_string().contains("line 3"), "{n:?}: {e}");
+    }
+    let opts = CsvOptions::new().time_format(TimeFormat::Strftime("%Y-%m-%dT%H:%M:%SZ".into()));
+    let (_, s) = read("time,a\n2012-01-01T00:00:00Z,1\n", &opts).unwrap();
+    assert_eq!(times(&s[0]), vec![Some(at("2012-01-01"))]);
+}
+
+/// Line numbers count every line of the file: CRLF endings (spreadsheet and logger exports),
+/// blank lines and quoted line breaks.
+#[test]
+fn line_numbers_with_crlf_blank_lines_and_quotes() {
+    let cases = [
+        ("time,a\r\n2012-01-01,1\r\nbad,2\r\n", 3),
+        ("time,a\n2012-01-01,1\n\nbad,2\n", 4),
+        ("time,a\r\n2012-01-01,1\r\n\r\n\r\nbad,2\r\n", 5),
+        ("time,a,n\n2012-01-01,1,\"two\nlines\"\nbad,2,x\n", 4),
+        ("time,a\n2012-01-01,1\nbad,2", 3),
+        ("time,a,n\r\n2012-01-01,1,\"x\r\n\r\ny\"\r\nbad,2,z\r\n", 5),
+    ];
+    for (text, line) in cases {
+        let e = read(text, &CsvOptions::new().time_column("time")).unwrap_err();
+        assert!(
+            e.to_string().contains(&format!("line {line}:")),
+            "{text:?} should name line {line}: {e}"
+        );
+    }
+}
+
+/// Files at the edges: a header alone, times missing from the whole sample, repeated header
+/// names (pandas' `a.1`), a type for a column that is not read, and a huge chunk size.
+#[test]
+fn edge_files() {
+    let (_, s) = read("time,a\n", &CsvOptions::new().time_column("time")).unwrap();
+    assert_eq!((s.len(), s[0].len()), (1, 0));
+    let mut text = String::from("time,a\n");
+    for _ in 0..1200 {
+        text.push_str(",1\n");
+    }
+    text.push_str("2012-01-01 06:00,2\n");
+    let (layout, s) = read(&text, &CsvOptions::new().time_column("time")).unwrap();
+    assert_eq!(s[0].len(), 1201);
+    assert_eq!(times(&s[0])[1200], Some(at("2012-01-01 06:00")));
+    assert_eq!(times(&s[0])[0], None);
+    assert_eq!(
+        layout.time_format, "(no time yet)",
+        "no time in the first rows read"
+    );
+    let (layout, _) = read("time,a,a,a\n2012-01-01,1,2,3\n", &CsvOptions::new()).unwrap();
+    let names: Vec<_> = layout.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["a", "a.1", "a.2"]);
+    let e = read(
+        "time,a\n2012-01-01,1\n",
+        &CsvOptions::new().column_type("b", ColumnType::Text),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("\"b\""), "{e}");
+    let (_, s) = read(
+        "time,a\n2012-01-01,1\n",
+        &CsvOptions::new().chunk_rows(usize::MAX),
+    )
+    .unwrap();
+    assert_eq!(s[0].len(), 1);
+}

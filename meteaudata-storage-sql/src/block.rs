@@ -110,6 +110,13 @@ impl Block {
                 self.pos0, self.n
             )));
         }
+        // Positions `pos0 .. pos0 + n` must exist (every later `pos0 + i` is then exact).
+        if self.pos0 < 0 || self.pos0.checked_add(self.n as i64).is_none() {
+            return Err(corrupt(format!(
+                "a block starts at the impossible position {}",
+                self.pos0
+            )));
+        }
         let used = [
             ("t", cols.t, self.t.is_some()),
             ("label", cols.label, self.label.is_some()),
@@ -350,6 +357,11 @@ mod tests {
         assert!(bad.clone().checked(cols, "k").is_err());
         bad.n = 1 << 20;
         assert!(bad.checked(cols, "k").is_err());
+        for pos0 in [-1, i64::MAX] {
+            let mut far = block(vec![Some(1)]);
+            far.pos0 = pos0;
+            assert!(far.checked(cols, "k").is_err(), "{pos0}");
+        }
         assert!(block(vec![Some(1)]).checked(cols, "k").is_ok());
     }
 }

@@ -26,6 +26,7 @@
 //! wall-clock times a DST change skips or repeats follow [`Nonexistent`] and [`Ambiguous`], as
 //! pandas' `tz_localize` does. Every error names the file and the line.
 
+mod lines;
 mod options;
 mod reader;
 mod sniff;

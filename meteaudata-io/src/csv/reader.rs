@@ -4,13 +4,14 @@
 use std::collections::VecDeque;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use arrow_array::builder::{BooleanBuilder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, Float64Array, TimestampNanosecondArray};
 use arrow_buffer::NullBufferBuilder;
 use meteaudata_core::{naive_to_nanos, Error, Index, IndexData, Result, Series, TimeZone};
 
+use super::lines::{Counting, Lines};
 use super::options::{CsvOptions, SAMPLE_ROWS};
 use super::sniff;
 use super::times::{CellTime, TimeParser};
@@ -76,7 +77,10 @@ pub struct CsvReader {
     reader: csv::Reader<Box<dyn Read + Send>>,
     layout: CsvLayout,
     rules: CellRules,
-    parser: TimeParser,
+    parser: Option<TimeParser>,
+    /// How times are written, and whether slashed dates are day first (for a late inference).
+    time_format: super::times::TimeFormat,
+    dayfirst: bool,
     localizer: Option<Localizer>,
     /// Whether the time cells carry offsets (fixed by the first present one).
     aware: Option<bool>,
@@ -85,6 +89,8 @@ pub struct CsvReader {
     width: usize,
     chunk_rows: usize,
     done: bool,
+    /// Where lines end, for the line numbers of records and errors.
+    lines: Arc<Mutex<Lines>>,
 }
 
 impl std::fmt::Debug for CsvReader {
@@ -96,6 +102,21 @@ impl std::fmt::Debug for CsvReader {
     }
 }
 
+/// Header names made unique as pandas makes them: a repeated `a` becomes `a.1`, `a.2`, ….
+fn dedup_names(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let mut unique = name.clone();
+        let mut k = 1;
+        while out.contains(&unique) {
+            unique = format!("{name}.{k}");
+            k += 1;
+        }
+        out.push(unique);
+    }
+    out
+}
+
 /// `e` with the file named first.
 fn prefixed(source: &str, e: Error) -> Error {
     match e {
@@ -104,8 +125,16 @@ fn prefixed(source: &str, e: Error) -> Error {
     }
 }
 
-fn csv_error(source: &str, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
+/// The line of a record (0 when it has no position).
+fn line_of(lines: &Mutex<Lines>, rec: &csv::StringRecord) -> u64 {
+    let byte = rec.position().map_or(0, |p| p.byte());
+    lines.lock().map_or(0, |mut l| l.line_of(byte))
+}
+
+fn csv_error(source: &str, e: csv::Error, lines: &Mutex<Lines>) -> Error {
+    let line = e
+        .position()
+        .and_then(|p| lines.lock().ok().map(|mut l| l.line_of(p.byte())));
     let at = line.map_or(String::new(), |l| format!(": line {l}"));
     match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => Error::parse(
@@ -161,7 +190,11 @@ impl CsvReader {
             na: options.na.clone(),
             decimal,
         };
-        let all: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
+        let lines = Arc::new(Mutex::new(Lines::default()));
+        let all: Box<dyn Read + Send> = Box::new(Counting::new(
+            std::io::Cursor::new(head).chain(input),
+            Arc::clone(&lines),
+        ));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -173,11 +206,11 @@ impl CsvReader {
         while buffered.len() <= SAMPLE_ROWS {
             let more = reader
                 .read_record(&mut rec)
-                .map_err(|e| csv_error(source, e))?;
+                .map_err(|e| csv_error(source, e, &lines))?;
             if !more {
                 break;
             }
-            let line = rec.position().map_or(0, |p| p.line());
+            let line = line_of(&lines, &rec);
             buffered.push_back((line, rec.clone()));
         }
         let Some((_, first)) = buffered.front().cloned() else {
@@ -195,7 +228,7 @@ impl CsvReader {
         let header = options.header.unwrap_or_else(|| !looks_like_data(&first));
         let mut names: Vec<String> = if header {
             buffered.pop_front();
-            first.iter().map(|s| s.trim().to_string()).collect()
+            dedup_names(first.iter().map(|s| s.trim().to_string()))
         } else {
             (0..width).map(|i| i.to_string()).collect()
         };
@@ -251,8 +284,12 @@ impl CsvReader {
                 })?,
         };
         let time_sample = sample(time_col);
-        let parser = TimeParser::infer(&options.time_format, &time_sample, options.dayfirst)
-            .ok_or_else(|| {
+        // No time in the sample (no rows, or missing times only): the format is inferred from
+        // the first time met later.
+        let parser = if time_sample.is_empty() {
+            None
+        } else {
+            Some(TimeParser::infer(&options.time_format, &time_sample, options.dayfirst).ok_or_else(|| {
                 let first = buffered
                     .iter()
                     .find(|(_, r)| r.get(time_col).is_some_and(|c| !rules.is_na(c)));
@@ -261,7 +298,8 @@ impl CsvReader {
                     "{source}: line {line}: {bad:?} in the time column {:?} is not a date/time in a known form; give its format (strftime, or epoch-s/ms/us/ns)",
                     names[time_col]
                 ))
-            })?;
+            })?)
+        };
         if let Some(keep) = &options.columns {
             for k in keep {
                 if column_of(k).is_none() {
@@ -298,6 +336,14 @@ impl CsvReader {
                 column_type,
             });
         }
+        for name in options.types.keys() {
+            if !columns.iter().any(|c: &CsvColumn| &c.name == name) {
+                return Err(Error::invalid_input(format!(
+                    "{source}: a type is given for {name:?}, which is not a value column read (columns: {})",
+                    columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
         let localizer = options
             .tz
             .map(|z| Localizer::new(z, options.nonexistent, options.ambiguous));
@@ -306,7 +352,9 @@ impl CsvReader {
             decimal,
             header,
             time_column: (names[time_col].clone(), time_col),
-            time_format: parser.describe(),
+            time_format: parser
+                .as_ref()
+                .map_or_else(|| "(no time yet)".to_string(), TimeParser::describe),
             zone: options.tz,
             columns,
         };
@@ -316,12 +364,15 @@ impl CsvReader {
             layout,
             rules,
             parser,
+            time_format: options.time_format.clone(),
+            dayfirst: options.dayfirst,
             localizer,
             aware: None,
             buffered,
             width,
             chunk_rows: options.chunk_rows.max(1),
             done: false,
+            lines,
         })
     }
 
@@ -338,8 +389,8 @@ impl CsvReader {
         let more = self
             .reader
             .read_record(rec)
-            .map_err(|e| csv_error(&self.source, e))?;
-        Ok(more.then(|| rec.position().map_or(0, |p| p.line())))
+            .map_err(|e| csv_error(&self.source, e, &self.lines))?;
+        Ok(more.then(|| line_of(&self.lines, rec)))
     }
 
     /// The next rows (up to the chunk size) as series, or `None` at the end of the file.
@@ -348,13 +399,15 @@ impl CsvReader {
             return Ok(None);
         }
         let n = self.chunk_rows;
-        let mut times = Vec::with_capacity(n);
-        let mut time_nulls = NullBufferBuilder::new(n);
+        // Capacity for a chunk, bounded: a huge chunk size grows as rows come.
+        let cap = n.min(1 << 16);
+        let mut times = Vec::with_capacity(cap);
+        let mut time_nulls = NullBufferBuilder::new(cap);
         let mut cols: Vec<ColumnBuilder> = self
             .layout
             .columns
             .iter()
-            .map(|c| ColumnBuilder::new(c.column_type, n))
+            .map(|c| ColumnBuilder::new(c.column_type, cap))
             .collect();
         let mut rec = csv::StringRecord::new();
         while times.len() < n {
@@ -427,12 +480,23 @@ impl CsvReader {
         if self.rules.is_na(cell) {
             return Ok(None);
         }
-        let t = self.parser.parse(cell).ok_or_else(|| {
-            Error::invalid_input(format!(
+        if self.parser.is_none() {
+            let inferred = TimeParser::infer(&self.time_format, &[cell], self.dayfirst);
+            if let Some(p) = &inferred {
+                self.layout.time_format = p.describe();
+            }
+            self.parser = inferred;
+        }
+        let t = self
+            .parser
+            .as_ref()
+            .and_then(|p| p.parse(cell))
+            .ok_or_else(|| {
+                Error::invalid_input(format!(
                 "{}: line {line}: {cell:?} in the time column is not a date/time of the form {}",
                 self.source, self.layout.time_format
             ))
-        })?;
+            })?;
         let aware = matches!(t, CellTime::Instant(_));
         if *self.aware.get_or_insert(aware) != aware {
             return Err(Error::invalid_input(format!(
@@ -443,10 +507,14 @@ impl CsvReader {
         let wrap = |e: Error| Error::invalid_input(format!("{}: line {line}: {e}", self.source));
         match t {
             CellTime::Instant(utc) => naive_to_nanos(&utc).map(Some).map_err(wrap),
-            CellTime::Local(local) => match self.localizer.as_mut() {
-                Some(l) => l.place(local, line).map_err(|e| prefixed(&self.source, e)),
-                None => naive_to_nanos(&local).map(Some).map_err(wrap),
-            },
+            CellTime::Local(local) => {
+                // Out of the nanosecond range before any zone rule (which would call it skipped).
+                let naive = naive_to_nanos(&local).map_err(wrap)?;
+                match self.localizer.as_mut() {
+                    Some(l) => l.place(local, line).map_err(|e| prefixed(&self.source, e)),
+                    None => Ok(Some(naive)),
+                }
+            }
         }
     }
 

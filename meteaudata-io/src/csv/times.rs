@@ -179,7 +179,11 @@ impl TimeParser {
     /// Reads `cell`; `None` when it does not have the format.
     pub fn parse(&self, cell: &str) -> Option<CellTime> {
         match &self.kind {
-            Kind::Format(f) => parse_with(f, &normalise(cell)),
+            // The cell as it is first (a format may hold a literal `Z`), then with a `Z` read
+            // as `+00:00`.
+            Kind::Format(f) => {
+                parse_with(f, cell.trim()).or_else(|| parse_with(f, &normalise(cell)))
+            }
             Kind::Epoch(unit) => {
                 epoch(cell.trim(), *unit).map(|n| CellTime::Instant(nanos_to_naive(n)))
             }
@@ -209,7 +213,8 @@ fn parse_with(format: &str, cell: &str) -> Option<CellTime> {
     match parsed.offset {
         Some(secs) => {
             let off = FixedOffset::east_opt(secs)?;
-            Some(CellTime::Instant(local - off))
+            // `None` out of chrono's range (years beyond ±262 143).
+            Some(CellTime::Instant(local.checked_sub_offset(off)?))
         }
         None => Some(CellTime::Local(local)),
     }

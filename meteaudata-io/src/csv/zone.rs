@@ -103,6 +103,12 @@ impl Localizer {
                 Ambiguous::Latest => late,
                 Ambiguous::Infer => {
                     let back = match self.run {
+                        Some((last, true, start)) if local <= last => {
+                            return Err(Error::invalid_input(format!(
+                                "lines {start}..{row}: the clock goes back twice over the repeated times in {}; infer needs one DST change in time order",
+                                self.zone
+                            )))
+                        }
                         Some((last, back, _)) => back || local <= last,
                         None => false,
                     };
@@ -147,24 +153,36 @@ impl Localizer {
         }
     }
 
-    /// The instant of the first wall-clock time after the gap holding `local` (gaps start and
-    /// end on whole minutes in every zone).
+    /// The instant the gap holding `local` ends: the first instant whose wall-clock time comes
+    /// after `local` (found by bisection within two days, so gaps of any length or precision,
+    /// historic ones included, end where the zone's rules say).
     fn after_gap(&self, local: NaiveDateTime, row: u64) -> Result<NaiveDateTime> {
-        let start = local
-            - TimeDelta::seconds(i64::from(chrono::Timelike::second(&local)))
-            - TimeDelta::nanoseconds(i64::from(chrono::Timelike::nanosecond(&local)));
-        for m in 1..=24 * 60 {
-            let t = start + TimeDelta::minutes(m);
-            if let TimeZone::Named(tz) = self.zone {
-                if let Some(d) = tz.from_local_datetime(&t).earliest() {
-                    return Ok(d.naive_utc());
-                }
+        let none = || {
+            Error::invalid_input(format!(
+                "line {row}: no time after {local} exists in {}",
+                self.zone
+            ))
+        };
+        let TimeZone::Named(tz) = self.zone else {
+            return Err(none());
+        };
+        let wall = |u: NaiveDateTime| tz.from_utc_datetime(&u).naive_local();
+        let two_days = TimeDelta::days(2);
+        let mut lo = local.checked_sub_signed(two_days).ok_or_else(none)?;
+        let mut hi = local.checked_add_signed(two_days).ok_or_else(none)?;
+        if wall(lo) > local || wall(hi) <= local {
+            return Err(none());
+        }
+        // Invariant: wall(lo) <= local < wall(hi).
+        while hi - lo > TimeDelta::nanoseconds(1) {
+            let mid = lo + (hi - lo) / 2;
+            if wall(mid) > local {
+                hi = mid;
+            } else {
+                lo = mid;
             }
         }
-        Err(Error::invalid_input(format!(
-            "line {row}: no time after {local} exists in {}",
-            self.zone
-        )))
+        Ok(hi)
     }
 }
 
