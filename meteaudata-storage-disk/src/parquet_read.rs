@@ -33,6 +33,15 @@ pub struct Footer {
 }
 
 fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {
+    // A FIFO, socket or device named like a data file would block or stream forever: only
+    // regular files are opened.
+    let kind = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !kind.is_file() {
+        return Err(Error::Corrupt {
+            location: path.display().to_string(),
+            message: "not a regular file".into(),
+        });
+    }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| corrupt(path, e))
 }

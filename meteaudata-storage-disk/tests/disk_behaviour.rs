@@ -337,3 +337,38 @@ fn we_read_what_python_writes() {
     let t = meteaudata_core::metadata::TimeSeriesMetadata::into_time_series(meta, range);
     assert_eq!(t.values_dtype(), "int64");
 }
+
+/// A FIFO (or any file that is not a regular file) named like a data file does not hang a load
+/// or a listing: loading it is `Corrupt` naming the file, listing skips it (with a warning).
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_data_file_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let good = ts("A#1_RAW#1", vec![1.0, 2.0]);
+    save(&b, "d/A#1/RAW#1", &good);
+    let fifo = dir.path().join("d_B#1_RAW#1.parquet");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    // Run on a thread so that a regression fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = dir.path().to_path_buf();
+    std::thread::spawn(move || {
+        let b = DiskBackend::new(&path);
+        let listed = b.list_keys().map(|k| k.len());
+        let loaded = b.load(&"d/B#1/RAW#1".parse().unwrap()).map(|_| ());
+        let _ = tx.send((listed, loaded));
+    });
+    let (listed, loaded) = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("list and load returned");
+    assert_eq!(listed.unwrap(), 1);
+    let e = loaded.unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Corrupt | ErrorKind::NotFound),
+        "{e}"
+    );
+}
