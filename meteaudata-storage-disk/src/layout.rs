@@ -41,7 +41,10 @@ pub fn hashed_stem(key: &StorageKey) -> String {
         }
         prefix.truncate(cut);
     }
-    format!("{prefix}~{:016x}", fnv1a(key.as_str().as_bytes()))
+    // Never a leading dot: names starting with `.tmp-` are the backend's temporary files, and
+    // a key's file must not pass for one (it would be hidden from listings and copies).
+    let lead = if prefix.starts_with('.') { "~" } else { "" };
+    format!("{lead}{prefix}~{:016x}", fnv1a(key.as_str().as_bytes()))
 }
 
 /// The stems a key may live under, in the order they are tried.

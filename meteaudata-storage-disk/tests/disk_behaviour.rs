@@ -372,3 +372,34 @@ fn a_fifo_named_like_a_data_file_does_not_hang() {
         "{e}"
     );
 }
+
+/// Keys whose file name would start like the backend's temporary files (`.tmp-`) are stored
+/// under names that cannot be taken for one: listed, loaded, cleared like any other.
+#[test]
+fn keys_that_look_like_temporary_files_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let t = ts("A#1_RAW#1", vec![1.0, 2.0]);
+    for key in [".tmp-d/A#1/RAW#1", ".hidden/A#1/RAW#1", "d/A#1/RAW#1"] {
+        save(&b, key, &t);
+    }
+    let keys: Vec<String> = b
+        .list_keys()
+        .unwrap()
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [".hidden/A#1/RAW#1", ".tmp-d/A#1/RAW#1", "d/A#1/RAW#1"]
+    );
+    assert!(
+        files(dir.path()).iter().all(|f| !f.starts_with('.')),
+        "{:?}",
+        files(dir.path())
+    );
+    let (back, _) = b.load(&".tmp-d/A#1/RAW#1".parse().unwrap()).unwrap();
+    assert_eq!(&back, t.series().unwrap());
+    b.clear().unwrap();
+    assert!(files(dir.path()).is_empty());
+}
