@@ -727,15 +727,24 @@ impl StorageBackend for SqlBackend {
 
     fn list_keys(&self) -> Result<Vec<StorageKey>> {
         let keys = dispatch!(self, "listing keys".to_string(), |conn, m| m::list(conn))?;
-        let mut out = keys
-            .into_iter()
-            .map(|k| {
-                StorageKey::new(k.clone()).map_err(|e| Error::Corrupt {
-                    location: SERIES_TABLE.into(),
-                    message: format!("stored key {k:?} is not a valid key: {e}"),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        // One damaged key row must not hide the others: it is left out with a warning (the
+        // CLI prints it; `--strict` fails on it).
+        let mut out = Vec::with_capacity(keys.len());
+        for bytes in keys {
+            let text = String::from_utf8_lossy(&bytes);
+            match std::str::from_utf8(&bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|k| StorageKey::new(k).map_err(|e| e.to_string()))
+            {
+                Ok(k) => out.push(k),
+                Err(why) => tracing::warn!(
+                    table = SERIES_TABLE,
+                    key = %text,
+                    error = %why,
+                    "skipping a stored key that is not a valid key"
+                ),
+            }
+        }
         // Byte order, whatever the database's collation.
         out.sort();
         Ok(out)

@@ -9,6 +9,8 @@ pub(crate) const NAME: &str = "mysql";
 const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
     diesel_migrations::embed_migrations!("migrations/mysql");
 
+/// The stored keys as bytes, so that one undecodable key does not fail a whole listing.
+const KEY_BYTES_SQL: &str = "CAST(series_key AS BINARY)";
 const PY_TABLES_SQL: &str = "SELECT CAST(COUNT(*) AS SIGNED) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('time_series_metadata', 'time_series_data')";
 const PY_KEYS_SQL: &str = "SELECT CAST(`key` AS CHAR) AS `key` FROM time_series_metadata";
 const PY_META_SQL: &str =

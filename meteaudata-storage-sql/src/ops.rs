@@ -617,8 +617,11 @@ macro_rules! common_ops {
             })
         }
 
-        pub(crate) fn list(conn: &mut Conn) -> Result<Vec<String>, E> {
-            Ok(s::table.select(s::series_key).load::<String>(conn)?)
+        /// Every stored key, as bytes (decoded one by one by the caller).
+        pub(crate) fn list(conn: &mut Conn) -> Result<Vec<Vec<u8>>, E> {
+            Ok(s::table
+                .select(diesel::dsl::sql::<diesel::sql_types::Binary>(KEY_BYTES_SQL))
+                .load::<Vec<u8>>(conn)?)
         }
 
         pub(crate) fn clear(conn: &mut Conn) -> Result<(), E> {

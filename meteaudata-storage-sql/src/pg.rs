@@ -16,6 +16,8 @@ pub(crate) const NAME: &str = "postgresql";
 const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
     diesel_migrations::embed_migrations!("migrations/postgres");
 
+/// The stored keys as bytes, so that one undecodable key does not fail a whole listing.
+const KEY_BYTES_SQL: &str = "convert_to(series_key, 'UTF8')";
 const PY_TABLES_SQL: &str = "SELECT COUNT(*)::BIGINT AS n FROM information_schema.tables WHERE table_name IN ('time_series_metadata', 'time_series_data') AND table_schema = ANY (current_schemas(false))";
 const PY_KEYS_SQL: &str = "SELECT \"key\"::TEXT AS \"key\" FROM time_series_metadata";
 const PY_META_SQL: &str =

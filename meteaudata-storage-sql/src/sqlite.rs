@@ -9,6 +9,8 @@ pub(crate) const NAME: &str = "sqlite";
 const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
     diesel_migrations::embed_migrations!("migrations/sqlite");
 
+/// The stored keys as bytes, so that one undecodable key does not fail a whole listing.
+const KEY_BYTES_SQL: &str = "CAST(series_key AS BLOB)";
 const PY_TABLES_SQL: &str = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('time_series_metadata', 'time_series_data')";
 const PY_KEYS_SQL: &str = "SELECT \"key\" AS \"key\" FROM time_series_metadata";
 const PY_META_SQL: &str =

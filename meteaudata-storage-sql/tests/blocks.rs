@@ -115,6 +115,27 @@ fn damaged_blocks_are_corrupt(b: &Isolated, damage: &str) {
     assert_eq!(b.load(&k).expect("repaired").0, s);
 }
 
+/// A key row that no longer decodes as a key is left out of the listing (with a warning);
+/// the other keys are still listed and load.
+fn bad_key_rows_are_skipped(b: &Isolated, damage: &str) {
+    let s = minutes(10);
+    for k in ["keys/A#1/RAW#1", "keys/B#1/RAW#1", "keys/C#1/RAW#1"] {
+        save(b, &key(k), &s);
+    }
+    common::count(
+        b,
+        &format!("{damage}; SELECT COUNT(*) AS n FROM meteaudata_series"),
+    );
+    let listed: Vec<String> = b
+        .list_keys()
+        .expect("listing")
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(listed, ["keys/A#1/RAW#1", "keys/C#1/RAW#1"]);
+    assert_eq!(b.load(&key("keys/C#1/RAW#1")).expect("load").0, s);
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::*;
@@ -148,6 +169,18 @@ mod sqlite {
             "UPDATE meteaudata_blocks SET n_points = 5 WHERE pos0 = 0",
         );
     }
+
+    #[test]
+    fn bad_keys() {
+        bad_key_rows_are_skipped(
+            &common::sqlite_file(),
+            "UPDATE meteaudata_series SET series_key = '../escape' WHERE series_key = 'keys/B#1/RAW#1'",
+        );
+        bad_key_rows_are_skipped(
+            &common::sqlite_file(),
+            "UPDATE meteaudata_series SET series_key = CAST(X'6BFF2F42233123' AS TEXT) WHERE series_key = 'keys/B#1/RAW#1'",
+        );
+    }
 }
 
 #[cfg(feature = "postgres")]
@@ -171,6 +204,15 @@ mod postgres {
     fn long_texts() {
         let Some(b) = common::postgres() else { return };
         long_texts_round_trip(&b);
+    }
+
+    #[test]
+    fn bad_keys() {
+        let Some(b) = common::postgres() else { return };
+        bad_key_rows_are_skipped(
+            &b,
+            "UPDATE meteaudata_series SET series_key = '../escape' WHERE series_key = 'keys/B#1/RAW#1'",
+        );
     }
 
     #[test]
@@ -227,6 +269,15 @@ mod mysql {
     fn long_texts() {
         let Some(b) = common::mysql() else { return };
         long_texts_round_trip(&b);
+    }
+
+    #[test]
+    fn bad_keys() {
+        let Some(b) = common::mysql() else { return };
+        bad_key_rows_are_skipped(
+            &b,
+            "UPDATE meteaudata_series SET series_key = '../escape' WHERE series_key = 'keys/B#1/RAW#1'",
+        );
     }
 
     #[test]
