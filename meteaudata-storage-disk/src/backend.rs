@@ -192,7 +192,11 @@ impl DiskBackend {
     }
 
     /// Writes the data file of `stem` (already written to `data_tmp`, whose file is `file`)
-    /// and its sidecar, then commits both: the data rename is the commit point.
+    /// and its sidecar, then commits both: the data rename is the commit point, the sidecar
+    /// follows. A crash between the two leaves the previous sidecar beside the new data; the
+    /// next listing rewrites it from the metadata the data file carries (see
+    /// [`DiskBackend::repair_sidecar`]), so Python's view (the sidecar) never stays apart
+    /// from the data.
     fn commit_files(
         &self,
         stem: &str,
@@ -209,11 +213,36 @@ impl DiskBackend {
         )?;
         self.io(meta_tmp.path(), mf.sync_all())?;
         // Our loads read data and metadata from the Parquet file alone, so until the data
-        // rename happens they see the previous version whole.
-        self.io(&meta_dest, meta_tmp.commit())?;
+        // rename happens they see the previous version whole, and from then on the new one.
         self.io(&data_dest, data_tmp.commit())?;
+        self.io(&meta_dest, meta_tmp.commit())?;
         sync_dir(&self.base);
         Ok(())
+    }
+
+    /// Rewrites the sidecar of `stem` from `embedded` (the metadata document its data file
+    /// carries) when it says something else or is missing: what a crash between the data
+    /// rename and the sidecar rename leaves. Best effort: a store we cannot write to is left
+    /// as it is (with a warning).
+    fn repair_sidecar(&self, stem: &str, embedded: &str) {
+        let path = self.meta_path(stem);
+        if fs::read_to_string(&path).is_ok_and(|text| text == embedded) {
+            return;
+        }
+        let written = Pending::create(&path).and_then(|(tmp, mut f)| {
+            f.write_all(embedded.as_bytes())?;
+            f.sync_all()?;
+            tmp.commit()
+        });
+        match written {
+            Ok(()) => {
+                sync_dir(&self.base);
+                tracing::warn!(path = %path.display(), "rewrote a sidecar that did not match its data file (an interrupted save)");
+            }
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "a sidecar does not match its data file and cannot be rewritten")
+            }
+        }
     }
 
     /// The files of the directory that belong to stored keys (data, sidecars), and stale
@@ -370,6 +399,9 @@ impl StorageBackend for DiskBackend {
                 Ok(footer) => {
                     if let Some(k) = self.key_of(stem, &footer) {
                         keys.push(k);
+                    }
+                    if let Some(embedded) = &footer.metadata {
+                        self.repair_sidecar(stem, embedded);
                     }
                 }
                 // One damaged file must not hide the others; loading it reports the damage.

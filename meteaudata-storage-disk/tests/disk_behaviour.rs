@@ -403,3 +403,48 @@ fn keys_that_look_like_temporary_files_are_listed() {
     b.clear().unwrap();
     assert!(files(dir.path()).is_empty());
 }
+
+/// A crash between the data rename (the commit point) and the sidecar rename leaves the new
+/// data beside the previous sidecar: the next listing rewrites the sidecar from the metadata
+/// the data file carries, so Python (which reads the sidecar) sees a consistent pair again.
+#[test]
+fn an_interrupted_save_leaves_a_consistent_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let v1 = ts("A#1_RAW#1", vec![1.0, 2.0]);
+    save(&b, "d/A#1/RAW#1", &v1);
+    // Version 2, saved elsewhere; its data file is then moved in alone, as a crash between
+    // the two renames leaves it.
+    let other = tempfile::tempdir().unwrap();
+    let b2 = DiskBackend::new(other.path());
+    let mut v2 = ts("A#1_RAW#1", vec![5.0, 6.0, 7.0]);
+    v2.processing_steps
+        .push(meteaudata_core::ProcessingStep::new(
+            meteaudata_core::ProcessingType::Filtering,
+            "a step",
+            meteaudata_core::FunctionInfo::new("f", "1", "me", "ref"),
+            "FILT",
+        ));
+    save(&b2, "d/A#1/RAW#1", &v2);
+    let name = "d_A#1_RAW#1";
+    fs::copy(
+        other.path().join(format!("{name}.parquet")),
+        dir.path().join(format!("{name}.parquet")),
+    )
+    .unwrap();
+    let sidecar = |d: &Path| fs::read_to_string(d.join(format!("{name}_meta.yaml"))).unwrap();
+    assert_ne!(
+        sidecar(dir.path()),
+        sidecar(other.path()),
+        "the crash state"
+    );
+    assert_eq!(b.list_keys().unwrap().len(), 1);
+    assert_eq!(
+        sidecar(dir.path()),
+        sidecar(other.path()),
+        "repaired from the data file"
+    );
+    let (series, meta) = b.load(&"d/A#1/RAW#1".parse().unwrap()).unwrap();
+    assert_eq!(&series, v2.series().unwrap());
+    assert_eq!(meta.processing_steps.len(), 1);
+}
