@@ -111,6 +111,7 @@ mod dataset_archive;
 mod errors;
 mod ext;
 mod index_column;
+mod limits;
 mod load;
 mod options;
 mod python_view;
@@ -124,7 +125,10 @@ mod values;
 mod zip_io;
 
 pub use ext::{DatasetArchiveExt, SignalArchiveExt};
-pub use load::{load_dataset, load_dataset_named, load_signal};
+pub use limits::{ZipLimits, RATIO_FREE_BYTES};
+pub use load::{
+    load_dataset, load_dataset_named, load_dataset_with, load_signal, load_signal_with,
+};
 pub use options::{ExportOptions, HeaderName, ValueNames};
 pub use record::RECORD_KEY;
 pub use save::{save_dataset, save_signal};

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 use crate::dataset_archive::read_dataset;
+use crate::limits::ZipLimits;
 use crate::signal_archive::{data_dir, metadata_file, read_signal};
 use crate::zip_io::{extract, is_zip};
 
@@ -20,7 +21,7 @@ struct Source {
 }
 
 impl Source {
-    fn open(path: &Path) -> Result<Source> {
+    fn open(path: &Path, limits: &ZipLimits) -> Result<Source> {
         if path.is_dir() {
             return Ok(Source {
                 root: path.to_path_buf(),
@@ -40,7 +41,7 @@ impl Source {
                 path.display()
             )));
         }
-        let dir = extract(path)?;
+        let dir = extract(path, limits)?;
         Ok(Source {
             root: dir.path().to_path_buf(),
             zip: Some((path.to_path_buf(), dir)),
@@ -135,7 +136,16 @@ fn kind_of(yaml: &str, file: &Path) -> Result<Kind> {
 /// exactly one signal, whose name is then read from its files. Series come back in the order
 /// of the metadata document, under the keys it records.
 pub fn load_signal(path: impl AsRef<Path>, name: Option<&str>) -> Result<Signal> {
-    let src = Source::open(path.as_ref())?;
+    load_signal_with(path, name, &ZipLimits::default())
+}
+
+/// [`load_signal`] with the limits a zip archive must keep to (see [`ZipLimits`]).
+pub fn load_signal_with(
+    path: impl AsRef<Path>,
+    name: Option<&str>,
+    limits: &ZipLimits,
+) -> Result<Signal> {
+    let src = Source::open(path.as_ref(), limits)?;
     load_signal_from(&src, name).map_err(|e| src.relabel(e))
 }
 
@@ -194,13 +204,18 @@ fn only_one(src: &Source, what: &'static str, pick: impl Fn(&Kind) -> bool) -> R
 /// Loads a dataset from a directory or a zip written by [`save_dataset`](crate::save_dataset)
 /// or by Python meteaudata (`Dataset.save`). The dataset's name is read from the archive.
 pub fn load_dataset(path: impl AsRef<Path>) -> Result<Dataset> {
-    let src = Source::open(path.as_ref())?;
+    load_dataset_with(path, &ZipLimits::default())
+}
+
+/// [`load_dataset`] with the limits a zip archive must keep to (see [`ZipLimits`]).
+pub fn load_dataset_with(path: impl AsRef<Path>, limits: &ZipLimits) -> Result<Dataset> {
+    let src = Source::open(path.as_ref(), limits)?;
     load_dataset_from(&src, None).map_err(|e| src.relabel(e))
 }
 
 /// Like [`load_dataset`], for an archive that holds several datasets: `name` picks one.
 pub fn load_dataset_named(path: impl AsRef<Path>, name: &str) -> Result<Dataset> {
-    let src = Source::open(path.as_ref())?;
+    let src = Source::open(path.as_ref(), &ZipLimits::default())?;
     load_dataset_from(&src, Some(name)).map_err(|e| src.relabel(e))
 }
 

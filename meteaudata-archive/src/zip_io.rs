@@ -10,6 +10,7 @@ use tempfile::TempDir;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+use crate::limits::{recorded_entries, ZipLimits, RATIO_FREE_BYTES};
 use crate::sink::{ensure_dir, Sink};
 
 struct ZipSink {
@@ -100,16 +101,55 @@ fn plain_relative(name: &str) -> bool {
         && segments.all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
+/// Bytes read from the end of a zip to find its end records (the comment may take 65 535).
+const TAIL_BYTES: u64 = 65_557 + 4096;
+
+/// The entries the zip's own end records count (see [`recorded_entries`]).
+fn raw_entry_count(zip: &Path, file: &mut File) -> Result<Option<u64>> {
+    use std::io::{Seek, SeekFrom};
+    let len = file.metadata().map_err(|e| Error::io(zip, e))?.len();
+    let start = len.saturating_sub(TAIL_BYTES);
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| Error::io(zip, e))?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(|e| Error::io(zip, e))?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(zip, e))?;
+    Ok(recorded_entries(&tail))
+}
+
 /// Extracts `zip` into a new private temporary directory (removed when the returned value is
-/// dropped).
-pub(crate) fn extract(zip: &Path) -> Result<TempDir> {
-    let file = File::open(zip).map_err(|e| Error::io(zip, e))?;
+/// dropped), within `limits`.
+pub(crate) fn extract(zip: &Path, limits: &ZipLimits) -> Result<TempDir> {
+    let mut file = File::open(zip).map_err(|e| Error::io(zip, e))?;
+    let recorded = raw_entry_count(zip, &mut file)?;
     let mut archive =
         ZipArchive::new(file).map_err(|e| corrupt(zip, format!("not a readable zip: {e}")))?;
+    if recorded.is_some_and(|n| n > archive.len() as u64) {
+        return Err(corrupt(
+            zip,
+            format!(
+                "{} entries are recorded but only {} distinct names: a name appears twice",
+                recorded.unwrap_or(0),
+                archive.len()
+            ),
+        ));
+    }
+    if archive.len() > limits.max_entries {
+        return Err(too_big(
+            zip,
+            format!(
+                "{} entries, more than the limit of {}",
+                archive.len(),
+                limits.max_entries
+            ),
+        ));
+    }
     let dir = tempfile::Builder::new()
         .prefix("meteaudata-load-")
         .tempdir()
         .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let mut written_total: u64 = 0;
     for i in 0..archive.len() {
         let mut entry = archive
             .by_index(i)
@@ -138,8 +178,48 @@ pub(crate) fn extract(zip: &Path) -> Result<TempDir> {
         }
         let mut f = File::create_new(&out)
             .map_err(|_| corrupt(zip, format!("entry {name:?} appears twice")))?;
-        io::copy(&mut entry, &mut f)
-            .map_err(|e| corrupt(zip, format!("entry {name:?} cannot be read: {e}")))?;
+        let compressed = entry.compressed_size().max(1);
+        // Copied a buffer at a time, the limits checked as the bytes come (the sizes the
+        // headers claim are not trusted).
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut written: u64 = 0;
+        loop {
+            let n = entry
+                .read(&mut buf)
+                .map_err(|e| corrupt(zip, format!("entry {name:?} cannot be read: {e}")))?;
+            if n == 0 {
+                break;
+            }
+            written += n as u64;
+            written_total += n as u64;
+            if written_total > limits.max_total_bytes {
+                return Err(too_big(
+                    zip,
+                    format!(
+                        "it expands to more than the limit of {} bytes (at entry {name:?})",
+                        limits.max_total_bytes
+                    ),
+                ));
+            }
+            if written > RATIO_FREE_BYTES && written / compressed > limits.max_ratio {
+                return Err(too_big(
+                    zip,
+                    format!(
+                        "entry {name:?} expands more than {} times its compressed size",
+                        limits.max_ratio
+                    ),
+                ));
+            }
+            f.write_all(&buf[..n]).map_err(|e| Error::io(&out, e))?;
+        }
     }
     Ok(dir)
+}
+
+/// An archive beyond a [`ZipLimits`] limit.
+fn too_big(zip: &Path, why: String) -> Error {
+    Error::invalid_input(format!(
+        "{}: {why}; if it is trusted, load it with larger ZipLimits",
+        zip.display()
+    ))
 }

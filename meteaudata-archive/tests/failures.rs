@@ -240,3 +240,68 @@ fn names_are_inferred_or_must_be_chosen() {
         ErrorKind::InvalidInput
     );
 }
+
+/// A zip that inflates far beyond its size is refused as it is extracted, before it fills the
+/// disk; a name written twice is refused (the zip reader would keep only the last); more
+/// entries than the limit are refused before anything is written.
+#[test]
+fn zip_bombs_duplicates_and_entry_counts_are_refused() {
+    use meteaudata_archive::{load_signal_with, ZipLimits};
+    let dir = tempfile::tempdir().unwrap();
+    // 64 MiB of zeros deflate to about 64 KiB: a ratio near 1000.
+    let zeros = vec![0u8; 64 << 20];
+    let bomb = dir.path().join("bomb.zip");
+    let mut w = zip::ZipWriter::new(fs::File::create(&bomb).unwrap());
+    let deflated =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("A#1_metadata.yaml", deflated).unwrap();
+    w.write_all(b"time_series: {}").unwrap();
+    w.start_file("A#1_data/A#1_RAW#1.csv", deflated).unwrap();
+    w.write_all(&zeros).unwrap();
+    w.finish().unwrap();
+    assert!(fs::metadata(&bomb).unwrap().len() < 1 << 20);
+    let e = load_signal(&bomb, Some("A#1")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(e.to_string().contains("times its compressed size"), "{e}");
+    let e = load_signal_with(
+        &bomb,
+        Some("A#1"),
+        &ZipLimits::default().max_total_bytes(1 << 20),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("limit of 1048576 bytes"), "{e}");
+
+    // The same name twice: written as two names of one length, then renamed in place.
+    let twice = dir.path().join("twice.zip");
+    write_zip(
+        &twice,
+        &[
+            ("A#1_metadata.yaml", b"time_series: {}"),
+            ("A#1_data/x.csv", b"1"),
+            ("A#1_data/y.csv", b"2"),
+        ],
+    );
+    let bytes = fs::read(&twice).unwrap();
+    let patched: Vec<u8> = {
+        let mut b = bytes.clone();
+        let from = b"A#1_data/y.csv";
+        let mut i = 0;
+        while let Some(p) = b[i..].windows(from.len()).position(|w| w == from) {
+            b[i + p..i + p + from.len()].copy_from_slice(b"A#1_data/x.csv");
+            i += p + from.len();
+        }
+        b
+    };
+    fs::write(&twice, patched).unwrap();
+    let e = load_signal(&twice, Some("A#1")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    assert!(e.to_string().contains("distinct names"), "{e}");
+
+    let many = dir.path().join("many.zip");
+    let names: Vec<String> = (0..20).map(|i| format!("A#1_data/{i}.csv")).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"1"[..])).collect();
+    write_zip(&many, &entries);
+    let e =
+        load_signal_with(&many, Some("A#1"), &ZipLimits::default().max_entries(10)).unwrap_err();
+    assert!(e.to_string().contains("20 entries"), "{e}");
+}
