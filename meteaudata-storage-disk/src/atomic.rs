@@ -52,8 +52,14 @@ impl Pending {
     }
 
     /// Renames the temporary file over the destination.
-    pub fn commit(mut self) -> io::Result<()> {
-        std::fs::rename(&self.tmp, &self.dest)?;
+    pub fn commit(self) -> io::Result<()> {
+        let dest = self.dest.clone();
+        self.commit_to(&dest)
+    }
+
+    /// Renames the temporary file to `dest` (a name chosen after it was created).
+    pub fn commit_to(mut self, dest: &Path) -> io::Result<()> {
+        std::fs::rename(&self.tmp, dest)?;
         self.committed = true;
         Ok(())
     }

@@ -11,7 +11,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::atomic::{sync_dir, Pending};
-use crate::layout::{candidate_stems, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX};
+use crate::layout::{
+    candidate_stems, fnv1a, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
+};
 use crate::parquet_read::{read_footer, read_series, Footer, ParquetScan};
 use crate::parquet_write::{write_series, ParquetSeriesWriter, ROW_GROUP_ROWS};
 
@@ -191,31 +193,83 @@ impl DiskBackend {
         Ok((series, meta))
     }
 
-    /// Writes the data file of `stem` (already written to `data_tmp`, whose file is `file`)
-    /// and its sidecar, then commits both: the data rename is the commit point, the sidecar
-    /// follows. A crash between the two leaves the previous sidecar beside the new data; the
+    /// An advisory lock on the file `name` of the store (created if needed), held until the
+    /// returned value is dropped. Lock files are never removed: removing one while another
+    /// process holds it would let a third lock a new file of the same name.
+    fn lock_file(&self, name: &str) -> Result<Lock> {
+        self.io(&self.base, fs::create_dir_all(&self.base))?;
+        let path = self.base.join(name);
+        let file = self.io(
+            &path,
+            fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path),
+        )?;
+        self.io(&path, file.lock())?;
+        Ok(Lock(file))
+    }
+
+    /// A writer of `key`; its commit takes the key's lock unless the caller holds it
+    /// (`lock_key` false: an append).
+    fn new_writer(&self, key: &StorageKey, lock_key: bool) -> Result<DiskWriter<'_>> {
+        self.io(&self.base, fs::create_dir_all(&self.base))?;
+        let stem = self.place(key)?;
+        let dest = self.data_path(&stem);
+        let (tmp, file) = self.io(&dest, Pending::create(&dest))?;
+        Ok(DiskWriter {
+            backend: self,
+            key: key.clone(),
+            stem,
+            tmp: Some(tmp),
+            file: Some(file),
+            shape: None,
+            tx: None,
+            encoder: None,
+            lock_key,
+        })
+    }
+
+    /// The lock of one key: held by a save, an append (its read, merge and write) and a
+    /// writer's commit, so that two processes changing one key never lose a change.
+    fn key_lock(&self, key: &StorageKey) -> Result<Lock> {
+        self.lock_file(&format!(
+            "{KEY_LOCK_PREFIX}{:016x}",
+            fnv1a(key.as_str().as_bytes())
+        ))
+    }
+
+    /// Writes the data file of `key` (already written to `data_tmp`, whose file is `file`)
+    /// and its sidecar, then commits both under the store's lock: the file names are chosen
+    /// then (two processes saving keys whose names collide get distinct files), the data
+    /// rename is the commit point, the sidecar follows. A crash between the two leaves the previous sidecar beside the new data; the
     /// next listing rewrites it from the metadata the data file carries (see
     /// [`DiskBackend::repair_sidecar`]), so Python's view (the sidecar) never stays apart
     /// from the data.
     fn commit_files(
         &self,
-        stem: &str,
+        key: &StorageKey,
+        stem_hint: &str,
         data_tmp: Pending,
         file: &fs::File,
         metadata: &TimeSeriesMetadata,
     ) -> Result<()> {
-        let (data_dest, meta_dest) = (self.data_path(stem), self.meta_path(stem));
         self.io(data_tmp.path(), file.sync_all())?;
-        let (meta_tmp, mut mf) = self.io(&meta_dest, Pending::create(&meta_dest))?;
+        let hint = self.meta_path(stem_hint);
+        let (meta_tmp, mut mf) = self.io(&hint, Pending::create(&hint))?;
         self.io(
             meta_tmp.path(),
             mf.write_all(metadata.to_yaml()?.as_bytes()),
         )?;
         self.io(meta_tmp.path(), mf.sync_all())?;
+        let _store = self.lock_file(STORE_LOCK)?;
+        let stem = self.place(key)?;
+        let (data_dest, meta_dest) = (self.data_path(&stem), self.meta_path(&stem));
         // Our loads read data and metadata from the Parquet file alone, so until the data
         // rename happens they see the previous version whole, and from then on the new one.
-        self.io(&data_dest, data_tmp.commit())?;
-        self.io(&meta_dest, meta_tmp.commit())?;
+        self.io(&data_dest, data_tmp.commit_to(&data_dest))?;
+        self.io(&meta_dest, meta_tmp.commit_to(&meta_dest))?;
         sync_dir(&self.base);
         Ok(())
     }
@@ -266,6 +320,14 @@ impl DiskBackend {
     }
 }
 
+/// The store's lock file, held while file names are chosen and files renamed into place.
+const STORE_LOCK: &str = ".meteaudata-lock";
+/// The start of the name of a key's lock file (the rest: a hash of the key).
+const KEY_LOCK_PREFIX: &str = ".meteaudata-lock-";
+
+/// An advisory lock, released when dropped (with its file handle).
+struct Lock(#[allow(dead_code)] fs::File);
+
 impl StorageBackend for DiskBackend {
     fn backend_type(&self) -> &str {
         "disk"
@@ -286,12 +348,13 @@ impl StorageBackend for DiskBackend {
     fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
         check_save_input(key, series, metadata)?;
         self.io(&self.base, fs::create_dir_all(&self.base))?;
+        let _key = self.key_lock(key)?;
         let stem = self.place(key)?;
         let data_dest = self.data_path(&stem);
         let (data_tmp, file) = self.io(&data_dest, Pending::create(&data_dest))?;
         // The Parquet writer buffers pages itself; it writes straight to the file.
         let file = write_series(file, key, series, metadata)?;
-        self.commit_files(&stem, data_tmp, &file, metadata)
+        self.commit_files(key, &stem, data_tmp, &file, metadata)
     }
 
     fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
@@ -327,33 +390,22 @@ impl StorageBackend for DiskBackend {
     /// One Parquet file written row group by row group into a temporary file, renamed over
     /// the previous one at the commit.
     fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
-        self.io(&self.base, fs::create_dir_all(&self.base))?;
-        let stem = self.place(key)?;
-        let dest = self.data_path(&stem);
-        let (tmp, file) = self.io(&dest, Pending::create(&dest))?;
-        Ok(Box::new(DiskWriter {
-            backend: self,
-            key: key.clone(),
-            stem,
-            tmp: Some(tmp),
-            file: Some(file),
-            shape: None,
-            tx: None,
-            encoder: None,
-        }))
+        Ok(Box::new(self.new_writer(key, true)?))
     }
 
     /// Streams the stored row groups and then `more` into a new file, renamed over the old
-    /// one: memory stays at one row group, the cost is one read and one write of the file.
+    /// one, holding the key's lock throughout (a concurrent append or save waits): memory
+    /// stays at one row group, the cost is one read and one write of the file.
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
+        let _key = self.key_lock(key)?;
         let mut scan = self.scan(key, TimeRange::default(), ROW_GROUP_ROWS)?;
         let meta = scan.metadata().clone();
-        let mut writer = self.writer(key)?;
+        let mut writer = self.new_writer(key, false)?;
         for chunk in scan.by_ref() {
             writer.push(&chunk?)?;
         }
         writer.push(more)?;
-        writer.commit(&meta)
+        Box::new(writer).commit(&meta)
     }
 
     fn load(&self, key: &StorageKey) -> Result<Stored> {
@@ -369,6 +421,7 @@ impl StorageBackend for DiskBackend {
     }
 
     fn delete(&self, key: &StorageKey) -> Result<()> {
+        let _key = self.key_lock(key)?;
         let stem = self
             .locate(key)?
             .ok_or_else(|| missing(key, &self.data_path(&candidate_stems(key)[0])))?;
@@ -452,6 +505,8 @@ struct DiskWriter<'a> {
     shape: Option<ChunkShape>,
     tx: Option<std::sync::mpsc::SyncSender<Series>>,
     encoder: Option<std::thread::JoinHandle<Result<ParquetSeriesWriter<fs::File>>>>,
+    /// Whether the commit takes the key's lock (not when an append holds it already).
+    lock_key: bool,
 }
 
 /// Chunks queued for the encoder at most.
@@ -532,7 +587,13 @@ impl SeriesWriter for DiskWriter<'_> {
             .tmp
             .take()
             .ok_or_else(|| Error::invalid_input(format!("{}: already committed", self.key)))?;
-        self.backend.commit_files(&self.stem, tmp, &file, metadata)
+        let _key = if self.lock_key {
+            Some(self.backend.key_lock(&self.key)?)
+        } else {
+            None
+        };
+        self.backend
+            .commit_files(&self.key, &self.stem, tmp, &file, metadata)
     }
 }
 

@@ -18,10 +18,13 @@ fn save(b: &DiskBackend, key: &str, t: &TimeSeries) {
         .unwrap();
 }
 
+/// The files of a store, without its lock files (`.meteaudata-lock*`, empty files kept for
+/// the advisory locks of saves and appends).
 fn files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with(".meteaudata-lock"))
         .collect();
     v.sort();
     v
@@ -447,4 +450,80 @@ fn an_interrupted_save_leaves_a_consistent_pair() {
     let (series, meta) = b.load(&"d/A#1/RAW#1".parse().unwrap()).unwrap();
     assert_eq!(&series, v2.series().unwrap());
     assert_eq!(meta.processing_steps.len(), 1);
+}
+
+/// Two writers (separate backends on one directory, as two processes) appending to one key
+/// lose nothing, and two writers saving keys whose file names collide both keep their key.
+#[test]
+fn concurrent_appends_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let chunk = |w: usize, i: usize| {
+        let start = (w * 1_000_000 + i * 10) as i64;
+        Series::from_f64(
+            "A#1_RAW#1",
+            Index::datetime_nanos((start..start + 10).collect(), None),
+            vec![w as f64; 10],
+        )
+        .unwrap()
+    };
+    let first = TimeSeries::new(chunk(9, 0));
+    save(&DiskBackend::new(&path), "d/A#1/RAW#1", &first);
+    std::thread::scope(|s| {
+        for w in 0..2 {
+            let path = path.clone();
+            s.spawn(move || {
+                let b = DiskBackend::new(&path);
+                for i in 0..40 {
+                    b.append(&"d/A#1/RAW#1".parse().unwrap(), &chunk(w, i))
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let (all, _) = DiskBackend::new(&path)
+        .load(&"d/A#1/RAW#1".parse().unwrap())
+        .unwrap();
+    assert_eq!(
+        all.len(),
+        10 + 2 * 40 * 10,
+        "every acknowledged append is there"
+    );
+}
+
+#[test]
+fn concurrent_saves_of_colliding_keys_keep_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    // `p{i}/x_y` and `p{i}_x/y` both want the file name `p{i}_x_y`.
+    std::thread::scope(|s| {
+        for w in 0..2 {
+            let path = path.clone();
+            s.spawn(move || {
+                let b = DiskBackend::new(&path);
+                for i in 0..60 {
+                    let key = if w == 0 {
+                        format!("p{i}/x_y")
+                    } else {
+                        format!("p{i}_x/y")
+                    };
+                    let t = ts("S", vec![w as f64, i as f64]);
+                    b.save(&key.parse().unwrap(), t.series().unwrap(), &t.metadata())
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let b = DiskBackend::new(&path);
+    assert_eq!(b.list_keys().unwrap().len(), 120);
+    for i in 0..60 {
+        for (w, key) in [(0, format!("p{i}/x_y")), (1, format!("p{i}_x/y"))] {
+            let (s, _) = b.load(&key.parse().unwrap()).unwrap();
+            assert_eq!(
+                s.f64_values().unwrap().values().to_vec(),
+                vec![w as f64, i as f64],
+                "{key}"
+            );
+        }
+    }
 }
