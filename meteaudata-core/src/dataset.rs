@@ -79,6 +79,13 @@ pub fn validate_dataset_name(name: &str) -> Result<()> {
     }
 }
 
+/// Records in `numbers` the number of signal `name` for its base (the largest kept).
+fn note_number(numbers: &mut HashMap<String, u32>, name: &str) {
+    let (base, n) = split_number(name);
+    let max = numbers.entry(base.to_string()).or_insert(0);
+    *max = (*max).max(n.unwrap_or(1));
+}
+
 impl Dataset {
     /// An empty dataset.
     pub fn new(name: &str) -> Result<Self> {
@@ -184,12 +191,16 @@ impl Dataset {
                 signal.name()
             )));
         }
-        let mut signal = signal;
+        self.put(signal);
+        Ok(())
+    }
+
+    /// Stores `signal` under its name, attached to this dataset, and notes its number.
+    fn put(&mut self, mut signal: Signal) {
         self.attach(&mut signal);
         let name = signal.name().to_string();
-        self.signals.insert(name.clone(), signal);
-        self.note_number(&name);
-        Ok(())
+        note_number(&mut self.numbers, &name);
+        self.signals.insert(name, signal);
     }
 
     /// Gives a signal this dataset's name and backend.
@@ -207,19 +218,11 @@ impl Dataset {
         self.numbers.get(base).copied()
     }
 
-    /// Records the number of signal `name` for its base.
-    fn note_number(&mut self, name: &str) {
-        let (base, n) = split_number(name);
-        let max = self.numbers.entry(base.to_string()).or_insert(0);
-        *max = (*max).max(n.unwrap_or(1));
-    }
-
     /// Rebuilds the numbers in use from the signals (after a removal or a rename).
     fn renumber(&mut self) {
-        let names: Vec<String> = self.signals.keys().cloned().collect();
         self.numbers.clear();
-        for n in names {
-            self.note_number(&n);
+        for name in self.signals.keys() {
+            note_number(&mut self.numbers, name);
         }
     }
 
@@ -230,9 +233,7 @@ impl Dataset {
         let base = signal_base(signal.name()).to_string();
         let name = signal_name(&base, self.max_number(&base).unwrap_or(0) + 1);
         signal.rename_exact(&name);
-        self.attach(&mut signal);
-        self.signals.insert(name.clone(), signal);
-        self.note_number(&name);
+        self.put(signal);
         Ok(name)
     }
 
@@ -383,11 +384,8 @@ impl Dataset {
             planned.push(self.finish_output(out, &final_name, &options, &history, &requested)?);
         }
         let names = planned.iter().map(|s| s.name().to_string()).collect();
-        for mut sig in planned {
-            self.attach(&mut sig);
-            let name = sig.name().to_string();
-            self.signals.insert(name.clone(), sig);
-            self.note_number(&name);
+        for sig in planned {
+            self.put(sig);
         }
         if self.auto_save && self.backend.is_some() {
             self.save_all()?;

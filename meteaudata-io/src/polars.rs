@@ -77,7 +77,7 @@ fn to_polars_column(name: &str, a: &ArrayRef) -> Result<Column> {
         }
         ArrowType::Dictionary(_, _) => {
             // Categories: their text.
-            let text = arrow_cast_dictionary(a)?;
+            let text = dictionary_text(a)?;
             PlSeries::new(n, text)
         }
         other => {
@@ -90,7 +90,7 @@ fn to_polars_column(name: &str, a: &ArrayRef) -> Result<Column> {
 }
 
 /// The text of each entry of a string dictionary array.
-fn arrow_cast_dictionary(a: &ArrayRef) -> Result<Vec<Option<String>>> {
+fn dictionary_text(a: &ArrayRef) -> Result<Vec<Option<String>>> {
     let dict = a
         .as_any_dictionary_opt()
         .ok_or_else(|| Error::invalid_input("a dictionary column is not readable"))?;

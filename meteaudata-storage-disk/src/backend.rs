@@ -208,7 +208,7 @@ impl DiskBackend {
                 .open(&path),
         )?;
         self.io(&path, file.lock())?;
-        Ok(Lock(file))
+        Ok(Lock { _file: file })
     }
 
     /// A writer of `key`; its commit takes the key's lock unless the caller holds it
@@ -243,10 +243,10 @@ impl DiskBackend {
     /// Writes the data file of `key` (already written to `data_tmp`, whose file is `file`)
     /// and its sidecar, then commits both under the store's lock: the file names are chosen
     /// then (two processes saving keys whose names collide get distinct files), the data
-    /// rename is the commit point, the sidecar follows. A crash between the two leaves the previous sidecar beside the new data; the
-    /// next listing rewrites it from the metadata the data file carries (see
-    /// [`DiskBackend::repair_sidecar`]), so Python's view (the sidecar) never stays apart
-    /// from the data.
+    /// rename is the commit point, the sidecar follows. A crash between the two leaves the
+    /// previous sidecar beside the new data; the next listing rewrites it from the metadata
+    /// the data file carries (see [`DiskBackend::repair_sidecar`]), so Python's view (the
+    /// sidecar) never stays apart from the data.
     fn commit_files(
         &self,
         key: &StorageKey,
@@ -326,7 +326,9 @@ const STORE_LOCK: &str = ".meteaudata-lock";
 const KEY_LOCK_PREFIX: &str = ".meteaudata-lock-";
 
 /// An advisory lock, released when dropped (with its file handle).
-struct Lock(#[allow(dead_code)] fs::File);
+struct Lock {
+    _file: fs::File,
+}
 
 impl StorageBackend for DiskBackend {
     fn backend_type(&self) -> &str {
@@ -347,7 +349,7 @@ impl StorageBackend for DiskBackend {
 
     fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
         check_save_input(key, series, metadata)?;
-        self.io(&self.base, fs::create_dir_all(&self.base))?;
+        // Creates the directory too.
         let _key = self.key_lock(key)?;
         let stem = self.place(key)?;
         let data_dest = self.data_path(&stem);

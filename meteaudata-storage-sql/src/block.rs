@@ -192,7 +192,7 @@ impl Block {
 }
 
 /// Entry `i` of `a`, `None` when NULL.
-fn entry<T: arrow_array::ArrowPrimitiveType>(
+pub(crate) fn entry<T: arrow_array::ArrowPrimitiveType>(
     a: &arrow_array::PrimitiveArray<T>,
     i: usize,
 ) -> Option<T::Native> {
@@ -200,7 +200,7 @@ fn entry<T: arrow_array::ArrowPrimitiveType>(
 }
 
 /// Text entry `i` of `a`, `None` when NULL.
-fn text(a: &StringArray, i: usize) -> Option<&str> {
+pub(crate) fn text(a: &StringArray, i: usize) -> Option<&str> {
     a.is_valid(i).then(|| a.value(i))
 }
 

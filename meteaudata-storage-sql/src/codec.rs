@@ -26,7 +26,7 @@ use arrow_buffer::{NullBuffer, NullBufferBuilder, ScalarBuffer};
 use arrow_schema::{DataType, TimeUnit};
 use meteaudata_core::{Error, Index, IndexData, Result, Series, TimeZone};
 
-use crate::block::Block;
+use crate::block::{entry, text, Block};
 use crate::layout::{IndexKind, IndexLayout, Layout, ValueKind, ValueLayout};
 use meteaudata_core::storage::TimeRange;
 
@@ -391,7 +391,7 @@ impl<'l> Decoder<'l> {
             IdxAcc::Text(b) => {
                 let labels = blk.label.as_ref().ok_or_else(|| missing("label"))?;
                 for i in from..to {
-                    b.append_option(labels.is_valid(i).then(|| labels.value(i)));
+                    b.append_option(text(labels, i));
                 }
             }
         }
@@ -412,12 +412,11 @@ impl<'l> Decoder<'l> {
             ValAcc::I32(vals, nulls) => {
                 let vi = blk.vi.as_ref().ok_or_else(|| missing("vi"))?;
                 for i in from..to {
-                    if vi.is_null(i) {
+                    let Some(x) = entry(vi, i) else {
                         vals.push(0);
                         nulls.append_null();
                         continue;
-                    }
-                    let x = vi.value(i);
+                    };
                     let x = i32::try_from(x).map_err(|_| Error::Corrupt {
                         location: location.clone(),
                         message: format!(
@@ -432,13 +431,13 @@ impl<'l> Decoder<'l> {
             ValAcc::Bool(b) => {
                 let vi = blk.vi.as_ref().ok_or_else(|| missing("vi"))?;
                 for i in from..to {
-                    b.append_option(vi.is_valid(i).then(|| vi.value(i) != 0));
+                    b.append_option(entry(vi, i).map(|x| x != 0));
                 }
             }
             ValAcc::Text(b) => {
                 let vs = blk.vs.as_ref().ok_or_else(|| missing("vs"))?;
                 for i in from..to {
-                    b.append_option(vs.is_valid(i).then(|| vs.value(i)));
+                    b.append_option(text(vs, i));
                 }
             }
         }

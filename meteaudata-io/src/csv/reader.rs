@@ -381,6 +381,12 @@ impl CsvReader {
         &self.layout
     }
 
+    /// Sets the rows per chunk of the next chunks (at least 1), for a size chosen once the
+    /// layout is known (say, from the number of columns).
+    pub fn set_chunk_rows(&mut self, n: usize) {
+        self.chunk_rows = n.max(1);
+    }
+
     fn next_record(&mut self, rec: &mut csv::StringRecord) -> Result<Option<u64>> {
         if let Some((line, r)) = self.buffered.pop_front() {
             *rec = r;

@@ -40,16 +40,16 @@ fn parse_unit_map(pairs: &[String]) -> Result<HashMap<String, String>> {
 
 /// Opens one CSV file with the options given, the chunk size set for its number of columns.
 fn open(path: &Path, args: &ImportArgs<'_>) -> Result<CsvReader> {
-    let probe = CsvReader::open(path, &args.csv)?;
-    let columns = probe.layout().columns.len();
+    let mut reader = CsvReader::open(path, &args.csv)?;
+    let columns = reader.layout().columns.len();
     if columns == 0 {
         bail!(
             "{}: needs a time column and at least one value column",
             path.display()
         );
     }
-    let options = args.csv.clone().chunk_rows(chunk_rows(columns));
-    Ok(CsvReader::open(path, &options)?)
+    reader.set_chunk_rows(chunk_rows(columns));
+    Ok(reader)
 }
 
 /// One CSV file as (column name, series) pairs, all on the file's time index; `done` bytes of

@@ -13,6 +13,9 @@ pub enum Target {
         backend: SharedBackend,
         /// What the user wrote.
         spec: String,
+        /// Whether the backend is an in-memory copy of the series Python meteaudata wrote
+        /// in its own SQL tables (nothing can be written back to them).
+        python_copy: bool,
     },
     /// An archive: a `.zip` file, or a folder given as `archive:PATH`.
     Archive(PathBuf),
@@ -50,6 +53,7 @@ impl Target {
         Ok(Target::Backend {
             backend,
             spec: spec.to_string(),
+            python_copy: false,
         })
     }
 
@@ -68,13 +72,9 @@ impl Target {
             }
             .into())
         };
-        let lower = spec.to_ascii_lowercase();
-        if lower.starts_with("sqlite:///") {
-            let rest = &spec["sqlite:///".len()..];
-            let file = rest.split('?').next().unwrap_or(rest);
-            if file != ":memory:" && !file.is_empty() {
-                missing(Path::new(file))?;
-            }
+        // Checked before connecting: opening a SQLite file creates it.
+        if let Some(file) = sqlite_file(spec) {
+            missing(&file)?;
         }
         let target = Target::parse(spec)?;
         if let Some(copy) = python_tables(&target, spec)? {
@@ -82,12 +82,10 @@ impl Target {
         }
         match &target {
             Target::Archive(p) => missing(p)?,
-            Target::Backend { .. } => {
-                let is_url = spec.contains(':') && (lower.contains("://") || lower == "memory:");
-                if !is_url {
-                    missing(Path::new(spec))?;
-                }
+            Target::Backend { backend, .. } if backend.backend_type() == "disk" => {
+                missing(Path::new(spec))?
             }
+            Target::Backend { .. } => {}
         }
         Ok(target)
     }
@@ -96,12 +94,16 @@ impl Target {
     /// holding only Python meteaudata's tables is an error telling to convert it first.
     pub fn existing_writable(spec: &str) -> Result<Target> {
         let target = Target::existing(spec)?;
-        if let Target::Backend { spec: s, .. } = &target {
-            if s.starts_with(PYTHON_COPY) {
-                bail!(
-                    "{spec} holds only Python meteaudata's SQL tables, which this command cannot write back to; convert them first: meteaudata convert {spec} DESTINATION"
-                );
+        if matches!(
+            target,
+            Target::Backend {
+                python_copy: true,
+                ..
             }
+        ) {
+            bail!(
+                "{spec} holds only Python meteaudata's SQL tables, which this command cannot write back to; convert them first: meteaudata convert {spec} DESTINATION"
+            );
         }
         Ok(target)
     }
@@ -109,7 +111,7 @@ impl Target {
     /// Every dataset the target holds.
     pub fn datasets(&self) -> Result<Vec<Dataset>> {
         match self {
-            Target::Backend { backend, spec } => {
+            Target::Backend { backend, spec, .. } => {
                 let names = Dataset::list_in_backend(backend)
                     .with_context(|| format!("cannot list {spec}"))?;
                 names
@@ -127,8 +129,10 @@ impl Target {
     /// One dataset: the one named, or the only one.
     pub fn dataset(&self, name: Option<&str>) -> Result<Dataset> {
         match (self, name) {
-            (Target::Backend { backend, spec }, Some(n)) => Dataset::load_from_backend(backend, n)
-                .with_context(|| format!("cannot load dataset {n:?} from {spec}")),
+            (Target::Backend { backend, spec, .. }, Some(n)) => {
+                Dataset::load_from_backend(backend, n)
+                    .with_context(|| format!("cannot load dataset {n:?} from {spec}"))
+            }
             _ => {
                 let mut all = self.datasets()?;
                 match (all.len(), name) {
@@ -154,7 +158,7 @@ impl Target {
     /// Writes a dataset (every series; an archive is replaced whole).
     pub fn save(&self, dataset: &mut Dataset) -> Result<()> {
         match self {
-            Target::Backend { backend, spec } => {
+            Target::Backend { backend, spec, .. } => {
                 dataset.set_backend(backend.clone(), false);
                 dataset.save_all().with_context(|| {
                     format!("cannot save dataset {:?} to {spec}", dataset.name())
@@ -221,9 +225,6 @@ fn save_archive(dataset: &Dataset, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// How the spec of a target read from Python meteaudata's SQL tables starts.
-const PYTHON_COPY: &str = "(Python tables of) ";
-
 /// For a SQL database that holds no series of ours but series written by Python meteaudata's
 /// SQL backend (`time_series_metadata`, `time_series_data`): those series, read into memory,
 /// as a target of their own. The database is left as it is.
@@ -233,7 +234,8 @@ fn python_tables(target: &Target, spec: &str) -> Result<Option<Target>> {
     let Target::Backend { backend, .. } = target else {
         return Ok(None);
     };
-    if !backend.backend_type().starts_with("sql") || !backend.list_keys()?.is_empty() {
+    let is_sql = meteaudata::storage_sql::ConnectionTarget::parse(spec).is_ok();
+    if !is_sql || !backend.list_keys()?.is_empty() {
         return Ok(None);
     }
     let sql = meteaudata::storage_sql::SqlBackend::connect(spec)?;
@@ -254,11 +256,27 @@ fn python_tables(target: &Target, spec: &str) -> Result<Option<Target>> {
     }
     Ok(Some(Target::Backend {
         backend: std::sync::Arc::new(copy),
-        spec: format!("{PYTHON_COPY}{spec}"),
+        spec: spec.to_string(),
+        python_copy: true,
     }))
 }
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 fn python_tables(_: &Target, _: &str) -> Result<Option<Target>> {
     Ok(None)
+}
+
+/// The file of a `sqlite:///` URL (not `:memory:`), read by the SQL backend's own parser.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+fn sqlite_file(spec: &str) -> Option<PathBuf> {
+    use meteaudata::storage_sql::{ConnectionTarget, Database};
+    ConnectionTarget::parse(spec)
+        .ok()
+        .filter(|t| t.database == Database::Sqlite && t.target != ":memory:")
+        .map(|t| PathBuf::from(t.target))
+}
+
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+fn sqlite_file(_: &str) -> Option<PathBuf> {
+    None
 }
