@@ -1,4 +1,5 @@
-//! The BLOB form of a block column, for databases without array types (SQLite, MySQL).
+//! The stored form of a block column on every database (BLOB in SQLite and MySQL, BYTEA in
+//! PostgreSQL).
 //!
 //! ```text
 //! byte 0     tag: b'i' (64-bit integers), b'f' (64-bit IEEE floats), b's' (UTF-8 text)
@@ -16,10 +17,8 @@ use arrow_array::{Float64Array, Int64Array, StringArray};
 use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer};
 use meteaudata_core::{Error, Result};
 
-use crate::block::{spans, Block, Span};
-use crate::codec::{Columns, Row, Rows};
-use crate::layout::Layout;
-use crate::ops::E;
+use crate::block::{Block, Span};
+use crate::codec::{Row, Rows};
 
 const TAG_I64: u8 = b'i';
 const TAG_F64: u8 = b'f';
@@ -231,139 +230,84 @@ pub(crate) fn decode_text(blob: &[u8], location: &str) -> Result<StringArray> {
     .map_err(|_| corrupt("holds invalid UTF-8"))
 }
 
-// The rows of the blocks table in the BLOB databases.
+/// A block column decoded from the bytes the database driver holds (no copy into a `Vec`
+/// first). A column that does not decode is kept as its error until the key is known.
+macro_rules! column_type {
+    ($name:ident, $array:ty, $decode:ident, $what:literal) => {
+        #[doc = concat!("A stored ", $what, " column, decoded.")]
+        #[derive(Debug, diesel::deserialize::FromSqlRow)]
+        pub(crate) struct $name(Result<$array>);
 
-/// A block row for the BLOB databases (SQLite, MySQL).
-#[derive(Debug, diesel::Insertable)]
-#[diesel(table_name = crate::schema::blobs::meteaudata_blocks)]
-#[diesel(treat_none_as_default_value = false)]
-pub(crate) struct BlobBlock {
-    pub series_id: i64,
-    pub pos0: i64,
-    pub n_points: i32,
-    pub t_min: Option<i64>,
-    pub t_max: Option<i64>,
-    pub t: Option<Vec<u8>>,
-    pub label: Option<Vec<u8>>,
-    pub v: Option<Vec<u8>>,
-    pub vi: Option<Vec<u8>>,
-    pub vs: Option<Vec<u8>>,
-}
-
-/// A block row read from a BLOB database: `(pos0, n_points, t, label, v, vi, vs)`.
-pub(crate) type BlobBlockRow = (
-    i64,
-    i32,
-    Option<Vec<u8>>,
-    Option<Vec<u8>>,
-    Option<Vec<u8>>,
-    Option<Vec<u8>>,
-    Option<Vec<u8>>,
-);
-
-/// Decodes a block row of a BLOB database.
-pub(crate) fn blob_block(row: BlobBlockRow, key: &str) -> Result<Block> {
-    let (pos0, n, t, label, v, vi, vs) = row;
-    Ok(Block {
-        pos0,
-        n: crate::ops::block_len(n, pos0, key)?,
-        t: t.map(|b| decode_i64(&b, key)).transpose()?,
-        label: label.map(|b| decode_text(&b, key)).transpose()?,
-        v: v.map(|b| decode_f64(&b, key)).transpose()?,
-        vi: vi.map(|b| decode_i64(&b, key)).transpose()?,
-        vs: vs.map(|b| decode_text(&b, key)).transpose()?,
-    })
-}
-
-/// Blocks per INSERT statement (10 parameters each).
-const BLOB_BATCH_BLOCKS: usize = 64;
-/// Bytes per INSERT statement, well below MySQL's default 16 MiB packet limit.
-const BLOB_BATCH_BYTES: usize = 4 << 20;
-
-/// Encodes the points of `rows` (positions from `pos0`) as BLOB block rows and hands them to
-/// `insert` in batches of at most [`BLOB_BATCH_BLOCKS`] rows and about [`BLOB_BATCH_BYTES`].
-pub(crate) fn blob_batches(
-    id: i64,
-    pos0: i64,
-    rows: &impl Rows,
-    layout: &Layout,
-    mut insert: impl FnMut(&[BlobBlock]) -> Result<(), E>,
-) -> Result<(), E> {
-    let cols = Columns::of(layout);
-    let mut batch = Vec::with_capacity(BLOB_BATCH_BLOCKS);
-    let mut bytes = 0;
-    for span in spans(rows, layout) {
-        let block = BlobBlock {
-            series_id: id,
-            pos0: pos0 + span.start as i64,
-            n_points: i32::try_from(span.len())
-                .map_err(|_| Error::invalid_input("block too large"))?,
-            t_min: span.t_min,
-            t_max: span.t_max,
-            t: cols
-                .t
-                .then(|| encode_i64(rows, span, |r| r.t))
-                .transpose()?,
-            label: cols
-                .label
-                .then(|| encode_text(rows, span, |r| r.label))
-                .transpose()?,
-            v: cols.v.then(|| encode_f64(rows, span)).transpose()?,
-            vi: cols
-                .vi
-                .then(|| encode_i64(rows, span, |r| r.vi))
-                .transpose()?,
-            vs: cols
-                .vs
-                .then(|| encode_text(rows, span, |r| r.vs))
-                .transpose()?,
-        };
-        let size = [&block.t, &block.label, &block.v, &block.vi, &block.vs]
-            .iter()
-            .map(|c| c.as_ref().map_or(0, Vec::len))
-            .sum::<usize>();
-        // Sent before it would grow past the limits, so a statement stays below them unless
-        // one block alone is larger (a single text of several MiB).
-        if !batch.is_empty()
-            && (batch.len() == BLOB_BATCH_BLOCKS || bytes + size > BLOB_BATCH_BYTES)
-        {
-            insert(&batch)?;
-            batch.clear();
-            bytes = 0;
+        impl $name {
+            /// The column, or `Corrupt` naming `key`.
+            pub(crate) fn array(self, key: &str) -> Result<$array> {
+                self.0.map_err(|e| match e {
+                    Error::Corrupt { message, .. } => Error::Corrupt {
+                        location: key.to_string(),
+                        message,
+                    },
+                    other => other,
+                })
+            }
         }
-        bytes += size;
-        batch.push(block);
-    }
-    if !batch.is_empty() {
-        insert(&batch)?;
-    }
-    Ok(())
-}
 
-/// What the SQLite and MySQL modules share around the blocks table: the table, its row type
-/// and decoding, and the batched INSERT of blocks. Expanded in each of them (diesel needs the
-/// concrete connection type).
-macro_rules! blob_blocks {
-    () => {
-        use crate::blob::{blob_block as into_block, BlobBlockRow as BlockRow};
-        use crate::schema::blobs::meteaudata_blocks as b;
+        #[cfg(feature = "postgres")]
+        impl diesel::deserialize::FromSql<diesel::sql_types::Binary, diesel::pg::Pg> for $name {
+            fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                Ok($name($decode(value.as_bytes(), "")))
+            }
+        }
 
-        fn insert_blocks(
-            conn: &mut Conn,
-            id: i64,
-            pos0: i64,
-            rows: &impl Rows,
-            layout: &Layout,
-        ) -> Result<(), E> {
-            crate::blob::blob_batches(id, pos0, rows, layout, |batch| {
-                diesel::insert_into(b::table).values(batch).execute(conn)?;
-                Ok(())
-            })
+        #[cfg(feature = "mysql")]
+        impl diesel::deserialize::FromSql<diesel::sql_types::Binary, diesel::mysql::Mysql>
+            for $name
+        {
+            fn from_sql(value: diesel::mysql::MysqlValue<'_>) -> diesel::deserialize::Result<Self> {
+                Ok($name($decode(value.as_bytes(), "")))
+            }
+        }
+
+        #[cfg(feature = "sqlite")]
+        impl diesel::deserialize::FromSql<diesel::sql_types::Binary, diesel::sqlite::Sqlite>
+            for $name
+        {
+            fn from_sql(
+                mut value: diesel::sqlite::SqliteValue<'_, '_, '_>,
+            ) -> diesel::deserialize::Result<Self> {
+                Ok($name($decode(value.read_blob(), "")))
+            }
         }
     };
 }
 
-pub(crate) use blob_blocks;
+column_type!(I64Column, Int64Array, decode_i64, "integer");
+column_type!(F64Column, Float64Array, decode_f64, "float");
+column_type!(TextColumn, StringArray, decode_text, "text");
+
+/// A block row as read: `(pos0, n_points, t, label, v, vi, vs)`.
+pub(crate) type BlockRow = (
+    i64,
+    i32,
+    Option<I64Column>,
+    Option<TextColumn>,
+    Option<F64Column>,
+    Option<I64Column>,
+    Option<TextColumn>,
+);
+
+/// The block of a row read for `key`.
+pub(crate) fn block(row: BlockRow, key: &str) -> Result<Block> {
+    let (pos0, n, t, label, v, vi, vs) = row;
+    Ok(Block {
+        pos0,
+        n: crate::ops::block_len(n, pos0, key)?,
+        t: t.map(|c| c.array(key)).transpose()?,
+        label: label.map(|c| c.array(key)).transpose()?,
+        v: v.map(|c| c.array(key)).transpose()?,
+        vi: vi.map(|c| c.array(key)).transpose()?,
+        vs: vs.map(|c| c.array(key)).transpose()?,
+    })
+}
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,9 @@ const PY_META_SQL: &str =
     "SELECT CAST(metadata_json AS CHAR) AS metadata_json, CAST(series_name AS CHAR) AS series_name FROM time_series_metadata WHERE `key` = ?";
 const PY_DATA_SQL: &str = "SELECT CAST(index_value AS CHAR) AS index_value, CAST(value AS DOUBLE) AS value FROM time_series_data WHERE `key` = ? ORDER BY idx";
 
+/// How block rows are fetched.
+type LoadMode = diesel::connection::DefaultLoadingMode;
+
 crate::ops::common_ops!();
 
 /// Connects to `url` (`mysql://…`).
@@ -60,7 +63,7 @@ fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
 
 crate::ops::row_lock!();
 
-crate::blob::blob_blocks!();
+crate::inserts::insert_blocks!();
 
 /// Size of both tables with their indexes (statistics refreshed first: InnoDB updates them
 /// lazily).

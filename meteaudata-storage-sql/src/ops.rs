@@ -175,14 +175,16 @@ pub(crate) struct CountRow {
 }
 
 /// The queries that read the same on every database. Expanded inside each database module,
-/// which defines `Conn`, `b` (its blocks table), `BlockRow` with `into_block`, `write_tx`,
+/// which defines `Conn`, `LoadMode`, `write_tx`,
 /// `read_tx`, `upsert`, `lock` and `insert_blocks`.
 macro_rules! common_ops {
     () => {
+        use crate::blob::{block as into_block, BlockRow};
         use crate::block::{Block, Chain, BLOCK_POINTS};
         use crate::codec::{Columns, Decoder, Encoded, Rows};
         use crate::layout::{appended_layout, IndexKind, Layout};
         use crate::ops::{Header, NewHeader, E};
+        use crate::schema::blobs::meteaudata_blocks as b;
         use crate::schema::meteaudata_series as s;
         use diesel::prelude::*;
         use meteaudata_core::metadata::TimeSeriesMetadata;
@@ -257,7 +259,7 @@ macro_rules! common_ops {
                     .filter(b::pos0.lt(h.n_points))
                     .order(b::pos0.asc())
                     .select(BLOCK_COLUMNS)
-                    .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
+                    .load_iter::<BlockRow, LoadMode>(conn)?;
                 for row in rows {
                     emit(row?)?;
                 }
@@ -272,7 +274,7 @@ macro_rules! common_ops {
                     .filter(b::pos0.eq_any(chunk))
                     .order(b::pos0.asc())
                     .select(BLOCK_COLUMNS)
-                    .load_iter::<BlockRow, diesel::connection::DefaultLoadingMode>(conn)?;
+                    .load_iter::<BlockRow, LoadMode>(conn)?;
                 for row in rows {
                     emit(row?)?;
                 }

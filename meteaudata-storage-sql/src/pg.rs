@@ -1,5 +1,5 @@
-//! PostgreSQL: point blocks (typed arrays) go in with one binary `COPY ... FROM STDIN` per
-//! save; reads run in `REPEATABLE READ READ ONLY` transactions so that a reader sees one
+//! PostgreSQL: point blocks (BYTEA columns in the block encoding of [`crate::blob`]) go in
+//! with one binary `COPY ... FROM STDIN` per save; reads run in `REPEATABLE READ READ ONLY` transactions so that a reader sees one
 //! version whole.
 
 use diesel::pg::CopyFormat;
@@ -7,9 +7,8 @@ use diesel::result::Error as DieselError;
 use diesel::PgConnection;
 use std::io::Write;
 
-use crate::block::{spans, Span};
-use crate::codec::Row;
-use crate::pg_array::{F64s, I64s, Texts, FLOAT8_OID, INT8_OID, TEXT_OID};
+use crate::blob;
+use crate::block::spans;
 
 pub(crate) type Conn = PgConnection;
 pub(crate) const NAME: &str = "postgresql";
@@ -23,6 +22,9 @@ const PY_KEYS_SQL: &str = "SELECT \"key\"::TEXT AS \"key\" FROM time_series_meta
 const PY_META_SQL: &str =
     "SELECT metadata_json::TEXT AS metadata_json, series_name::TEXT AS series_name FROM time_series_metadata WHERE \"key\" = $1";
 const PY_DATA_SQL: &str = "SELECT index_value::TEXT AS index_value, value::DOUBLE PRECISION AS value FROM time_series_data WHERE \"key\" = $1 ORDER BY idx";
+
+/// How block rows are fetched: one row at a time (the whole result is not buffered by libpq).
+type LoadMode = diesel::pg::PgRowByRowLoadingMode;
 
 crate::ops::common_ops!();
 
@@ -52,32 +54,6 @@ crate::ops::upsert_returning!();
 
 crate::ops::row_lock!();
 
-use crate::schema::arrays::meteaudata_blocks as b;
-
-/// A block row: `(pos0, n_points, t, label, v, vi, vs)`, the columns as typed arrays.
-type BlockRow = (
-    i64,
-    i32,
-    Option<I64s>,
-    Option<Texts>,
-    Option<F64s>,
-    Option<I64s>,
-    Option<Texts>,
-);
-
-fn into_block(row: BlockRow, key: &str) -> meteaudata_core::Result<Block> {
-    let (pos0, n, t, label, v, vi, vs) = row;
-    Ok(Block {
-        pos0,
-        n: crate::ops::block_len(n, pos0, key)?,
-        t: t.map(|c| c.0),
-        label: label.map(|c| c.0),
-        v: v.map(|c| c.0),
-        vi: vi.map(|c| c.0),
-        vs: vs.map(|c| c.0),
-    })
-}
-
 /// The PostgreSQL binary COPY signature.
 const COPY_SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
 
@@ -100,58 +76,22 @@ fn too_large(what: &str) -> DieselError {
     DieselError::SerializationError(format!("{what} too large for one COPY field").into())
 }
 
-/// Writes one array field (length prefix, array header, elements) of the points of `span`,
-/// or NULL when the series does not use the column. `put` writes an element (length prefix
-/// and bytes) and says whether it was NULL.
-fn put_array<'r, R: Rows>(
-    buf: &mut Vec<u8>,
-    used: bool,
-    oid: u32,
-    rows: &'r R,
-    span: Span,
-    put: impl Fn(&mut Vec<u8>, Row<'r>) -> Result<bool, DieselError>,
-) -> Result<(), DieselError> {
-    if !used {
-        buf.extend_from_slice(&(-1i32).to_be_bytes());
-        return Ok(());
-    }
-    let field = buf.len();
-    buf.extend_from_slice(&0i32.to_be_bytes()); // field length, patched below
-    buf.extend_from_slice(&1i32.to_be_bytes()); // one dimension
-    let flags = buf.len();
-    buf.extend_from_slice(&0i32.to_be_bytes()); // has NULLs, patched below
-    buf.extend_from_slice(&oid.to_be_bytes());
-    let n = i32::try_from(span.len()).map_err(|_| too_large("block"))?;
-    buf.extend_from_slice(&n.to_be_bytes());
-    buf.extend_from_slice(&1i32.to_be_bytes()); // lower bound
-    let mut nulls = false;
-    for i in span.start..span.end {
-        nulls |= put(buf, rows.row(i))?;
-    }
-    let len = i32::try_from(buf.len() - field - 4).map_err(|_| too_large("block"))?;
-    buf[field..field + 4].copy_from_slice(&len.to_be_bytes());
-    buf[flags..flags + 4].copy_from_slice(&i32::from(nulls).to_be_bytes());
-    Ok(())
-}
-
-fn elem_i64(buf: &mut Vec<u8>, x: Option<i64>) -> Result<bool, DieselError> {
-    put_i64(buf, x);
-    Ok(x.is_none())
-}
-
-fn elem_text(buf: &mut Vec<u8>, x: Option<&str>) -> Result<bool, DieselError> {
-    match x {
-        Some(s) => {
-            let n = i32::try_from(s.len()).map_err(|_| too_large("text"))?;
+/// Writes one BYTEA field (length prefix and bytes), or NULL when the series does not use the
+/// column (`None`).
+fn put_bytes(buf: &mut Vec<u8>, bytes: Option<Vec<u8>>) -> Result<(), DieselError> {
+    match bytes {
+        Some(b) => {
+            let n = i32::try_from(b.len()).map_err(|_| too_large("block"))?;
             buf.extend_from_slice(&n.to_be_bytes());
-            buf.extend_from_slice(s.as_bytes());
+            buf.extend_from_slice(&b);
         }
         None => buf.extend_from_slice(&(-1i32).to_be_bytes()),
     }
-    Ok(x.is_none())
+    Ok(())
 }
 
-/// Writes the blocks of `rows` (positions from `pos0`) in the binary COPY format.
+/// Writes the blocks of `rows` (positions from `pos0`) in the binary COPY format, each point
+/// column in the block encoding of [`crate::blob`].
 fn write_copy(
     out: &mut dyn Write,
     id: i64,
@@ -160,6 +100,7 @@ fn write_copy(
     layout: &Layout,
 ) -> Result<(), DieselError> {
     let io = |e: std::io::Error| DieselError::SerializationError(Box::new(e));
+    let enc = |e: meteaudata_core::Error| DieselError::SerializationError(Box::new(e));
     let cols = Columns::of(layout);
     let mut buf = Vec::with_capacity(1 << 20);
     buf.extend_from_slice(COPY_SIGNATURE);
@@ -175,22 +116,17 @@ fn write_copy(
         );
         put_i64(&mut buf, span.t_min);
         put_i64(&mut buf, span.t_max);
-        put_array(&mut buf, cols.t, INT8_OID, rows, span, |b, r| {
-            elem_i64(b, r.t)
-        })?;
-        put_array(&mut buf, cols.label, TEXT_OID, rows, span, |b, r| {
-            elem_text(b, r.label)
-        })?;
-        put_array(&mut buf, cols.v, FLOAT8_OID, rows, span, |b, r| {
-            // Every bit is kept: PostgreSQL stores the IEEE double as sent.
-            elem_i64(b, r.v.map(|x| x.to_bits() as i64))
-        })?;
-        put_array(&mut buf, cols.vi, INT8_OID, rows, span, |b, r| {
-            elem_i64(b, r.vi)
-        })?;
-        put_array(&mut buf, cols.vs, TEXT_OID, rows, span, |b, r| {
-            elem_text(b, r.vs)
-        })?;
+        let columns = [
+            cols.t.then(|| blob::encode_i64(rows, span, |r| r.t)),
+            cols.label
+                .then(|| blob::encode_text(rows, span, |r| r.label)),
+            cols.v.then(|| blob::encode_f64(rows, span)),
+            cols.vi.then(|| blob::encode_i64(rows, span, |r| r.vi)),
+            cols.vs.then(|| blob::encode_text(rows, span, |r| r.vs)),
+        ];
+        for column in columns {
+            put_bytes(&mut buf, column.transpose().map_err(enc)?)?;
+        }
         if buf.len() >= 1 << 20 {
             out.write_all(&buf).map_err(io)?;
             buf.clear();

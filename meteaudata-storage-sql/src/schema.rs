@@ -28,41 +28,8 @@ diesel::table! {
     }
 }
 
-/// The blocks table where the point columns are typed arrays (PostgreSQL).
-#[cfg(feature = "postgres")]
-pub(crate) mod arrays {
-    diesel::table! {
-        /// Up to `BLOCK_POINTS` consecutive points of one series per row.
-        meteaudata_blocks (series_id, pos0) {
-            /// The series row.
-            series_id -> BigInt,
-            /// Position of the first point in the series (0-based).
-            pos0 -> BigInt,
-            /// Number of points in the block.
-            n_points -> Integer,
-            /// Smallest time in the block (datetime indexes).
-            t_min -> Nullable<BigInt>,
-            /// Largest time in the block (datetime indexes).
-            t_max -> Nullable<BigInt>,
-            /// Times or integer-like labels.
-            t -> Nullable<Array<Nullable<BigInt>>>,
-            /// Text labels.
-            label -> Nullable<Array<Nullable<Text>>>,
-            /// Float values.
-            v -> Nullable<Array<Nullable<Double>>>,
-            /// Integer, boolean, timestamp or category-code values.
-            vi -> Nullable<Array<Nullable<BigInt>>>,
-            /// Text values.
-            vs -> Nullable<Array<Nullable<Text>>>,
-        }
-    }
-
-    use super::meteaudata_series;
-    diesel::allow_tables_to_appear_in_same_query!(meteaudata_series, meteaudata_blocks);
-}
-
-/// The blocks table where the point columns are BLOBs (SQLite, MySQL; see `blob`).
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
+/// The blocks table: the point columns are bytes in the encoding of `blob` (BYTEA in
+/// PostgreSQL, BLOB in SQLite and MySQL).
 pub(crate) mod blobs {
     diesel::table! {
         /// Up to `BLOCK_POINTS` consecutive points of one series per row.

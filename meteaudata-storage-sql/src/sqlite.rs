@@ -17,6 +17,9 @@ const PY_META_SQL: &str =
     "SELECT metadata_json, series_name FROM time_series_metadata WHERE \"key\" = ?";
 const PY_DATA_SQL: &str = "SELECT CAST(index_value AS TEXT) AS index_value, CAST(value AS REAL) AS value FROM time_series_data WHERE \"key\" = ? ORDER BY idx";
 
+/// How block rows are fetched.
+type LoadMode = diesel::connection::DefaultLoadingMode;
+
 crate::ops::common_ops!();
 
 /// Opens `path` (`:memory:` for an in-memory database) with WAL and a busy timeout.
@@ -50,7 +53,7 @@ fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
     find(conn, key)
 }
 
-crate::blob::blob_blocks!();
+crate::inserts::insert_blocks!();
 
 /// Database size: pages × page size.
 pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {

@@ -1,7 +1,7 @@
 //! How points are laid out in the blocks table: every float bit survives each database's
 //! column form, appends fill the last block instead of adding small ones, long texts fit
-//! every database's limits, damaged or missing blocks are reported as corrupt data, and PostgreSQL users can read the points with plain
-//! SQL (`unnest`), as the crate documentation shows.
+//! every database's limits, damaged or missing blocks are reported as corrupt data, and
+//! PostgreSQL databases of earlier versions (typed arrays) are converted bit for bit.
 
 mod common;
 
@@ -186,7 +186,6 @@ mod sqlite {
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
-    use meteaudata_core::storage::TimeRange;
 
     #[test]
     fn float_bits() {
@@ -219,33 +218,162 @@ mod postgres {
     fn damaged() {
         let Some(b) = common::postgres() else { return };
         damaged_blocks_are_corrupt(&b, "DELETE FROM meteaudata_blocks WHERE pos0 = 1024");
-        damaged_blocks_are_corrupt(&b, "UPDATE meteaudata_blocks SET v = v[1:5] WHERE pos0 = 0");
+        damaged_blocks_are_corrupt(
+            &b,
+            "UPDATE meteaudata_blocks SET v = substr(v, 1, 20) WHERE pos0 = 0",
+        );
         damaged_blocks_are_corrupt(
             &b,
             "UPDATE meteaudata_blocks SET n_points = -1 WHERE pos0 = 0",
         );
     }
 
-    /// The query of the crate documentation reads a window of points with plain SQL.
-    #[test]
-    fn unnest_reads_points_with_sql() {
-        let Some(b) = common::postgres() else { return };
-        let s = minutes(5000);
-        let k = key("reactor/A#1/RAW#1");
-        save(&b, &k, &s);
-        let (lo, hi) = (1500 * 60_000_000_000i64, 3700 * 60_000_000_000i64);
-        let window = format!(
-            "SELECT COUNT(*) AS n FROM meteaudata_series s \
-             JOIN meteaudata_blocks b ON b.series_id = s.id \
-             CROSS JOIN LATERAL unnest(b.t, b.v) AS p(t, v) \
-             WHERE s.series_key = 'reactor/A#1/RAW#1' AND b.t_max >= {lo} AND b.t_min < {hi} \
-             AND p.t >= {lo} AND p.t < {hi} AND p.v = p.t / 60000000000"
+    /// A float literal PostgreSQL's `float8in` reads back to the same bits.
+    fn pg_float(x: f64) -> String {
+        if x.is_nan() {
+            "'NaN'".into()
+        } else if x.is_infinite() {
+            format!("'{}Infinity'", if x < 0.0 { "-" } else { "" })
+        } else {
+            format!("'{x:?}'")
+        }
+    }
+
+    fn pg_text(x: Option<&str>) -> String {
+        x.map_or("NULL".into(), |t| format!("'{}'", t.replace('\'', "''")))
+    }
+
+    /// Turns the stored blocks of `k` back into the typed arrays of earlier versions: each
+    /// column given as an array literal of the whole series, sliced per block.
+    fn to_arrays(b: &Isolated, k: &str, columns: &[(&str, &str, Vec<String>)]) {
+        let sets: Vec<String> = columns
+            .iter()
+            .map(|(col, ty, items)| {
+                format!(
+                    "{col} = (ARRAY[{}]::{ty}[])[b.pos0 + 1 : b.pos0 + b.n_points]",
+                    items.join(",")
+                )
+            })
+            .collect();
+        common::pg_exec(
+            &b.url,
+            &format!(
+                "UPDATE meteaudata_blocks b SET {} FROM meteaudata_series s \
+                 WHERE s.id = b.series_id AND s.series_key = '{k}'",
+                sets.join(", ")
+            ),
         );
-        assert_eq!(common::count(&b, &window), 2200);
-        let (w, _) = b
-            .load_range(&k, TimeRange::new(Some(lo), Some(hi)))
-            .expect("window");
-        assert_eq!(w.len(), 2200);
+    }
+
+    /// A database written when the point columns were typed arrays is converted, bit for
+    /// bit, the first time this version opens it: floats with NaN, ±inf, -0.0 and
+    /// subnormals, times, integers, text labels and text values with a NULL.
+    #[test]
+    fn arrays_of_earlier_versions_are_converted() {
+        let Some(b) = common::postgres() else { return };
+        let specials = [
+            f64::NAN,
+            -0.0,
+            0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE / 4.0,
+            f64::MAX,
+            1.0 / 3.0,
+            -1e-300,
+        ];
+        let n = 2500;
+        let floats = {
+            let base = minutes(n);
+            let v: Vec<f64> = (0..n).map(|i| specials[i % specials.len()]).collect();
+            Series::from_f64("A#1_RAW#1", base.index().clone(), v).expect("series")
+        };
+        let labels: Vec<String> = (0..1500).map(|i| format!("é€ it's {i}")).collect();
+        let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let texts: Vec<Option<&str>> = (0..1500)
+            .map(|i| (i % 7 != 3).then_some(label_refs[1499 - i]))
+            .collect();
+        let text = Series::new(
+            "T#1_RAW#1",
+            Index::strings(&label_refs),
+            std::sync::Arc::new(arrow_array::StringArray::from(texts.clone())),
+        )
+        .expect("series");
+        let ints: Vec<i64> = (0..1100)
+            .map(|i| (i as i64 - 550) * 1_000_000_007)
+            .collect();
+        let int = Series::new(
+            "I#1_RAW#1",
+            minutes(ints.len()).index().clone(),
+            std::sync::Arc::new(arrow_array::Int64Array::from(ints.clone())),
+        )
+        .expect("series");
+        for (k, s) in [
+            ("old/A#1/RAW#1", &floats),
+            ("old/T#1/RAW#1", &text),
+            ("old/I#1/RAW#1", &int),
+        ] {
+            save(&b, &key(k), s);
+        }
+        common::pg_exec(
+            &b.url,
+            "ALTER TABLE meteaudata_blocks \
+             ALTER COLUMN t TYPE BIGINT[] USING NULL, ALTER COLUMN label TYPE TEXT[] USING NULL, \
+             ALTER COLUMN v TYPE DOUBLE PRECISION[] USING NULL, \
+             ALTER COLUMN vi TYPE BIGINT[] USING NULL, ALTER COLUMN vs TYPE TEXT[] USING NULL; \
+             DELETE FROM __diesel_schema_migrations WHERE version = '20261205000000'",
+        );
+        let times = (0..n)
+            .map(|i| (i as i64 * 60_000_000_000).to_string())
+            .collect();
+        let values = (0..n)
+            .map(|i| pg_float(specials[i % specials.len()]))
+            .collect();
+        to_arrays(
+            &b,
+            "old/A#1/RAW#1",
+            &[("t", "BIGINT", times), ("v", "DOUBLE PRECISION", values)],
+        );
+        let label_items = label_refs.iter().map(|t| pg_text(Some(t))).collect();
+        let text_items = texts.iter().map(|t| pg_text(*t)).collect();
+        to_arrays(
+            &b,
+            "old/T#1/RAW#1",
+            &[("label", "TEXT", label_items), ("vs", "TEXT", text_items)],
+        );
+        let int_items = ints.iter().map(i64::to_string).collect();
+        let int_times = (0..ints.len())
+            .map(|i| (i as i64 * 60_000_000_000).to_string())
+            .collect();
+        to_arrays(
+            &b,
+            "old/I#1/RAW#1",
+            &[("t", "BIGINT", int_times), ("vi", "BIGINT", int_items)],
+        );
+
+        let reopened = meteaudata_storage_sql::SqlBackend::connect(&b.url).expect("migrates");
+        let (back, _) = reopened.load(&key("old/A#1/RAW#1")).expect("floats");
+        assert_eq!(back.index(), floats.index());
+        let bits = |s: &Series| -> Vec<u64> {
+            s.f64_values()
+                .expect("floats")
+                .values()
+                .iter()
+                .map(|x| x.to_bits())
+                .collect()
+        };
+        assert_eq!(bits(&back), bits(&floats));
+        assert_eq!(reopened.load(&key("old/T#1/RAW#1")).expect("texts").0, text);
+        assert_eq!(reopened.load(&key("old/I#1/RAW#1")).expect("ints").0, int);
+        // The converted columns are the ones this version writes, byte for byte.
+        save(&reopened, &key("new/A#1/RAW#1"), &floats);
+        let same = common::count(
+            &b,
+            "SELECT COUNT(*) AS n FROM meteaudata_blocks o JOIN meteaudata_series so ON so.id = o.series_id \
+             JOIN meteaudata_blocks w ON w.pos0 = o.pos0 JOIN meteaudata_series sw ON sw.id = w.series_id \
+             WHERE so.series_key = 'old/A#1/RAW#1' AND sw.series_key = 'new/A#1/RAW#1' AND o.t = w.t AND o.v = w.v",
+        );
+        assert_eq!(same, n.div_ceil(BLOCK_POINTS) as i64);
     }
 }
 
