@@ -233,6 +233,9 @@ impl Dataset {
         let base = signal_base(signal.name()).to_string();
         let name = signal_name(&base, self.max_number(&base).unwrap_or(0) + 1);
         signal.rename_exact(&name);
+        if self.backend.is_some() {
+            signal.claim_on_save();
+        }
         self.put(signal);
         Ok(name)
     }
@@ -381,7 +384,11 @@ impl Dataset {
                     "two output signals of one process call map to {final_name:?}"
                 )));
             }
-            planned.push(self.finish_output(out, &final_name, &options, &history, &requested)?);
+            let mut sig = self.finish_output(out, &final_name, &options, &history, &requested)?;
+            if self.backend.is_some() && !options.overwrite {
+                sig.claim_on_save();
+            }
+            planned.push(sig);
         }
         let names = planned.iter().map(|s| s.name().to_string()).collect();
         for sig in planned {

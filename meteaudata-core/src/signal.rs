@@ -148,6 +148,9 @@ impl Signal {
         validate_base("series base", &base)?;
         let key = series_name(&self.name, &base, self.max_number(&base).unwrap_or(0) + 1);
         ts.set_name(&key);
+        if self.backend.is_some() {
+            ts.claim_on_save();
+        }
         self.time_series.insert(key.clone(), ts);
         Ok(key)
     }
@@ -178,6 +181,14 @@ impl Signal {
         ts.set_name(&canonical);
         self.time_series.insert(canonical.clone(), ts);
         Ok(canonical)
+    }
+
+    /// Marks every series as newly numbered (see [`TimeSeries`]'s claim): their first save
+    /// creates their keys. Used when the signal itself gets a new number.
+    pub(crate) fn claim_on_save(&mut self) {
+        for ts in self.time_series.values_mut() {
+            ts.claim_on_save();
+        }
     }
 
     /// Removes a time series and returns it.
@@ -301,7 +312,11 @@ impl Signal {
             dedup_steps(&mut steps);
             let mut series = out.series;
             series.set_name(&key);
-            planned.push((key, TimeSeries::new(series).with_steps(steps)));
+            let mut ts = TimeSeries::new(series).with_steps(steps);
+            if self.backend.is_some() && !options.overwrite {
+                ts.claim_on_save();
+            }
+            planned.push((key, ts));
         }
         let keys = planned.iter().map(|(k, _)| k.clone()).collect();
         for (key, ts) in planned {

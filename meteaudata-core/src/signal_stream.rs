@@ -98,7 +98,12 @@ impl Signal {
                     };
                     let key = self.output_key(&mut namer, &base, options.overwrite)?;
                     let storage_key = StorageKey::for_series(&dataset, self.name(), &key)?;
-                    let writer = backend.writer(&storage_key)?;
+                    let writer = if options.overwrite {
+                        backend.writer(&storage_key)?
+                    } else {
+                        // A new number: claimed against the store at the commit.
+                        backend.create_writer(&storage_key)?
+                    };
                     pending = Some(Pending {
                         name: key,
                         key: storage_key,
@@ -247,7 +252,8 @@ impl Signal {
         let name = crate::naming::series_name(self.name(), base, number);
         let dataset = self.dataset_name().unwrap_or("default").to_string();
         let key = StorageKey::for_series(&dataset, self.name(), &name)?;
-        let writer = backend.writer(&key)?;
+        // A new number: claimed against the store at the commit.
+        let writer = backend.create_writer(&key)?;
         Ok(SeriesInProgress {
             name,
             key,

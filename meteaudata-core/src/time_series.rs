@@ -52,6 +52,10 @@ pub struct TimeSeries {
     /// The document last written to (or read from) the attached key, while the data is
     /// unchanged since: a save that would write the same again is skipped.
     saved: Option<Box<crate::metadata::TimeSeriesMetadata>>,
+    /// The number in this series' name was allocated while a backend was attached: its first
+    /// save there claims the key ([`StorageBackend::create`]), so that two writers adding
+    /// the same number to a shared store cannot overwrite each other.
+    claim: bool,
 }
 
 impl PartialEq for TimeSeries {
@@ -83,6 +87,7 @@ impl TimeSeries {
             created_on: MetaTime::now(),
             storage: None,
             saved: None,
+            claim: false,
         }
     }
 
@@ -113,6 +118,7 @@ impl TimeSeries {
             created_on,
             storage: None,
             saved: None,
+            claim: false,
         }
     }
 
@@ -140,6 +146,7 @@ impl TimeSeries {
                 key,
             }),
             saved: Some(Box::new(metadata)),
+            claim: false,
         }
     }
 
@@ -282,13 +289,25 @@ impl TimeSeries {
         }
         let mut meta = self.metadata();
         meta.context = context;
-        backend.save(&key, self.series()?, &meta)?;
+        if self.claim && !same_place {
+            backend.create(&key, self.series()?, &meta)?;
+        } else {
+            backend.save(&key, self.series()?, &meta)?;
+        }
+        self.claim = false;
         self.storage = Some(Attachment {
             backend: Arc::clone(backend),
             key,
         });
         self.saved = Some(Box::new(meta));
         Ok(())
+    }
+
+    /// Marks the number in this series' name as newly allocated: its first save to a backend
+    /// creates the key and fails with [`Conflict`](crate::ErrorKind::Conflict) if another
+    /// writer holds it by then.
+    pub(crate) fn claim_on_save(&mut self) {
+        self.claim = true;
     }
 
     /// Replaces data and metadata with what `backend` holds under `key`; returns false (and

@@ -98,3 +98,97 @@ fn a_saved_dataset_is_rebuilt_from_its_backend() {
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert!(e.to_string().contains("plant_1"), "{e}");
 }
+
+/// Two processes that loaded the same dataset and each add a signal of one base both name
+/// it `pH#2`: the first save claims the keys, the second fails with `Conflict` and leaves the
+/// first's data whole (before numbers were claimed, the second save overwrote the first).
+#[test]
+fn two_writers_adding_one_number_do_not_overwrite_each_other() {
+    let backend: SharedBackend = Arc::new(MemoryBackend::new());
+    let mut ds = dataset();
+    ds.set_backend(backend.clone(), false);
+    ds.save_all().unwrap();
+    let ph = |v: f64| {
+        Signal::new("pH", "pH")
+            .unwrap()
+            .with_series(Series::from_f64("RAW", Index::range(1), vec![v]).unwrap())
+            .unwrap()
+    };
+    let mut first = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    let mut second = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    assert_eq!(first.add(ph(1.0)).unwrap(), "pH#2");
+    assert_eq!(second.add(ph(2.0)).unwrap(), "pH#2");
+    first.save_all().unwrap();
+    let e = second.save_all().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    let key = storage::StorageKey::for_series("plant_1", "pH#2", "pH#2_RAW#1").unwrap();
+    let (stored, _) = backend.load(&key).unwrap();
+    assert_eq!(stored.f64_values().unwrap().value(0), 1.0);
+    // Reloaded, the second writer numbers its signal past the first's.
+    let mut again = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    assert_eq!(again.add(ph(2.0)).unwrap(), "pH#3");
+    again.save_all().unwrap();
+    // Saving the first again (nothing new) overwrites nothing and claims nothing.
+    first.save_all().unwrap();
+}
+
+/// The same for a processing step: two writers processing one series into `#2` of a base.
+#[test]
+fn two_writers_processing_into_one_number_do_not_overwrite_each_other() {
+    let backend: SharedBackend = Arc::new(MemoryBackend::new());
+    let mut ds = dataset();
+    ds.set_backend(backend.clone(), false);
+    ds.save_all().unwrap();
+    let scale = |k: f64| {
+        move |i: &[Series]| -> Result<Vec<TransformOutput>> {
+            let v: Vec<f64> = i[0]
+                .f64_values()
+                .ok_or_else(|| Error::invalid_input("floats"))?
+                .values()
+                .iter()
+                .map(|x| x * k)
+                .collect();
+            Ok(vec![TransformOutput::new(
+                Series::from_f64("COPY", i[0].index().clone(), v)?,
+                ProcessingStep::new(
+                    ProcessingType::Other,
+                    "scale",
+                    FunctionInfo::new("scale", "1", "t", "-"),
+                    "COPY",
+                ),
+            )])
+        }
+    };
+    let mut first = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    let mut second = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    let input = ["CODa#1_RAW#1"];
+    let a = first
+        .signal_mut("CODa#1")
+        .unwrap()
+        .process(&input, &scale(10.0), ProcessOptions::new())
+        .unwrap();
+    let b = second
+        .signal_mut("CODa#1")
+        .unwrap()
+        .process(&input, &scale(100.0), ProcessOptions::new())
+        .unwrap();
+    assert_eq!(a, b, "both chose the same number");
+    first.save_all().unwrap();
+    let e = second.save_all().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    let key = storage::StorageKey::for_series("plant_1", "CODa#1", &a[0]).unwrap();
+    let (stored, _) = backend.load(&key).unwrap();
+    assert_eq!(stored.f64_values().unwrap().value(0), 10.0);
+}
+
+/// A dataset built in memory and only then given a backend saves over what the backend
+/// holds, as Python meteaudata does (re-running a script replaces its earlier output).
+#[test]
+fn a_dataset_attached_after_it_was_built_overwrites() {
+    let backend: SharedBackend = Arc::new(MemoryBackend::new());
+    for _ in 0..2 {
+        let mut ds = dataset();
+        ds.set_backend(backend.clone(), false);
+        ds.save_all().unwrap();
+    }
+}

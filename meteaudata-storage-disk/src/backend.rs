@@ -2,8 +2,8 @@
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
-    check_save_input, Capabilities, ChunkShape, SeriesScan, SeriesWriter, StorageBackend,
-    StorageKey, Stored, TimeRange,
+    check_save_input, key_taken, Capabilities, ChunkShape, SeriesScan, SeriesWriter,
+    StorageBackend, StorageKey, Stored, TimeRange,
 };
 use meteaudata_core::{Error, Result, Series};
 use std::fs;
@@ -213,7 +213,7 @@ impl DiskBackend {
 
     /// A writer of `key`; its commit takes the key's lock unless the caller holds it
     /// (`lock_key` false: an append).
-    fn new_writer(&self, key: &StorageKey, lock_key: bool) -> Result<DiskWriter<'_>> {
+    fn new_writer(&self, key: &StorageKey, lock_key: bool, create: bool) -> Result<DiskWriter<'_>> {
         self.io(&self.base, fs::create_dir_all(&self.base))?;
         let stem = self.place(key)?;
         let dest = self.data_path(&stem);
@@ -228,7 +228,27 @@ impl DiskBackend {
             tx: None,
             encoder: None,
             lock_key,
+            create,
         })
+    }
+
+    /// A save (`create`: only if the key is free) of a whole series.
+    fn write_whole(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+        create: bool,
+    ) -> Result<()> {
+        check_save_input(key, series, metadata)?;
+        // Creates the directory too.
+        let _key = self.key_lock(key)?;
+        let stem = self.place(key)?;
+        let data_dest = self.data_path(&stem);
+        let (data_tmp, file) = self.io(&data_dest, Pending::create(&data_dest))?;
+        // The Parquet writer buffers pages itself; it writes straight to the file.
+        let file = write_series(file, key, series, metadata)?;
+        self.commit_files(key, &stem, data_tmp, &file, metadata, create)
     }
 
     /// The lock of one key: held by a save, an append (its read, merge and write) and a
@@ -247,6 +267,10 @@ impl DiskBackend {
     /// previous sidecar beside the new data; the next listing rewrites it from the metadata
     /// the data file carries (see [`DiskBackend::repair_sidecar`]), so Python's view (the
     /// sidecar) never stays apart from the data.
+    ///
+    /// With `create`, the key must still be free when the lock is held (else `Conflict`, and
+    /// nothing is renamed): the check and the rename are one step for every process using the
+    /// store.
     fn commit_files(
         &self,
         key: &StorageKey,
@@ -254,6 +278,7 @@ impl DiskBackend {
         data_tmp: Pending,
         file: &fs::File,
         metadata: &TimeSeriesMetadata,
+        create: bool,
     ) -> Result<()> {
         self.io(data_tmp.path(), file.sync_all())?;
         let hint = self.meta_path(stem_hint);
@@ -264,6 +289,9 @@ impl DiskBackend {
         )?;
         self.io(meta_tmp.path(), mf.sync_all())?;
         let _store = self.lock_file(STORE_LOCK)?;
+        if create && self.locate(key)?.is_some() {
+            return Err(key_taken(key));
+        }
         let stem = self.place(key)?;
         let (data_dest, meta_dest) = (self.data_path(&stem), self.meta_path(&stem));
         // Our loads read data and metadata from the Parquet file alone, so until the data
@@ -344,19 +372,22 @@ impl StorageBackend for DiskBackend {
         c.concurrent_writers = true;
         c.append = true;
         c.streaming = true;
+        c.atomic_create = true;
         c
     }
 
     fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
-        check_save_input(key, series, metadata)?;
-        // Creates the directory too.
-        let _key = self.key_lock(key)?;
-        let stem = self.place(key)?;
-        let data_dest = self.data_path(&stem);
-        let (data_tmp, file) = self.io(&data_dest, Pending::create(&data_dest))?;
-        // The Parquet writer buffers pages itself; it writes straight to the file.
-        let file = write_series(file, key, series, metadata)?;
-        self.commit_files(key, &stem, data_tmp, &file, metadata)
+        self.write_whole(key, series, metadata, false)
+    }
+
+    /// The check and the rename happen under the store's lock (see `commit_files`).
+    fn create(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+    ) -> Result<()> {
+        self.write_whole(key, series, metadata, true)
     }
 
     fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
@@ -392,7 +423,13 @@ impl StorageBackend for DiskBackend {
     /// One Parquet file written row group by row group into a temporary file, renamed over
     /// the previous one at the commit.
     fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
-        Ok(Box::new(self.new_writer(key, true)?))
+        Ok(Box::new(self.new_writer(key, true, false)?))
+    }
+
+    /// As [`DiskBackend::writer`]; the commit checks that the key is still free under the
+    /// store's lock.
+    fn create_writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(self.new_writer(key, true, true)?))
     }
 
     /// Streams the stored row groups and then `more` into a new file, renamed over the old
@@ -402,7 +439,7 @@ impl StorageBackend for DiskBackend {
         let _key = self.key_lock(key)?;
         let mut scan = self.scan(key, TimeRange::default(), ROW_GROUP_ROWS)?;
         let meta = scan.metadata().clone();
-        let mut writer = self.new_writer(key, false)?;
+        let mut writer = self.new_writer(key, false, false)?;
         for chunk in scan.by_ref() {
             writer.push(&chunk?)?;
         }
@@ -509,6 +546,8 @@ struct DiskWriter<'a> {
     encoder: Option<std::thread::JoinHandle<Result<ParquetSeriesWriter<fs::File>>>>,
     /// Whether the commit takes the key's lock (not when an append holds it already).
     lock_key: bool,
+    /// The commit fails with `Conflict` if the key holds a value by then.
+    create: bool,
 }
 
 /// Chunks queued for the encoder at most.
@@ -595,7 +634,7 @@ impl SeriesWriter for DiskWriter<'_> {
             None
         };
         self.backend
-            .commit_files(&self.key, &self.stem, tmp, &file, metadata)
+            .commit_files(&self.key, &self.stem, tmp, &file, metadata, self.create)
     }
 }
 

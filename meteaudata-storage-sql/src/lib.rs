@@ -142,6 +142,25 @@
 mod blob;
 mod block;
 
+/// The block column decoders, for the fuzz targets (`fuzz/`); not a stable API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use arrow_array::{Float64Array, Int64Array, StringArray};
+    /// Decodes a stored integer column.
+    pub fn decode_i64(blob: &[u8]) -> meteaudata_core::Result<Int64Array> {
+        crate::blob::decode_i64(blob, "fuzz")
+    }
+    /// Decodes a stored float column.
+    pub fn decode_f64(blob: &[u8]) -> meteaudata_core::Result<Float64Array> {
+        crate::blob::decode_f64(blob, "fuzz")
+    }
+    /// Decodes a stored text column.
+    pub fn decode_text(blob: &[u8]) -> meteaudata_core::Result<StringArray> {
+        crate::blob::decode_text(blob, "fuzz")
+    }
+}
+
 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 compile_error!(
     "meteaudata-storage-sql needs at least one database feature: `sqlite`, `postgres` or `mysql`"
@@ -547,6 +566,35 @@ impl SqlBackend {
         })
     }
 
+    /// A save (`create`: only if the key is free) of a whole series, in one transaction.
+    fn write_whole(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+        create: bool,
+    ) -> Result<()> {
+        check_save_input(key, series, metadata)?;
+        let enc = codec::Encoded::new(series)?;
+        let layout = enc.layout.to_json()?;
+        let yaml = metadata.to_yaml()?;
+        let index_dtype = series.index().metadata().dtype;
+        let values_dtype = series.values_dtype();
+        let header = ops::NewHeader {
+            series_key: key.as_str(),
+            series_name: series.name(),
+            n_points: series.len() as i64,
+            index_kind: enc.layout.index.kind.as_str(),
+            index_dtype: &index_dtype,
+            values_dtype: &values_dtype,
+            layout: &layout,
+            metadata_yaml: &yaml,
+        };
+        dispatch!(self, format!("saving {key}"), |conn, m| m::save(
+            conn, &header, &enc, create
+        ))
+    }
+
     /// Commits a chunked write: the header of the joined series, then the staged blocks.
     pub(crate) fn commit_staged(
         &self,
@@ -556,6 +604,7 @@ impl SqlBackend {
         n_points: i64,
         metadata: &TimeSeriesMetadata,
         staging: i64,
+        create: bool,
     ) -> Result<()> {
         let layout_json = layout.to_json()?;
         let yaml = metadata.to_yaml()?;
@@ -572,7 +621,7 @@ impl SqlBackend {
             metadata_yaml: &yaml,
         };
         dispatch!(self, format!("committing {key}"), |conn, m| {
-            m::commit_staged(conn, &header, staging)
+            m::commit_staged(conn, &header, staging, create)
         })
     }
 
@@ -603,27 +652,19 @@ impl StorageBackend for SqlBackend {
         c
     }
 
-    #[allow(unused_variables)]
     fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
-        check_save_input(key, series, metadata)?;
-        let enc = codec::Encoded::new(series)?;
-        let layout = enc.layout.to_json()?;
-        let yaml = metadata.to_yaml()?;
-        let index_dtype = series.index().metadata().dtype;
-        let values_dtype = series.values_dtype();
-        let header = ops::NewHeader {
-            series_key: key.as_str(),
-            series_name: series.name(),
-            n_points: series.len() as i64,
-            index_kind: enc.layout.index.kind.as_str(),
-            index_dtype: &index_dtype,
-            values_dtype: &values_dtype,
-            layout: &layout,
-            metadata_yaml: &yaml,
-        };
-        dispatch!(self, format!("saving {key}"), |conn, m| m::save(
-            conn, &header, &enc
-        ))
+        self.write_whole(key, series, metadata, false)
+    }
+
+    /// The insert of the key's row is the check: the unique key on `series_key` lets one of
+    /// two writers through.
+    fn create(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+    ) -> Result<()> {
+        self.write_whole(key, series, metadata, true)
     }
 
     fn load(&self, key: &StorageKey) -> Result<Stored> {
@@ -681,7 +722,12 @@ impl StorageBackend for SqlBackend {
     /// Points written in blocks as they come, under an id no read sees; the commit is one
     /// transaction (see the crate docs).
     fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
-        Ok(Box::new(writer::SqlWriter::new(self, key)))
+        Ok(Box::new(writer::SqlWriter::new(self, key, false)))
+    }
+
+    /// As [`SqlBackend::writer`]; the commit inserts the key's row only if the key is free.
+    fn create_writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(writer::SqlWriter::new(self, key, true)))
     }
 
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {

@@ -347,9 +347,35 @@ macro_rules! common_ops {
             })
         }
 
-        pub(crate) fn save(conn: &mut Conn, h: &NewHeader<'_>, enc: &Encoded<'_>) -> Result<(), E> {
+        /// The id of the series row of `h`, inserted or updated (`create`: inserted only if
+        /// the key is free, else `Conflict`: the database's unique key on `series_key` makes
+        /// the check and the insert one step for every connection).
+        fn header_id(conn: &mut Conn, h: &NewHeader<'_>, create: bool) -> Result<i64, E> {
+            if !create {
+                return upsert(conn, h);
+            }
+            match diesel::insert_into(s::table).values(h).execute(conn) {
+                Ok(_) => {}
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => return Err(E::Md(meteaudata_core::storage::key_taken(h.series_key))),
+                Err(e) => return Err(e.into()),
+            }
+            Ok(s::table
+                .filter(s::series_key.eq(h.series_key))
+                .select(s::id)
+                .first(conn)?)
+        }
+
+        pub(crate) fn save(
+            conn: &mut Conn,
+            h: &NewHeader<'_>,
+            enc: &Encoded<'_>,
+            create: bool,
+        ) -> Result<(), E> {
             write_tx(conn, |conn| {
-                let id = upsert(conn, h)?;
+                let id = header_id(conn, h, create)?;
                 diesel::delete(b::table.filter(b::series_id.eq(id))).execute(conn)?;
                 insert_blocks(conn, id, 0, enc, &enc.layout)?;
                 Ok(())
@@ -536,9 +562,10 @@ macro_rules! common_ops {
             conn: &mut Conn,
             h: &NewHeader<'_>,
             staging: i64,
+            create: bool,
         ) -> Result<(), E> {
             write_tx(conn, |conn| {
-                let id = upsert(conn, h)?;
+                let id = header_id(conn, h, create)?;
                 diesel::delete(b::table.filter(b::series_id.eq(id))).execute(conn)?;
                 diesel::update(b::table.filter(b::series_id.eq(staging)))
                     .set(b::series_id.eq(id))

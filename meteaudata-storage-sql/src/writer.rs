@@ -58,10 +58,13 @@ pub(crate) struct SqlWriter<'a> {
     /// Series with categories: every chunk, saved at the commit.
     pub(crate) buffered: Option<Vec<Series>>,
     pub(crate) done: bool,
+    /// The commit fails with `Conflict` if the key holds a value by then.
+    pub(crate) create: bool,
 }
 
 impl<'a> SqlWriter<'a> {
-    pub(crate) fn new(backend: &'a SqlBackend, key: &StorageKey) -> Self {
+    /// A writer of `key` (`create`: the commit fails with `Conflict` if the key holds a value).
+    pub(crate) fn new(backend: &'a SqlBackend, key: &StorageKey, create: bool) -> Self {
         SqlWriter {
             backend,
             key: key.clone(),
@@ -72,6 +75,7 @@ impl<'a> SqlWriter<'a> {
             written: 0,
             buffered: None,
             done: false,
+            create,
         }
     }
 
@@ -126,7 +130,11 @@ impl SeriesWriter for SqlWriter<'_> {
         if let Some(parts) = self.buffered.take() {
             self.done = true;
             let series = Series::concat(&parts)?;
-            return StorageBackend::save(self.backend, &self.key, &series, metadata);
+            return if self.create {
+                StorageBackend::create(self.backend, &self.key, &series, metadata)
+            } else {
+                StorageBackend::save(self.backend, &self.key, &series, metadata)
+            };
         }
         if let Some(t) = self.tail.take() {
             self.stage(&t)?;
@@ -142,6 +150,7 @@ impl SeriesWriter for SqlWriter<'_> {
             self.written,
             metadata,
             self.staging,
+            self.create,
         )?;
         self.done = true;
         Ok(())

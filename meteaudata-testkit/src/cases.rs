@@ -91,7 +91,11 @@ pub(crate) fn save_ts(
         .map_err(e2s(&format!("save {k}")))
 }
 
-fn check_load(b: &dyn StorageBackend, k: &StorageKey, ts: &TimeSeries) -> Result<(), String> {
+pub(crate) fn check_load(
+    b: &dyn StorageBackend,
+    k: &StorageKey,
+    ts: &TimeSeries,
+) -> Result<(), String> {
     let (series, meta) = b.load(k).map_err(e2s(&format!("load {k}")))?;
     let expected = ts.series().map_err(e2s("series"))?;
     ensure!(
@@ -857,6 +861,7 @@ pub fn metadata_exact(b: &dyn StorageBackend) -> CaseResult {
     Ok(Outcome::Passed)
 }
 
+pub use crate::create_cases::{concurrent_creates, create_new};
 pub use crate::stream_cases::{
     load_metadata, scan_chunks, scan_windows, writer_abandoned_keeps_previous, writer_round_trip,
 };
@@ -893,4 +898,6 @@ pub const ALL: &[Case] = &[
         "writer_abandoned_keeps_previous",
         writer_abandoned_keeps_previous,
     ),
+    ("create_new", create_new),
+    ("concurrent_creates", concurrent_creates),
 ];

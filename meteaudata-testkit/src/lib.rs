@@ -41,6 +41,7 @@
 //! ```
 
 pub mod cases;
+mod create_cases;
 pub mod strategies;
 mod stream_cases;
 
@@ -104,7 +105,8 @@ macro_rules! backend_suite {
             delete missing_key list_keys_sorted clear special_character_keys
             invalid_keys_rejected failed_save_keeps_previous range_read append range_read_scattered
             append_in_pieces large_series many_keys concurrent_saves size_on_disk metadata_exact
-            load_metadata scan_chunks scan_windows writer_round_trip writer_abandoned_keeps_previous);
+            load_metadata scan_chunks scan_windows writer_round_trip writer_abandoned_keeps_previous
+            create_new concurrent_creates);
     };
     ($factory:expr) => {
         $crate::backend_suite!(optional: || ::core::option::Option::Some(($factory)()));

@@ -178,6 +178,10 @@ impl StorageBackend for Counting {
         self.saves.fetch_add(1, Ordering::SeqCst);
         self.inner.save(key, s, m)
     }
+    fn create(&self, key: &StorageKey, s: &Series, m: &metadata::TimeSeriesMetadata) -> Result<()> {
+        self.saves.fetch_add(1, Ordering::SeqCst);
+        self.inner.create(key, s, m)
+    }
     fn load(&self, key: &StorageKey) -> Result<Stored> {
         self.loads.fetch_add(1, Ordering::SeqCst);
         self.inner.load(key)
@@ -192,6 +196,12 @@ impl StorageBackend for Counting {
     fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
         Ok(Box::new(CountingWriter {
             inner: self.inner.writer(key)?,
+            commits: &self.commits,
+        }))
+    }
+    fn create_writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(CountingWriter {
+            inner: self.inner.create_writer(key)?,
             commits: &self.commits,
         }))
     }

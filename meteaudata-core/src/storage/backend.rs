@@ -27,6 +27,10 @@ pub struct Capabilities {
     /// [`StorageBackend::scan`] and [`StorageBackend::writer`] keep memory bounded by the
     /// chunk size (the defaults load or buffer the whole series).
     pub streaming: bool,
+    /// [`StorageBackend::create`] and [`StorageBackend::create_writer`] check that the key is
+    /// free and write in one atomic step: of two writers creating one key, exactly one
+    /// succeeds (the defaults check, then write, and can both succeed).
+    pub atomic_create: bool,
 }
 
 impl Capabilities {
@@ -40,6 +44,7 @@ impl Capabilities {
             persistent: true,
             concurrent_writers: true,
             streaming: true,
+            atomic_create: true,
         }
     }
 
@@ -94,6 +99,24 @@ pub trait StorageBackend: Debug + Send + Sync {
         self.save(key, &joined, &meta)
     }
 
+    /// Stores `series` under `key` only if the key holds no value; otherwise
+    /// [`Conflict`](crate::ErrorKind::Conflict) and nothing is written. This is how a new
+    /// signal or series number is claimed on a shared store: when two processes add
+    /// `Flow#2` at once, one succeeds and the other gets `Conflict` instead of overwriting.
+    /// The default checks [`exists`](StorageBackend::exists) and then saves, which two
+    /// writers can both pass; backends with [`Capabilities::atomic_create`] do it in one step.
+    fn create(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+    ) -> Result<()> {
+        if self.exists(key)? {
+            return Err(key_taken(key));
+        }
+        self.save(key, series, metadata)
+    }
+
     /// The metadata document stored under `key`, without the data. The default loads the
     /// whole series; backends read only the metadata.
     fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
@@ -128,6 +151,12 @@ pub trait StorageBackend: Debug + Send + Sync {
         Ok(Box::new(BufferedWriter::new(self, key)))
     }
 
+    /// A writer like [`writer`](StorageBackend::writer) whose commit creates `key` as
+    /// [`create`](StorageBackend::create) does: `Conflict` if the key holds a value by then.
+    fn create_writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(BufferedWriter::creating(self, key)))
+    }
+
     /// Whether `key` holds a value.
     fn exists(&self, key: &StorageKey) -> Result<bool>;
 
@@ -156,6 +185,13 @@ pub trait StorageBackend: Debug + Send + Sync {
     fn generate_metadata_id(&self, _source: Option<&str>, _degree: &str) -> Option<String> {
         None
     }
+}
+
+/// The error of a [`StorageBackend::create`] whose key already holds a value.
+pub fn key_taken(key: impl std::fmt::Display) -> Error {
+    Error::Conflict(format!(
+        "{key} already holds a series: another writer created it first (reload and try again)"
+    ))
 }
 
 /// Checks that `metadata` describes `series` (same index kind; a value dtype of the same

@@ -7,8 +7,8 @@ use std::sync::{PoisonError, RwLock};
 use crate::metadata::TimeSeriesMetadata;
 use crate::series_ops::TimeRange;
 use crate::storage::{
-    check_save_input, Capabilities, ChunkShape, SeriesScan, SeriesWriter, StorageBackend,
-    StorageKey, Stored,
+    check_save_input, key_taken, Capabilities, ChunkShape, SeriesScan, SeriesWriter,
+    StorageBackend, StorageKey, Stored,
 };
 use crate::{Error, Result, Series};
 
@@ -68,6 +68,7 @@ impl StorageBackend for MemoryBackend {
             persistent: false,
             concurrent_writers: false,
             streaming: true,
+            atomic_create: true,
         }
     }
 
@@ -76,6 +77,23 @@ impl StorageBackend for MemoryBackend {
         let value = (series.deep_copy(), metadata.clone());
         self.write().insert(key.clone(), value);
         Ok(())
+    }
+
+    fn create(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+    ) -> Result<()> {
+        check_save_input(key, series, metadata)?;
+        let value = (series.deep_copy(), metadata.clone());
+        match self.write().entry(key.clone()) {
+            std::collections::btree_map::Entry::Occupied(_) => Err(key_taken(key)),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(value);
+                Ok(())
+            }
+        }
     }
 
     fn load(&self, key: &StorageKey) -> Result<Stored> {
@@ -113,6 +131,17 @@ impl StorageBackend for MemoryBackend {
             key: key.clone(),
             chunks: Vec::new(),
             shape: None,
+            create: false,
+        }))
+    }
+
+    fn create_writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(MemoryWriter {
+            backend: self,
+            key: key.clone(),
+            chunks: Vec::new(),
+            shape: None,
+            create: true,
         }))
     }
 
@@ -154,6 +183,8 @@ struct MemoryWriter<'a> {
     key: StorageKey,
     chunks: Vec<Series>,
     shape: Option<ChunkShape>,
+    /// The commit fails with `Conflict` if the key holds a value by then.
+    create: bool,
 }
 
 impl SeriesWriter for MemoryWriter<'_> {
@@ -178,9 +209,11 @@ impl SeriesWriter for MemoryWriter<'_> {
             parts => Series::concat(parts)?,
         };
         check_save_input(&self.key, &joined, metadata)?;
-        self.backend
-            .write()
-            .insert(self.key, (joined, metadata.clone()));
+        let mut map = self.backend.write();
+        if self.create && map.contains_key(&self.key) {
+            return Err(key_taken(&self.key));
+        }
+        map.insert(self.key, (joined, metadata.clone()));
         Ok(())
     }
 }

@@ -25,7 +25,7 @@ mod memory;
 pub mod stream;
 
 pub use crate::series_ops::TimeRange;
-pub use backend::{check_save_input, Capabilities, StorageBackend, Stored};
+pub use backend::{check_save_input, key_taken, Capabilities, StorageBackend, Stored};
 pub use config::StorageConfig;
 pub use key::{StorageKey, MAX_KEY_LEN, MAX_KEY_PARTS};
 pub use memory::MemoryBackend;

@@ -190,6 +190,8 @@ pub struct BufferedWriter<'a, B: StorageBackend + ?Sized> {
     key: StorageKey,
     chunks: Vec<Series>,
     shape: Option<ChunkShape>,
+    /// Commit with [`StorageBackend::create`] instead of `save`.
+    create: bool,
 }
 
 impl<B: StorageBackend + ?Sized> std::fmt::Debug for BufferedWriter<'_, B> {
@@ -208,6 +210,16 @@ impl<'a, B: StorageBackend + ?Sized> BufferedWriter<'a, B> {
             key: key.clone(),
             chunks: Vec::new(),
             shape: None,
+            create: false,
+        }
+    }
+
+    /// A writer that creates `key` at the commit ([`StorageBackend::create`]: `Conflict` if
+    /// the key holds a value by then).
+    pub fn creating(backend: &'a B, key: &StorageKey) -> Self {
+        BufferedWriter {
+            create: true,
+            ..BufferedWriter::new(backend, key)
         }
     }
 }
@@ -228,7 +240,11 @@ impl<B: StorageBackend + ?Sized> SeriesWriter for BufferedWriter<'_, B> {
             return Err(no_chunk(&self.key));
         }
         let series = Series::concat(&self.chunks)?;
-        self.backend.save(&self.key, &series, metadata)
+        if self.create {
+            self.backend.create(&self.key, &series, metadata)
+        } else {
+            self.backend.save(&self.key, &series, metadata)
+        }
     }
 }
 

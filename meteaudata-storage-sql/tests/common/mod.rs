@@ -232,6 +232,20 @@ impl StorageBackend for Isolated {
     ) -> Result<Box<dyn meteaudata_core::storage::SeriesWriter + '_>> {
         self.backend().writer(key)
     }
+    fn create(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+    ) -> Result<()> {
+        self.backend().create(key, series, metadata)
+    }
+    fn create_writer(
+        &self,
+        key: &StorageKey,
+    ) -> Result<Box<dyn meteaudata_core::storage::SeriesWriter + '_>> {
+        self.backend().create_writer(key)
+    }
     fn exists(&self, key: &StorageKey) -> Result<bool> {
         self.backend().exists(key)
     }

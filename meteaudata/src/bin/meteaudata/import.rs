@@ -76,13 +76,20 @@ fn read_csv(
 }
 
 /// Adds one signal per value column of every file to `dataset` (creating it when `None`).
+/// With a `backend`, the dataset is attached first, so that the numbers given to the new
+/// signals are claimed against it when they are saved (another import running at the same
+/// time cannot overwrite them).
 pub fn import(
     existing: Option<Dataset>,
     args: &ImportArgs<'_>,
+    backend: Option<&meteaudata::storage::SharedBackend>,
     progress: &Progress,
 ) -> Result<(Dataset, Vec<String>)> {
     let units = parse_unit_map(args.unit_for)?;
     let mut dataset = start_dataset(existing, args)?;
+    if let Some(b) = backend {
+        dataset.set_backend(b.clone(), false);
+    }
     let sizes: Vec<u64> = args
         .files
         .iter()

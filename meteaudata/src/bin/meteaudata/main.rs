@@ -3,7 +3,9 @@
 //! MySQL/MariaDB) or archive (Python meteaudata's zip or folder).
 //!
 //! Exit codes: 0 success; 1 `replay` found a series that does not reproduce; 2 bad usage;
-//! 3 something named was not found; 4 invalid input or data; 5 storage, file or other error.
+//! 3 something named was not found; 4 invalid input or data; 5 storage, file or other error;
+//! 6 a conflict: another writer took a signal or series number first (nothing of this run
+//! was stored under it; run it again), or a name is already taken.
 
 mod chunks;
 mod export;
@@ -380,7 +382,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     import::import_streamed(existing, &args, backend, &progress)?
                 }
                 _ => {
-                    let (dataset, added) = import::import(existing, &args, &progress)?;
+                    let backend = match &target {
+                        Target::Backend { backend, .. } => Some(backend),
+                        Target::Archive(_) => None,
+                    };
+                    let (dataset, added) = import::import(existing, &args, backend, &progress)?;
                     let mut imported = Vec::new();
                     for name in &added {
                         for (k, ts) in dataset.signal(name)?.time_series() {
@@ -632,6 +638,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             | ErrorKind::InvalidKey
             | ErrorKind::Transform,
         ) => 4,
+        Some(ErrorKind::Conflict) => 6,
         _ => 5,
     }
 }
