@@ -35,7 +35,11 @@ impl Pending {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             short(&name)
         ));
-        let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         Ok((
             Pending {
                 tmp,

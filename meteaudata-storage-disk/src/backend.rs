@@ -280,6 +280,7 @@ impl DiskBackend {
         metadata: &TimeSeriesMetadata,
         create: bool,
     ) -> Result<()> {
+        self.io(data_tmp.path(), crate::checksum::seal(file))?;
         self.io(data_tmp.path(), file.sync_all())?;
         let hint = self.meta_path(stem_hint);
         let (meta_tmp, mut mf) = self.io(&hint, Pending::create(&hint))?;

@@ -35,6 +35,7 @@
 
 mod atomic;
 mod backend;
+mod checksum;
 pub mod layout;
 mod pandas_meta;
 mod parquet_read;

@@ -7,6 +7,8 @@ use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use meteaudata_core::storage::TimeRange;
 use meteaudata_core::{batch_keys, Error, Index, IndexData, Result, Series};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+
+use crate::checksum::CheckedFile;
 use parquet::file::statistics::Statistics;
 use std::collections::HashMap;
 use std::fs::File;
@@ -32,7 +34,7 @@ pub struct Footer {
     pub metadata: Option<String>,
 }
 
-fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {
+fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<CheckedFile>> {
     // A FIFO, socket or device named like a data file would block or stream forever: only
     // regular files are opened.
     let kind = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
@@ -43,6 +45,7 @@ fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {
         });
     }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = CheckedFile::open(file, &path.display().to_string())?;
     ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| corrupt(path, e))
 }
 
@@ -307,7 +310,7 @@ impl Iterator for ParquetScan {
 
 /// The row groups whose timestamp statistics meet `r` (all of them without statistics).
 fn groups_meeting(
-    builder: &ParquetRecordBatchReaderBuilder<File>,
+    builder: &ParquetRecordBatchReaderBuilder<CheckedFile>,
     field: &Field,
     r: TimeRange,
 ) -> Vec<usize> {

@@ -23,6 +23,7 @@ use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 
+use crate::checksum::{HashingWriter, CHECKSUM_ENTRY};
 use crate::pandas_meta::pandas_metadata;
 
 /// Key/value entry holding the logical storage key.
@@ -37,7 +38,7 @@ pub const ROW_GROUP_ROWS: usize = 1 << 17;
 /// with one thread per column, up to [`GROUPS_IN_FLIGHT`] groups at once, and appended to the
 /// file in order.
 pub struct ParquetSeriesWriter<W: Write + Send> {
-    file: SerializedFileWriter<W>,
+    file: SerializedFileWriter<HashingWriter<W>>,
     factory: ArrowRowGroupWriterFactory,
     schema: Arc<Schema>,
     key: StorageKey,
@@ -93,13 +94,24 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
             }
         }
         // Range reads prune row groups by the index's statistics; the values' statistics
-        // would only cost a min/max pass per page.
-        props = props.set_column_statistics_enabled(
-            ColumnPath::from(value_field.name().as_str()),
-            EnabledStatistics::None,
-        );
-        let writer = ArrowWriter::try_new(out, Arc::clone(&out_schema), Some(props.build()))
-            .map_err(|e| backend_error(key, "cannot start Parquet writer", e))?;
+        // would only cost a min/max pass per page. No page index: nothing reads it, and with
+        // none the checksummed data ends where the footer starts (see `checksum`).
+        props = props
+            .set_column_statistics_enabled(
+                ColumnPath::from(value_field.name().as_str()),
+                EnabledStatistics::None,
+            )
+            .set_column_statistics_enabled(
+                ColumnPath::from(index_field.name().as_str()),
+                EnabledStatistics::Chunk,
+            )
+            .set_offset_index_disabled(true);
+        let writer = ArrowWriter::try_new(
+            HashingWriter::new(out),
+            Arc::clone(&out_schema),
+            Some(props.build()),
+        )
+        .map_err(|e| backend_error(key, "cannot start Parquet writer", e))?;
         let (file, factory) = writer
             .into_serialized_writer()
             .map_err(|e| backend_error(key, "cannot start Parquet writer", e))?;
@@ -224,6 +236,11 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
         let mut entries = index_batch_metadata(&shape.index_kind());
         entries.insert(KEY_ENTRY.into(), self.key.to_string());
         entries.insert(METADATA_ENTRY.into(), metadata.to_yaml()?);
+        // Every row group is in the file now: the data's checksums are complete.
+        self.file
+            .flush()
+            .map_err(|e| backend_error(&self.key, "cannot write Parquet", e))?;
+        entries.insert(CHECKSUM_ENTRY.into(), self.file.inner().entry());
         let mut entries: Vec<_> = entries.into_iter().collect();
         entries.sort();
         for (k, v) in entries {
@@ -231,6 +248,7 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
         }
         self.file
             .into_inner()
+            .map(HashingWriter::into_inner)
             .map_err(|e| backend_error(&self.key, "cannot finish Parquet", e))
     }
 }
