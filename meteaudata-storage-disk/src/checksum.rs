@@ -212,7 +212,7 @@ fn corrupt(location: &str, message: impl Into<String>) -> Error {
 }
 
 fn hex_bytes(s: &[u8]) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     s.chunks(2)

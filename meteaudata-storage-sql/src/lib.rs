@@ -601,11 +601,14 @@ impl SqlBackend {
         key: &StorageKey,
         shape: &meteaudata_core::storage::ChunkShape,
         layout: &layout::Layout,
-        n_points: i64,
         metadata: &TimeSeriesMetadata,
-        staging: i64,
-        create: bool,
+        staged: writer::Staged,
     ) -> Result<()> {
+        let writer::Staged {
+            id: staging,
+            points: n_points,
+            create,
+        } = staged;
         let layout_json = layout.to_json()?;
         let yaml = metadata.to_yaml()?;
         let index_dtype = shape.index_metadata().dtype;

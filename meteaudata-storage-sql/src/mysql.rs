@@ -37,6 +37,27 @@ pub(crate) fn connect(url: &str) -> meteaudata_core::Result<Conn> {
     Ok(conn)
 }
 
+/// Waits (up to 10 minutes) for the other processes migrating this database.
+fn migration_lock(conn: &mut Conn) -> Result<(), E> {
+    let got: Vec<crate::ops::CountRow> = diesel::sql_query(
+        "SELECT CAST(COALESCE(GET_LOCK(CONCAT('meteaudata_migrations.', DATABASE()), 600), 0) AS SIGNED) AS n",
+    )
+    .load(conn)?;
+    if got.first().map(|r| r.n) != Some(1) {
+        return Err(E::Md(meteaudata_core::Error::Backend {
+            backend: NAME.to_string(),
+            message: "timed out waiting for another process creating the tables".into(),
+            source: None,
+        }));
+    }
+    Ok(())
+}
+
+fn migration_unlock(conn: &mut Conn) {
+    let _ = diesel::sql_query("SELECT RELEASE_LOCK(CONCAT('meteaudata_migrations.', DATABASE()))")
+        .execute(conn);
+}
+
 fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
     conn.transaction(f)
 }

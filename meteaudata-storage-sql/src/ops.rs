@@ -664,10 +664,14 @@ macro_rules! common_ops {
         pub(crate) fn migrate(conn: &mut Conn) -> Result<(), E> {
             use diesel_migrations::MigrationHarness;
             let mut last = None;
-            // Another process may create the tables at the same moment: try again once.
+            // Processes opening one database at once take turns (`migration_lock`, a lock of
+            // the database server); a failure is still tried again.
             for _ in 0..3 {
-                match conn.run_pending_migrations(MIGRATIONS) {
-                    Ok(_) => return Ok(()),
+                migration_lock(conn)?;
+                let ran = conn.run_pending_migrations(MIGRATIONS).map(|_| ());
+                migration_unlock(conn);
+                match ran {
+                    Ok(()) => return Ok(()),
                     Err(e) => last = Some(e.to_string()),
                 }
             }

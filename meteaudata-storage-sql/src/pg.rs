@@ -39,6 +39,23 @@ pub(crate) fn connect(url: &str) -> meteaudata_core::Result<Conn> {
     })
 }
 
+/// The advisory lock held while the tables are created or migrated (a constant of ours).
+const MIGRATION_LOCK: i64 = 0x6d65_7465_6175_6461; // "meteauda"
+
+/// Waits for the other processes migrating this database.
+fn migration_lock(conn: &mut Conn) -> Result<(), E> {
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+        .execute(conn)?;
+    Ok(())
+}
+
+fn migration_unlock(conn: &mut Conn) {
+    let _ = diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+        .execute(conn);
+}
+
 fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
     conn.transaction(f)
 }

@@ -38,6 +38,14 @@ pub(crate) fn connect(path: &str) -> meteaudata_core::Result<Conn> {
     Ok(conn)
 }
 
+/// Nothing to wait for: SQLite's migrations run in transactions that take the database's
+/// write lock (with the busy timeout).
+fn migration_lock(_conn: &mut Conn) -> Result<(), E> {
+    Ok(())
+}
+
+fn migration_unlock(_conn: &mut Conn) {}
+
 fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
     conn.immediate_transaction(f)
 }

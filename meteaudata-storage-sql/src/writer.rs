@@ -43,6 +43,17 @@ fn categorical(s: &Series) -> bool {
         )
 }
 
+/// What a writer staged, for its commit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Staged {
+    /// The staging id the blocks are written under.
+    pub id: i64,
+    /// Points staged.
+    pub points: i64,
+    /// Whether the key must be free.
+    pub create: bool,
+}
+
 /// The SQL backend's [`SeriesWriter`].
 pub(crate) struct SqlWriter<'a> {
     pub(crate) backend: &'a SqlBackend,
@@ -147,10 +158,12 @@ impl SeriesWriter for SqlWriter<'_> {
             &self.key,
             &shape,
             &layout,
-            self.written,
             metadata,
-            self.staging,
-            self.create,
+            Staged {
+                id: self.staging,
+                points: self.written,
+                create: self.create,
+            },
         )?;
         self.done = true;
         Ok(())

@@ -185,6 +185,33 @@ fn failed_insert_keeps_previous(b: &dyn StorageBackend, install_trigger: impl Fn
     assert_eq!(&b.load(&k).expect("load").0, good.series().expect("loaded"));
 }
 
+/// Four processes' worth of connections opening one database that has no tables yet, at
+/// once: every open succeeds (the migrations take turns) and the tables work.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn concurrent_opens(b: &common::Isolated, drop_tables: &str) {
+    for round in 0..5 {
+        common::count(b, &format!("{drop_tables}; SELECT COUNT(*) AS n FROM (SELECT 1) AS one"));
+        let url = b.url.clone();
+        let opened: Vec<meteaudata_core::Result<SqlBackend>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| SqlBackend::connect(&url)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("no panic"))
+                .collect()
+        });
+        for (i, o) in opened.into_iter().enumerate() {
+            let backend = o.unwrap_or_else(|e| panic!("round {round}, open {i}: {e}"));
+            save(
+                &backend,
+                &key(&format!("open/A#{i}/RAW#1")),
+                &flat("A#1_RAW#1", 3, 1.0),
+            );
+        }
+    }
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::*;
@@ -369,6 +396,15 @@ mod postgres {
     }
 
     #[test]
+    fn fresh_database_opened_at_once() {
+        let Some(b) = common::postgres() else { return };
+        concurrent_opens(
+            &b,
+            "DROP TABLE IF EXISTS meteaudata_blocks, meteaudata_series, __diesel_schema_migrations",
+        );
+    }
+
+    #[test]
     fn atomic_save() {
         let Some(b) = common::postgres() else { return };
         let url = b.url.clone();
@@ -411,6 +447,15 @@ mod mysql {
     fn injection() {
         let Some(b) = common::mysql() else { return };
         injection_keys(&b);
+    }
+
+    #[test]
+    fn fresh_database_opened_at_once() {
+        let Some(b) = common::mysql() else { return };
+        concurrent_opens(
+            &b,
+            "DROP TABLE IF EXISTS meteaudata_blocks, meteaudata_series, __diesel_schema_migrations",
+        );
     }
 
     #[test]

@@ -115,7 +115,12 @@ pub fn concurrent_creates(b: &dyn StorageBackend) -> CaseResult {
     });
     let won: Vec<Vec<bool>> = results.into_iter().collect::<Result<_, _>>()?;
     for i in 0..KEYS {
-        let winners: Vec<usize> = (0..THREADS).filter(|&t| won[t][i]).collect();
+        let winners: Vec<usize> = won
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w[i])
+            .map(|(t, _)| t)
+            .collect();
         ensure(winners.len() == 1, || {
             format!("key C#{i}: created by threads {winners:?}, want exactly one")
         })?;

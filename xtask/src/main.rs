@@ -15,6 +15,19 @@
 //!   its last line is `scale: points=N seconds=S peak_rss_mib=M`.
 //! * `ci` — the checks CI runs, for a developer: fmt, clippy, docs, then the tests with the Python
 //!   reference environment (services and packages are `.ci/run`'s job).
+//! * `crash [--backend disk|sqlite|postgres|mysql|all] [--kills K]` — the SIGKILL harness
+//!   (`crash.rs`): K kills of a worker saving, appending and deleting, then every acknowledged
+//!   write checked; prints `crash: backend=B kills=K acknowledged=A verified=V lost=L torn=T`.
+//! * `race [--rounds R] [--backend B] [--scenario S]` — concurrent writers (`race.rs`): two
+//!   processes opening a fresh store, saving colliding keys, overwriting or appending to one
+//!   key, importing into or processing one dataset; prints
+//!   `race: scenario=S backend=B rounds=R acknowledged=A lost=L`.
+//! * `fuzz [--seconds N] [--target T]` — the cargo-fuzz targets of `fuzz/` (`fuzz.rs`), each for
+//!   N seconds (default 60); prints `fuzz: target=T seconds=N execs=E crashes=0`.
+
+mod crash;
+mod fuzz;
+mod race;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -35,9 +48,12 @@ fn main() -> Result<()> {
             bench_scale(&args[2..])
         }
         Some("bench") => bench(),
+        Some("crash") => crash::run(&args[1..]),
+        Some("race") => race::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <python-env | interop | screenshots | bench [scale --points N [--dir D] [--in-memory]] | ci>"
+                "usage: cargo xtask <python-env | interop | screenshots | bench [scale --points N [--dir D] [--in-memory]] | crash [--backend B] [--kills K] | race [--rounds R] | fuzz [--seconds N] [--target T] | ci>"
             );
             bail!("unknown or missing command")
         }
