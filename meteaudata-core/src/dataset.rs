@@ -233,9 +233,7 @@ impl Dataset {
         let base = signal_base(signal.name()).to_string();
         let name = signal_name(&base, self.max_number(&base).unwrap_or(0) + 1);
         signal.rename_exact(&name);
-        if self.backend.is_some() {
-            signal.claim_on_save();
-        }
+        signal.set_claim(self.backend.is_some());
         self.put(signal);
         Ok(name)
     }
@@ -385,9 +383,9 @@ impl Dataset {
                 )));
             }
             let mut sig = self.finish_output(out, &final_name, &options, &history, &requested)?;
-            if self.backend.is_some() && !options.overwrite {
-                sig.claim_on_save();
-            }
+            // A new signal (a new number, or the first of its base even with `overwrite`) is
+            // claimed against the store; a replaced one is overwritten.
+            sig.set_claim(self.backend.is_some() && !self.signals.contains_key(&final_name));
             planned.push(sig);
         }
         let names = planned.iter().map(|s| s.name().to_string()).collect();
@@ -534,9 +532,29 @@ impl Dataset {
         let name = self.name.clone();
         let context = self.context();
         let mut keys = Vec::new();
-        for s in self.signals.values_mut() {
+        // What claiming saves created, per signal: deleted again if any save fails, so that
+        // a failed call leaves nothing behind under the numbers it claimed.
+        let mut created: Vec<(String, Vec<(String, StorageKey)>)> = Vec::new();
+        let names: Vec<String> = self.signals.keys().cloned().collect();
+        for signal in names {
+            let Some(s) = self.signals.get_mut(&signal) else {
+                continue;
+            };
             s.dataset_context = Some(context.clone());
-            keys.extend(s.save_all_with(Some(&name), Some(context.clone()))?);
+            let mut mine = Vec::new();
+            let saved = s.save_all_tracked(Some(&name), Some(context.clone()), &mut mine);
+            created.push((signal, mine));
+            match saved {
+                Ok(k) => keys.extend(k),
+                Err(e) => {
+                    for (signal, mine) in &created {
+                        if let Some(s) = self.signals.get_mut(signal) {
+                            s.undo_created(mine);
+                        }
+                    }
+                    return Err(e);
+                }
+            }
         }
         Ok(keys)
     }

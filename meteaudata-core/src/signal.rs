@@ -148,9 +148,7 @@ impl Signal {
         validate_base("series base", &base)?;
         let key = series_name(&self.name, &base, self.max_number(&base).unwrap_or(0) + 1);
         ts.set_name(&key);
-        if self.backend.is_some() {
-            ts.claim_on_save();
-        }
+        ts.set_claim(self.backend.is_some());
         self.time_series.insert(key.clone(), ts);
         Ok(key)
     }
@@ -183,11 +181,11 @@ impl Signal {
         Ok(canonical)
     }
 
-    /// Marks every series as newly numbered (see [`TimeSeries`]'s claim): their first save
-    /// creates their keys. Used when the signal itself gets a new number.
-    pub(crate) fn claim_on_save(&mut self) {
+    /// Sets whether each series' first save creates its key (see [`TimeSeries`]'s claim):
+    /// true when the signal itself gets a new number on an attached backend.
+    pub(crate) fn set_claim(&mut self, claim: bool) {
         for ts in self.time_series.values_mut() {
-            ts.claim_on_save();
+            ts.set_claim(claim);
         }
     }
 
@@ -313,7 +311,9 @@ impl Signal {
             let mut series = out.series;
             series.set_name(&key);
             let mut ts = TimeSeries::new(series).with_steps(steps);
-            if self.backend.is_some() && !options.overwrite {
+            // A new key (a new number, or the first of its base even with `overwrite`) is
+            // claimed against the store.
+            if self.backend.is_some() && !self.time_series.contains_key(&key) {
                 ts.claim_on_save();
             }
             planned.push((key, ts));
@@ -490,11 +490,45 @@ impl Signal {
         self.save_all_with(dataset_name, dataset)
     }
 
-    /// [`Signal::save_all`] with the owning dataset's fields stored beside each series.
+    /// [`Signal::save_all`] with the owning dataset's fields stored beside each series. When
+    /// a save fails, the keys this call created (new numbers) are deleted again, so that a
+    /// failed call leaves no series of its signal behind under a new number.
     pub(crate) fn save_all_with(
         &mut self,
         dataset_name: Option<&str>,
         dataset: Option<crate::metadata::DatasetContext>,
+    ) -> Result<Vec<StorageKey>> {
+        let mut created = Vec::new();
+        let saved = self.save_all_tracked(dataset_name, dataset, &mut created);
+        if saved.is_err() {
+            self.undo_created(&created);
+        }
+        saved
+    }
+
+    /// Deletes the keys `created` (series name, key) by claiming saves, and makes those series
+    /// unsaved again, still to claim their keys. Best effort: a key that cannot be deleted is
+    /// logged.
+    pub(crate) fn undo_created(&mut self, created: &[(String, StorageKey)]) {
+        let Some(backend) = self.backend.clone() else {
+            return;
+        };
+        for (name, key) in created {
+            if let Err(e) = backend.delete(key) {
+                tracing::warn!(%key, error = %e, "cannot delete a series created by a save that failed");
+            }
+            if let Some(ts) = self.time_series.get_mut(name) {
+                ts.unclaim();
+            }
+        }
+    }
+
+    /// [`Signal::save_all_with`], noting in `created` each key a claiming save created.
+    pub(crate) fn save_all_tracked(
+        &mut self,
+        dataset_name: Option<&str>,
+        dataset: Option<crate::metadata::DatasetContext>,
+        created: &mut Vec<(String, StorageKey)>,
     ) -> Result<Vec<StorageKey>> {
         let backend = self.require_backend()?;
         let context = self.stored_context(dataset);
@@ -508,7 +542,9 @@ impl Signal {
             if ts.metadata_id.is_none() {
                 ts.metadata_id = id;
             }
-            ts.save_to(&backend, key.clone(), Some(context.clone()))?;
+            if ts.save_claiming(&backend, key.clone(), Some(context.clone()))? {
+                created.push((name.clone(), key.clone()));
+            }
             keys.push(key);
         }
         Ok(keys)

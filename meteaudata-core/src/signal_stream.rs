@@ -19,6 +19,8 @@ struct Pending<'a> {
     key: StorageKey,
     writer: Box<dyn SeriesWriter + 'a>,
     shape: Option<ChunkShape>,
+    /// The key is new: the writer creates it (see [`StorageBackend::create_writer`]).
+    new: bool,
 }
 
 impl Signal {
@@ -98,17 +100,20 @@ impl Signal {
                     };
                     let key = self.output_key(&mut namer, &base, options.overwrite)?;
                     let storage_key = StorageKey::for_series(&dataset, self.name(), &key)?;
-                    let writer = if options.overwrite {
-                        backend.writer(&storage_key)?
-                    } else {
-                        // A new number: claimed against the store at the commit.
+                    // A new key (a new number, or the first of its base even with
+                    // `overwrite`) is claimed against the store at the commit.
+                    let new = !self.time_series.contains_key(&key);
+                    let writer = if new {
                         backend.create_writer(&storage_key)?
+                    } else {
+                        backend.writer(&storage_key)?
                     };
                     pending = Some(Pending {
                         name: key,
                         key: storage_key,
                         writer,
                         shape: None,
+                        new,
                     });
                 }
                 let p = pending
@@ -163,11 +168,22 @@ impl Signal {
                 context: Some(context.clone()),
             };
             let meta = shape.metadata(base);
-            p.writer.commit(&meta)?;
-            planned.push((p.name, p.key, meta));
+            if let Err(e) = p.writer.commit(&meta) {
+                // The outputs committed before under new numbers go again: a failed call
+                // leaves nothing behind.
+                for (_, key, _, new) in &planned {
+                    if *new {
+                        if let Err(d) = backend.delete(key) {
+                            tracing::warn!(%key, error = %d, "cannot delete an output of a process call that failed");
+                        }
+                    }
+                }
+                return Err(e);
+            }
+            planned.push((p.name, p.key, meta, p.new));
         }
-        let keys: Vec<String> = planned.iter().map(|(n, _, _)| n.clone()).collect();
-        for (name, key, meta) in planned {
+        let keys: Vec<String> = planned.iter().map(|(n, _, _, _)| n.clone()).collect();
+        for (name, key, meta, _) in planned {
             let ts = TimeSeries::stored(&name, &backend, key, meta);
             self.time_series.insert(name, ts);
         }

@@ -280,16 +280,27 @@ impl TimeSeries {
         key: StorageKey,
         context: Option<crate::metadata::StoredContext>,
     ) -> Result<()> {
+        self.save_claiming(backend, key, context).map(|_| ())
+    }
+
+    /// [`TimeSeries::save_to`]; returns whether the save claimed the key (created it).
+    pub(crate) fn save_claiming(
+        &mut self,
+        backend: &SharedBackend,
+        key: StorageKey,
+        context: Option<crate::metadata::StoredContext>,
+    ) -> Result<bool> {
         let same_place = self
             .storage
             .as_ref()
             .is_some_and(|a| Arc::ptr_eq(&a.backend, backend) && a.key == key);
         if same_place && self.is_saved(context.as_ref()) {
-            return Ok(());
+            return Ok(false);
         }
         let mut meta = self.metadata();
         meta.context = context;
-        if self.claim && !same_place {
+        let claimed = self.claim && !same_place;
+        if claimed {
             backend.create(&key, self.series()?, &meta)?;
         } else {
             backend.save(&key, self.series()?, &meta)?;
@@ -300,7 +311,20 @@ impl TimeSeries {
             key,
         });
         self.saved = Some(Box::new(meta));
-        Ok(())
+        Ok(claimed)
+    }
+
+    /// Takes back a claiming save whose key was deleted again (the call it belonged to
+    /// failed): the series is as before that save, unsaved and still to claim its key.
+    pub(crate) fn unclaim(&mut self) {
+        self.storage = None;
+        self.saved = None;
+        self.claim = true;
+    }
+
+    /// Sets whether the first save creates the key (see [`TimeSeries::claim_on_save`]).
+    pub(crate) fn set_claim(&mut self, claim: bool) {
+        self.claim = claim;
     }
 
     /// Marks the number in this series' name as newly allocated: its first save to a backend

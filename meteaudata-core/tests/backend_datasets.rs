@@ -192,3 +192,38 @@ fn a_dataset_attached_after_it_was_built_overwrites() {
         ds.save_all().unwrap();
     }
 }
+
+/// A save that fails on one new number deletes the keys it created under its other new
+/// numbers: nothing of the failed call stays in the store, and the dataset can be saved
+/// again after a reload.
+#[test]
+fn a_failed_save_takes_back_what_it_created() {
+    let backend: SharedBackend = Arc::new(MemoryBackend::new());
+    let mut ds = dataset();
+    ds.set_backend(backend.clone(), false);
+    ds.save_all().unwrap();
+    let one = |name: &str, v: f64| {
+        Signal::new(name, "u")
+            .unwrap()
+            .with_series(Series::from_f64("RAW", Index::range(1), vec![v]).unwrap())
+            .unwrap()
+    };
+    let mut first = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    let mut second = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    first.add(one("pH", 1.0)).unwrap();
+    assert_eq!(second.add(one("CODa", 2.0)).unwrap(), "CODa#2");
+    assert_eq!(second.add(one("pH", 2.0)).unwrap(), "pH#2");
+    first.save_all().unwrap();
+    let before = backend.list_keys().unwrap();
+    let e = second.save_all().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    assert_eq!(
+        backend.list_keys().unwrap(),
+        before,
+        "CODa#2 was taken back"
+    );
+    // Nothing of the second writer's is marked saved: a later save tries again (and fails
+    // again on pH#2, which is still taken), with nothing left behind.
+    assert!(second.save_all().is_err());
+    assert_eq!(backend.list_keys().unwrap(), before);
+}

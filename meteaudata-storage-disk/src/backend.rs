@@ -298,7 +298,12 @@ impl DiskBackend {
         // Our loads read data and metadata from the Parquet file alone, so until the data
         // rename happens they see the previous version whole, and from then on the new one.
         self.io(&data_dest, data_tmp.commit_to(&data_dest))?;
-        self.io(&meta_dest, meta_tmp.commit_to(&meta_dest))?;
+        // The save is done: the data file (which carries the metadata) is in place. A
+        // sidecar that cannot be renamed is rewritten by the next listing, so it is no
+        // reason to report a failure (a retry would then find its own key taken).
+        if let Err(e) = meta_tmp.commit_to(&meta_dest) {
+            tracing::warn!(path = %meta_dest.display(), error = %e, "cannot put a sidecar in place; the next listing rewrites it");
+        }
         sync_dir(&self.base);
         Ok(())
     }

@@ -44,6 +44,10 @@ const FOOTER_FIELD: &str = "footer=";
 const FOOTER_PLACEHOLDER: [u8; 64] = [b'0'; 64];
 /// The start of the entry's value.
 const VALUE_PREFIX: &str = "v1 blake3 block=";
+/// The `created_by` of files with checksums: a second sign, apart from the entry, that the
+/// file must have them (a flipped bit in the entry alone cannot make it look like an older
+/// file without checksums).
+pub const CREATED_BY: &str = "meteaudata-rs with checksums v1 (parquet-rs)";
 /// Blocks whose check passed, kept for the reads that follow (two columns interleave).
 const CACHED_BLOCKS: usize = 8;
 
@@ -148,44 +152,141 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Where the value of our entry starts in `footer`: right after the entry's name and the
-/// Thrift field header and length before the value (text elsewhere in the footer, such as
-/// an index name, cannot be taken for it).
-fn entry_value(footer: &[u8]) -> Option<usize> {
+/// What the footer says of our entry, read through the Parquet metadata decoder (so that
+/// text elsewhere in the footer, an index name, a statistic or a metadata document, is never
+/// taken for it).
+enum Entry {
+    /// The entry's value starts at this offset of the footer.
+    At(usize),
+    /// No entry, and nothing like one: a file without checksums.
+    Absent,
+    /// Something like the entry (a name or value one flipped bit away), or a footer that
+    /// does not decode while it holds the entry's name: damage.
+    Damaged,
+}
+
+/// Whether `text` is `want` with at most two bytes changed.
+fn near(text: &str, want: &str) -> bool {
+    text.len() == want.len()
+        && text
+            .bytes()
+            .zip(want.bytes())
+            .filter(|(a, b)| a != b)
+            .count()
+            <= 2
+}
+
+fn near_key(key: &str) -> bool {
+    near(key, CHECKSUM_ENTRY)
+}
+
+/// Whether the raw footer holds our `created_by`, or our entry's name right before its
+/// value's prefix (as Thrift lays them out): what is left of a file with checksums whose
+/// footer decodes without them (a flipped bit can end the Thrift structure early). Files
+/// without checksums do not hold either unless their own text spells them exactly.
+fn raw_trace(footer: &[u8]) -> bool {
+    if find(footer, CREATED_BY.as_bytes()).is_some() {
+        return true;
+    }
     let key = CHECKSUM_ENTRY.as_bytes();
     let mut from = 0;
     while let Some(k) = find(&footer[from..], key) {
         let key_end = from + k + key.len();
         let window = &footer[key_end..(key_end + 8 + VALUE_PREFIX.len()).min(footer.len())];
-        if let Some(v) = find(window, VALUE_PREFIX.as_bytes()) {
-            return Some(key_end + v);
+        if find(window, VALUE_PREFIX.as_bytes()).is_some() {
+            return true;
         }
         from = key_end;
     }
-    None
+    false
 }
 
-/// Where the footer hash sits in `footer` (the 64 characters after `footer=` in the entry).
-fn footer_field(footer: &[u8]) -> Option<usize> {
-    let start = entry_value(footer)?;
+fn entry(footer: &[u8]) -> Entry {
+    let traced = || raw_trace(footer);
+    let Ok(meta) = parquet::file::metadata::ParquetMetaDataReader::decode_metadata(footer) else {
+        return if traced() {
+            Entry::Damaged
+        } else {
+            Entry::Absent
+        };
+    };
+    let entries = meta.file_metadata().key_value_metadata();
+    let marked = meta
+        .file_metadata()
+        .created_by()
+        .is_some_and(|c| near(c, CREATED_BY));
+    let mut ours = entries.into_iter().flatten().filter(|kv| {
+        near_key(&kv.key)
+            || kv
+                .value
+                .as_deref()
+                .is_some_and(|v| v.starts_with(VALUE_PREFIX))
+    });
+    let (Some(kv), None) = (ours.next(), ours.next()) else {
+        return if marked || entries.into_iter().flatten().any(|kv| near_key(&kv.key)) || traced() {
+            Entry::Damaged
+        } else {
+            Entry::Absent
+        };
+    };
+    let value = kv.value.as_deref().unwrap_or_default();
+    if kv.key != CHECKSUM_ENTRY || !value.starts_with(VALUE_PREFIX) {
+        return Entry::Damaged;
+    }
+    // The value (its length, its footer hash, every block hash) is this file's alone: found
+    // by its first bytes, then checked whole.
+    let v = value.as_bytes();
+    let probe = &v[..v.len().min(160)];
+    let mut from = 0;
+    while let Some(p) = find(&footer[from..], probe) {
+        let at = from + p;
+        if footer.get(at..at + v.len()) == Some(v) {
+            return Entry::At(at);
+        }
+        from = at + 1;
+    }
+    Entry::Damaged
+}
+
+/// Where the footer hash sits in `footer` (the 64 characters after `footer=` in the entry
+/// starting at `start`).
+fn footer_field(footer: &[u8], start: usize) -> Option<usize> {
     let at = start + find(&footer[start..], FOOTER_FIELD.as_bytes())? + FOOTER_FIELD.len();
     (at + 64 <= footer.len()).then_some(at)
 }
 
+/// The footer hash of `footer` (whose entry's hash field is zeros) written into it.
+fn seal_footer(footer: &mut [u8], data_end: u64) -> std::result::Result<(), String> {
+    let Entry::At(start) = entry(footer) else {
+        return Err("no checksum entry".into());
+    };
+    let value = &footer[start..];
+    let data = field(value, "data=").and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok());
+    if data != Some(data_end) {
+        return Err(format!(
+            "the checksums cover {data:?} bytes but the footer starts at {data_end}"
+        ));
+    }
+    let at = footer_field(footer, start).ok_or("no footer hash field")?;
+    if footer[at..at + 64] != FOOTER_PLACEHOLDER {
+        return Err("the checksum entry is already sealed".into());
+    }
+    let hash = blake3::hash(footer);
+    footer[at..at + 64].copy_from_slice(hash.to_hex().as_bytes());
+    Ok(())
+}
+
 /// Writes the footer hash into a finished file (see the module docs). The file is the one
-/// just written; it is synced by the caller.
+/// just written; it is synced by the caller. Fails if the checksums do not cover exactly the
+/// bytes before the footer (something was written between them that no one would check).
 pub fn seal(file: &File) -> std::io::Result<()> {
     let len = file.metadata()?.len();
     let bad = |m: &str| std::io::Error::other(format!("cannot seal a data file: {m}"));
     let (start, n) = footer_span(file, len)?.ok_or_else(|| bad("no Parquet footer"))?;
     let mut footer = vec![0u8; n];
     file.read_exact_at(&mut footer, start)?;
-    let at = footer_field(&footer).ok_or_else(|| bad("no checksum entry"))?;
-    if footer[at..at + 64] != FOOTER_PLACEHOLDER {
-        return Err(bad("the checksum entry is already sealed"));
-    }
-    let hash = blake3::hash(&footer);
-    file.write_all_at(hash.to_hex().as_bytes(), start + at as u64)
+    seal_footer(&mut footer, start).map_err(|m| bad(&m))?;
+    file.write_all_at(&footer, start)
 }
 
 /// A data file opened for reading, its checksums (if it has any) checked as it is read.
@@ -201,6 +302,8 @@ struct Inner {
     location: String,
     /// The block hashes and the length they cover; `None`: a file without checksums.
     blocks: Option<(Vec<[u8; BLOCK_HASH]>, u64)>,
+    /// The checked footer and trailer, from their offset to the end of the file.
+    tail: Option<(u64, Bytes)>,
     cache: Mutex<VecDeque<(u64, Bytes)>>,
 }
 
@@ -245,15 +348,24 @@ impl CheckedFile {
         let io = |e: std::io::Error| Error::io(location, e);
         let len = file.metadata().map_err(io)?.len();
         let mut blocks = None;
+        let mut tail = None;
         if let Some((start, n)) = footer_span(&file, len).map_err(io)? {
-            let mut footer = vec![0u8; n];
-            file.read_exact_at(&mut footer, start).map_err(io)?;
-            // Any trace of the entry: a flipped bit in its name or its value's prefix must
-            // not pass a file off as one without checksums.
-            let traced = find(&footer, CHECKSUM_ENTRY.as_bytes()).is_some()
-                || find(&footer, VALUE_PREFIX.as_bytes()).is_some();
-            if traced {
-                blocks = Some(check_footer(&mut footer, start, location)?);
+            // The footer and the trailer, read once: later reads of them are served from
+            // these checked bytes.
+            let mut bytes = vec![0u8; (len - start) as usize];
+            file.read_exact_at(&mut bytes, start).map_err(io)?;
+            match entry(&bytes[..n]) {
+                Entry::Absent => {}
+                Entry::Damaged => {
+                    return Err(corrupt(
+                        location,
+                        "the checksum entry of the footer is damaged (the file is damaged)",
+                    ))
+                }
+                Entry::At(at) => {
+                    blocks = Some(check_footer(&mut bytes[..n], at, start, location)?);
+                    tail = Some((start, Bytes::from(bytes)));
+                }
             }
         }
         Ok(CheckedFile {
@@ -262,30 +374,37 @@ impl CheckedFile {
                 len,
                 location: location.to_string(),
                 blocks,
+                tail,
                 cache: Mutex::new(VecDeque::new()),
             }),
         })
     }
 }
 
-/// Checks the footer hash; returns the block hashes and the bytes they cover.
+/// Checks the footer hash (the entry's value starts at `value_start`); returns the block
+/// hashes and the bytes they cover. `footer` is left as it was.
 fn check_footer(
     footer: &mut [u8],
+    value_start: usize,
     start: u64,
     location: &str,
 ) -> Result<(Vec<[u8; BLOCK_HASH]>, u64)> {
     let bad = |m: &str| corrupt(location, format!("the checksum entry {m}"));
-    let at = footer_field(footer).ok_or_else(|| bad("is damaged"))?;
-    let stored = hex_bytes(&footer[at..at + 64]).ok_or_else(|| bad("is damaged"))?;
+    let at = footer_field(footer, value_start).ok_or_else(|| bad("is damaged"))?;
+    let sealed: [u8; 64] = footer[at..at + 64]
+        .try_into()
+        .map_err(|_| bad("is damaged"))?;
+    let stored = hex_bytes(&sealed).ok_or_else(|| bad("is damaged"))?;
     footer[at..at + 64].copy_from_slice(&FOOTER_PLACEHOLDER);
-    if blake3::hash(footer).as_bytes()[..] != stored[..] {
+    let matches = blake3::hash(footer).as_bytes()[..] == stored[..];
+    footer[at..at + 64].copy_from_slice(&sealed);
+    if !matches {
         return Err(corrupt(
             location,
             "the footer does not match its checksum (the file is damaged)",
         ));
     }
     // The footer is intact: the entry can be trusted.
-    let value_start = entry_value(footer).ok_or_else(|| bad("is damaged"))?;
     let value = &footer[value_start..];
     let block: usize = field(value, "block=")
         .and_then(|b| std::str::from_utf8(b).ok()?.parse().ok())
@@ -365,11 +484,16 @@ impl Inner {
         };
         if start >= *data {
             // The footer, checked when the file was opened.
-            let mut buf = vec![0u8; length];
-            self.file
-                .read_exact_at(&mut buf, start)
-                .map_err(|e| Error::io(&self.location, e))?;
-            return Ok(buf.into());
+            return match &self.tail {
+                Some((from, bytes)) if start >= *from => {
+                    let off = (start - from) as usize;
+                    Ok(bytes.slice(off..off + length))
+                }
+                _ => Err(corrupt(
+                    &self.location,
+                    "a read of an unchecked part of the file",
+                )),
+            };
         }
         if end > *data {
             return Err(corrupt(
@@ -417,10 +541,14 @@ impl Read for CheckedRead {
         if self.pos >= self.inner.len || buf.is_empty() {
             return Ok(0);
         }
-        let to_block_end = BLOCK as u64 - self.pos % BLOCK as u64;
-        let n = (buf.len() as u64)
-            .min(to_block_end)
-            .min(self.inner.len - self.pos) as usize;
+        // Up to the end of the block, and not across the end of the checked data.
+        let mut limit = BLOCK as u64 - self.pos % BLOCK as u64;
+        if let Some((_, data)) = &self.inner.blocks {
+            if self.pos < *data {
+                limit = limit.min(data - self.pos);
+            }
+        }
+        let n = (buf.len() as u64).min(limit).min(self.inner.len - self.pos) as usize;
         let bytes = self
             .inner
             .read(self.pos, n)

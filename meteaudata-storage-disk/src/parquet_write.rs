@@ -23,7 +23,7 @@ use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 
-use crate::checksum::{HashingWriter, CHECKSUM_ENTRY};
+use crate::checksum::{HashingWriter, CHECKSUM_ENTRY, CREATED_BY};
 use crate::pandas_meta::pandas_metadata;
 
 /// Key/value entry holding the logical storage key.
@@ -82,7 +82,11 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
         let out_schema = Arc::new(
             Schema::new(vec![value_field.clone(), index_field.clone()]).with_metadata(meta),
         );
+        // Chunk statistics by default: page statistics would bring a page index, written
+        // after the checksummed data (see `checksum`).
         let mut props = WriterProperties::builder()
+            .set_created_by(CREATED_BY.to_string())
+            .set_statistics_enabled(EnabledStatistics::Chunk)
             .set_compression(Compression::ZSTD(ZstdLevel::default()))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
         for f in [&value_field, &index_field] {

@@ -109,3 +109,31 @@ fn no_bit_flip_is_read_as_good() {
     );
     assert_eq!(reads(&b, &key, window), good);
 }
+
+/// Text that looks like the checksum entry, in index labels (kept as statistics in the
+/// footer), in the index name and in the metadata, is data: the file saves, loads and scans.
+#[test]
+fn checksum_lookalikes_in_user_text_are_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let fake = "meteaudata:checksums\u{18}\u{7f}v1 blake3 block=1048576 data=4 footer=\
+                0000000000000000000000000000000000000000000000000000000000000000 blocks=00";
+    let labels = [fake, "b", "zz meteaudata:checksums"];
+    let mut index = Index::strings(&labels);
+    index.set_name(Some(fake.to_string()));
+    let series = Series::from_f64("A#1_RAW#1", index, vec![1.0, 2.0, 3.0]).unwrap();
+    let mut ts = TimeSeries::new(series);
+    ts.metadata_id = Some(fake.to_string());
+    let key: StorageKey = "look/A#1/RAW#1".parse().unwrap();
+    b.save(&key, ts.series().unwrap(), &ts.metadata()).unwrap();
+    let (back, meta) = b.load(&key).unwrap();
+    assert_eq!(&back, ts.series().unwrap());
+    assert_eq!(meta, ts.metadata());
+    assert_eq!(b.list_keys().unwrap(), vec![key.clone()]);
+    // The file still has its checksums: a flipped bit in the data is refused.
+    let path = dir.path().join("look_A#1_RAW#1.parquet");
+    let mut bytes = fs::read(&path).unwrap();
+    bytes[10] ^= 4;
+    fs::write(&path, &bytes).unwrap();
+    assert_eq!(b.load(&key).unwrap_err().kind(), ErrorKind::Corrupt);
+}

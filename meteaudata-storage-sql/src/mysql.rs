@@ -40,7 +40,7 @@ pub(crate) fn connect(url: &str) -> meteaudata_core::Result<Conn> {
 /// Waits (up to 10 minutes) for the other processes migrating this database.
 fn migration_lock(conn: &mut Conn) -> Result<(), E> {
     let got: Vec<crate::ops::CountRow> = diesel::sql_query(
-        "SELECT CAST(COALESCE(GET_LOCK(CONCAT('meteaudata_migrations.', DATABASE()), 600), 0) AS SIGNED) AS n",
+        "SELECT CAST(COALESCE(GET_LOCK(CONCAT('meteaudata_migrations.', MD5(DATABASE())), 600), 0) AS SIGNED) AS n",
     )
     .load(conn)?;
     if got.first().map(|r| r.n) != Some(1) {
@@ -54,8 +54,9 @@ fn migration_lock(conn: &mut Conn) -> Result<(), E> {
 }
 
 fn migration_unlock(conn: &mut Conn) {
-    let _ = diesel::sql_query("SELECT RELEASE_LOCK(CONCAT('meteaudata_migrations.', DATABASE()))")
-        .execute(conn);
+    let _ =
+        diesel::sql_query("SELECT RELEASE_LOCK(CONCAT('meteaudata_migrations.', MD5(DATABASE())))")
+            .execute(conn);
 }
 
 fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {

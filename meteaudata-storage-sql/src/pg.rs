@@ -42,11 +42,15 @@ pub(crate) fn connect(url: &str) -> meteaudata_core::Result<Conn> {
 /// The advisory lock held while the tables are created or migrated (a constant of ours).
 const MIGRATION_LOCK: i64 = 0x6d65_7465_6175_6461; // "meteauda"
 
-/// Waits for the other processes migrating this database.
+/// Waits (up to 10 minutes) for the other processes migrating this database.
 fn migration_lock(conn: &mut Conn) -> Result<(), E> {
-    diesel::sql_query("SELECT pg_advisory_lock($1)")
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SET lock_timeout = '600s'")?;
+    let locked = diesel::sql_query("SELECT pg_advisory_lock($1)")
         .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
-        .execute(conn)?;
+        .execute(conn);
+    conn.batch_execute("RESET lock_timeout")?;
+    locked?;
     Ok(())
 }
 

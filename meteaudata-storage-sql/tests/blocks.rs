@@ -233,6 +233,22 @@ mod postgres {
         );
     }
 
+    /// A block column without its tag (what a build from before the BYTEA migration would
+    /// send) is refused by the database.
+    #[test]
+    fn untagged_columns_are_refused() {
+        let Some(b) = common::postgres() else { return };
+        save(&b, &key("tags/A#1/RAW#1"), &minutes(10));
+        for col in ["t", "v"] {
+            let e = common::pg_try(
+                &b.url,
+                &format!("UPDATE meteaudata_blocks SET {col} = '\\x00010203'::bytea"),
+            )
+            .expect_err("an untagged column");
+            assert!(e.contains(&format!("meteaudata_blocks_{col}_tag")), "{e}");
+        }
+    }
+
     /// A float literal PostgreSQL's `float8in` reads back to the same bits.
     fn pg_float(x: f64) -> String {
         if x.is_nan() {
@@ -315,6 +331,9 @@ mod postgres {
         common::pg_exec(
             &b.url,
             "ALTER TABLE meteaudata_blocks \
+             DROP CONSTRAINT meteaudata_blocks_t_tag, DROP CONSTRAINT meteaudata_blocks_label_tag, \
+             DROP CONSTRAINT meteaudata_blocks_v_tag, DROP CONSTRAINT meteaudata_blocks_vi_tag, \
+             DROP CONSTRAINT meteaudata_blocks_vs_tag, \
              ALTER COLUMN t TYPE BIGINT[] USING NULL, ALTER COLUMN label TYPE TEXT[] USING NULL, \
              ALTER COLUMN v TYPE DOUBLE PRECISION[] USING NULL, \
              ALTER COLUMN vi TYPE BIGINT[] USING NULL, ALTER COLUMN vs TYPE TEXT[] USING NULL; \

@@ -190,7 +190,10 @@ fn failed_insert_keeps_previous(b: &dyn StorageBackend, install_trigger: impl Fn
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 fn concurrent_opens(b: &common::Isolated, drop_tables: &str) {
     for round in 0..5 {
-        common::count(b, &format!("{drop_tables}; SELECT COUNT(*) AS n FROM (SELECT 1) AS one"));
+        common::count(
+            b,
+            &format!("{drop_tables}; SELECT COUNT(*) AS n FROM (SELECT 1) AS one"),
+        );
         let url = b.url.clone();
         let opened: Vec<meteaudata_core::Result<SqlBackend>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..4)

@@ -110,6 +110,11 @@ fn admin_exec_mysql(url: &str, sql: &str) -> std::result::Result<(), String> {
     c.batch_execute(sql).map_err(|e| e.to_string())
 }
 
+/// Runs SQL on the database of a PostgreSQL URL; the error text if it fails.
+pub fn pg_try(url: &str, sql: &str) -> std::result::Result<(), String> {
+    admin_exec_pg(url, sql)
+}
+
 /// Runs SQL on the database of a PostgreSQL URL.
 pub fn pg_exec(url: &str, sql: &str) {
     admin_exec_pg(url, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));

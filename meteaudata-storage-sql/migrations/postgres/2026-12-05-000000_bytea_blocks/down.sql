@@ -2,6 +2,12 @@
 -- converted: reverting deletes every stored series (it runs only when all the tables are
 -- dropped).
 DELETE FROM meteaudata_blocks;
+ALTER TABLE meteaudata_blocks
+    DROP CONSTRAINT IF EXISTS meteaudata_blocks_t_tag,
+    DROP CONSTRAINT IF EXISTS meteaudata_blocks_label_tag,
+    DROP CONSTRAINT IF EXISTS meteaudata_blocks_v_tag,
+    DROP CONSTRAINT IF EXISTS meteaudata_blocks_vi_tag,
+    DROP CONSTRAINT IF EXISTS meteaudata_blocks_vs_tag;
 DELETE FROM meteaudata_series;
 ALTER TABLE meteaudata_blocks
     ALTER COLUMN t TYPE BIGINT[] USING NULL,

@@ -8,6 +8,9 @@
 -- float8send (their IEEE bits, NaN payloads included), NULL entries become a validity
 -- bitmap. The helper functions live in pg_temp and end with the session.
 
+-- The literals below are written for standard_conforming_strings = on (the default).
+SET LOCAL standard_conforming_strings = on;
+
 -- Little-endian order of a big-endian 8-byte or 4-byte value.
 CREATE FUNCTION pg_temp.md_le(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $$
     SELECT string_agg(substr(b, i, 1), ''::bytea ORDER BY i DESC)
@@ -60,6 +63,15 @@ ALTER TABLE meteaudata_blocks
     ALTER COLUMN v TYPE BYTEA USING pg_temp.md_f64(v),
     ALTER COLUMN vi TYPE BYTEA USING pg_temp.md_i64(vi),
     ALTER COLUMN vs TYPE BYTEA USING pg_temp.md_text(vs);
+
+-- Every column starts with its tag: a build from before this migration (which would write
+-- typed arrays into these columns) fails loudly instead of storing what no reader decodes.
+ALTER TABLE meteaudata_blocks
+    ADD CONSTRAINT meteaudata_blocks_t_tag CHECK (t IS NULL OR get_byte(t, 0) = 105),
+    ADD CONSTRAINT meteaudata_blocks_label_tag CHECK (label IS NULL OR get_byte(label, 0) = 115),
+    ADD CONSTRAINT meteaudata_blocks_v_tag CHECK (v IS NULL OR get_byte(v, 0) = 102),
+    ADD CONSTRAINT meteaudata_blocks_vi_tag CHECK (vi IS NULL OR get_byte(vi, 0) = 105),
+    ADD CONSTRAINT meteaudata_blocks_vs_tag CHECK (vs IS NULL OR get_byte(vs, 0) = 115);
 
 -- Numbers compress poorly: store them out of line without trying.
 ALTER TABLE meteaudata_blocks
