@@ -7,6 +7,7 @@
 use anyhow::{bail, Result};
 use meteaudata::io::csv::{CsvOptions, CsvReader};
 use meteaudata::io::frame::signal_base;
+use meteaudata::storage::StorageKey;
 use meteaudata::{DataProvenance, Dataset, Series, Signal};
 use std::collections::HashMap;
 use std::path::Path;
@@ -132,14 +133,27 @@ pub fn import_streamed(
     dataset.set_backend(backend.clone(), false);
     let mut added = Vec::new();
     for path in args.files {
-        added.extend(stream_file(
+        let streamed = stream_file(
             &mut dataset,
             path,
             args,
             &units,
             backend,
             progress,
-        )?);
+            &mut added,
+        );
+        if let Err(e) = streamed {
+            // A run that fails leaves nothing behind: the series it stored go again.
+            for (series, _) in &added {
+                let signal = meteaudata::naming::SeriesName::parse(series).signal;
+                if let Ok(key) = StorageKey::for_series(dataset.name(), &signal, series) {
+                    if let Err(d) = backend.delete(&key) {
+                        tracing::warn!(%key, error = %d, "cannot delete a series of an import that failed");
+                    }
+                }
+            }
+            return Err(e);
+        }
     }
     Ok((dataset, added))
 }
@@ -196,7 +210,8 @@ fn stream_file(
     units: &HashMap<String, String>,
     backend: &meteaudata::storage::SharedBackend,
     progress: &Progress,
-) -> Result<Vec<(String, u64)>> {
+    out: &mut Vec<(String, u64)>,
+) -> Result<()> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let mut reader = open(path, args)?;
     // One signal per value column, then one writer per signal.
@@ -217,10 +232,9 @@ fn stream_file(
         bar.set_position(chunk.bytes_read);
     }
     bar.finish_and_clear();
-    let mut out = Vec::with_capacity(signals.len());
     for (name, w) in signals.iter().zip(writers) {
         let points = w.points();
         out.push((dataset.signal_mut(name)?.finish_series(w)?, points));
     }
-    Ok(out)
+    Ok(())
 }

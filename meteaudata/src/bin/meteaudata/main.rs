@@ -5,7 +5,8 @@
 //! Exit codes: 0 success; 1 `replay` found a series that does not reproduce; 2 bad usage;
 //! 3 something named was not found; 4 invalid input or data; 5 storage, file or other error;
 //! 6 a conflict: another writer took a signal or series number first (nothing of this run
-//! was stored under it; run it again), or a name is already taken.
+//! was stored; run it again: `import` does so by itself, up to 5 times), or a name is
+//! already taken.
 
 mod chunks;
 mod export;
@@ -341,12 +342,46 @@ fn csv_options(c: &ImportCmd) -> Result<meteaudata::io::csv::CsvOptions> {
     Ok(o)
 }
 
+/// Runs of `import` when another process takes a signal number first.
+const IMPORT_ATTEMPTS: u32 = 5;
+
+/// One run of `import`: the new signals added to `existing` (or a new dataset) and saved;
+/// returns the dataset and each new series with its number of points.
+fn import_once(
+    target: &Target,
+    existing: Option<meteaudata::Dataset>,
+    args: &import::ImportArgs<'_>,
+    streamable: bool,
+    progress: &Progress,
+) -> Result<(meteaudata::Dataset, Vec<(String, u64)>)> {
+    let (mut dataset, imported) = match (target, streamable) {
+        (Target::Backend { backend, .. }, true) => {
+            import::import_streamed(existing, args, backend, progress)?
+        }
+        _ => {
+            let backend = match target {
+                Target::Backend { backend, .. } => Some(backend),
+                Target::Archive(_) => None,
+            };
+            let (dataset, added) = import::import(existing, args, backend, progress)?;
+            let mut imported = Vec::new();
+            for name in &added {
+                for (k, ts) in dataset.signal(name)?.time_series() {
+                    imported.push((k.clone(), ts.series()?.len() as u64));
+                }
+            }
+            (dataset, imported)
+        }
+    };
+    target.save(&mut dataset)?;
+    Ok((dataset, imported))
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let progress = Progress::new(cli.quiet);
     match cli.command {
         Command::Import(c) => {
             let target = Target::parse(&c.to)?;
-            let existing = target.dataset(Some(&c.dataset)).ok();
             let args = import::ImportArgs {
                 files: &c.files,
                 dataset: &c.dataset,
@@ -377,26 +412,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 Target::Archive(_) => false,
             };
-            let (mut dataset, imported) = match (&target, streamable) {
-                (Target::Backend { backend, .. }, true) => {
-                    import::import_streamed(existing, &args, backend, &progress)?
-                }
-                _ => {
-                    let backend = match &target {
-                        Target::Backend { backend, .. } => Some(backend),
-                        Target::Archive(_) => None,
-                    };
-                    let (dataset, added) = import::import(existing, &args, backend, &progress)?;
-                    let mut imported = Vec::new();
-                    for name in &added {
-                        for (k, ts) in dataset.signal(name)?.time_series() {
-                            imported.push((k.clone(), ts.series()?.len() as u64));
-                        }
+            // Another process may take a signal number first (`Conflict`): a failed run leaves
+            // nothing behind, so it starts again from what the store holds then.
+            let mut attempt = 1;
+            let (dataset, imported) = loop {
+                let existing = target.dataset(Some(&c.dataset)).ok();
+                let run = import_once(&target, existing, &args, streamable, &progress);
+                match run {
+                    Err(e) if attempt < IMPORT_ATTEMPTS && exit_code(&e) == 6 => {
+                        eprintln!("{e:#}; importing again ({attempt} of {IMPORT_ATTEMPTS})");
+                        attempt += 1;
                     }
-                    (dataset, imported)
+                    other => break other?,
                 }
             };
-            target.save(&mut dataset)?;
             for (series, points) in &imported {
                 let signal = meteaudata::naming::SeriesName::parse(series).signal;
                 let units = &dataset.signal(&signal)?.units;
