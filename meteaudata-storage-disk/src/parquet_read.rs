@@ -25,6 +25,23 @@ pub(crate) fn corrupt(path: &Path, message: impl std::fmt::Display) -> Error {
     }
 }
 
+/// Runs `f`, a call into the `parquet` crate, with a panic turned into `Corrupt`: the crate
+/// panics on some damaged files instead of returning an error (found by the `parquet_read`
+/// fuzz target: a dictionary-encoded page in a column chunk without a dictionary page,
+/// "Decoder for dict should have been set"; definition levels past the end of a page,
+/// "offset + len out of bounds" in arrow-buffer). Files with our checksums never reach it
+/// damaged; files without them (Python's) are read unverified.
+fn contained<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        corrupt(path, format!("the Parquet decoder failed: {why}"))
+    })
+}
+
 /// What the footer of a data file says.
 #[derive(Debug, Clone)]
 pub struct Footer {
@@ -45,8 +62,12 @@ fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<CheckedFile>> {
         });
     }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let file = CheckedFile::open(file, &path.display().to_string())?;
-    ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| corrupt(path, e))
+    // The footer of a file without checksums is decoded unverified here too.
+    let file = contained(path, || {
+        CheckedFile::open(file, &path.display().to_string())
+    })??;
+    contained(path, || ParquetRecordBatchReaderBuilder::try_new(file))?
+        .map_err(|e| corrupt(path, e))
 }
 
 fn footer_of(meta: &HashMap<String, String>) -> Footer {
@@ -93,6 +114,8 @@ pub struct ParquetScan {
     window: Option<TimeRange>,
     /// Position of the next batch's first row (meaningful without a window).
     at: usize,
+    /// Whether the decoder panicked (see [`contained`]).
+    failed: bool,
     /// The footer.
     pub footer: Footer,
     /// Rows the selected row groups hold.
@@ -161,9 +184,8 @@ impl ParquetScan {
             builder = builder.with_row_groups(groups);
         }
         let rows = usize::try_from(rows).map_err(|_| corrupt(path, "negative row count"))?;
-        let reader = builder
-            .with_batch_size(batch.unwrap_or(rows).max(1))
-            .build()
+        let batch_size = batch.unwrap_or(rows).max(1);
+        let reader = contained(path, || builder.with_batch_size(batch_size).build())?
             .map_err(|e| corrupt(path, e))?;
         let index = match (index_col, &pandas) {
             (Some(ic), _) => IndexSource::Column(ic),
@@ -211,6 +233,7 @@ impl ParquetScan {
             frequency: frequency.map(str::to_string),
             window,
             at: 0,
+            failed: false,
             footer,
             rows,
             meta,
@@ -300,9 +323,18 @@ impl Iterator for ParquetScan {
     type Item = Result<Series>;
 
     fn next(&mut self) -> Option<Result<Series>> {
-        let batch = match self.reader.next()? {
-            Ok(b) => b,
-            Err(e) => return Some(Err(corrupt(&self.path, e))),
+        if self.failed {
+            return None;
+        }
+        let batch = match contained(&self.path, || self.reader.next()) {
+            Ok(None) => return None,
+            Ok(Some(Ok(b))) => b,
+            Ok(Some(Err(e))) => return Some(Err(corrupt(&self.path, e))),
+            // The reader's state is unknown after a panic: the scan ends with the error.
+            Err(e) => {
+                self.failed = true;
+                return Some(Err(e));
+            }
         };
         Some(self.series_of(&batch))
     }
