@@ -37,6 +37,7 @@ mod atomic;
 mod backend;
 mod checksum;
 pub mod layout;
+mod page_check;
 mod pandas_meta;
 mod parquet_read;
 mod parquet_write;

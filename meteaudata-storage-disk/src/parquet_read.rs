@@ -8,7 +8,8 @@ use meteaudata_core::storage::TimeRange;
 use meteaudata_core::{batch_keys, Error, Index, IndexData, Result, Series};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
-use crate::checksum::CheckedFile;
+use crate::checksum::{CheckedFile, CHECKSUM_ENTRY};
+use crate::page_check::check_pages;
 use parquet::file::statistics::Statistics;
 use std::collections::HashMap;
 use std::fs::File;
@@ -175,13 +176,24 @@ impl ParquetScan {
             .iter()
             .map(|g| g.num_rows())
             .sum();
+        let mut selected: Vec<usize> = (0..builder.metadata().num_row_groups()).collect();
         if let (Some(r), Some(ic)) = (window, index_col) {
             let groups = groups_meeting(&builder, schema.field(ic), r);
             rows = groups
                 .iter()
                 .map(|&g| builder.metadata().row_group(g).num_rows())
                 .sum();
+            selected.clone_from(&groups);
             builder = builder.with_row_groups(groups);
+        }
+        // Files without checksums: page headers are checked before the decoder trusts them.
+        let verified = builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .is_some_and(|kv| kv.iter().any(|e| e.key == CHECKSUM_ENTRY));
+        if !verified {
+            check_pages(path, builder.metadata(), &selected)?;
         }
         let rows = usize::try_from(rows).map_err(|_| corrupt(path, "negative row count"))?;
         let batch_size = batch.unwrap_or(rows).max(1);

@@ -1,12 +1,14 @@
 //! Data files the `parquet_read` fuzz target (`fuzz/`) found, each read through the public API:
-//! a damaged file is `Corrupt`, never a panic. The files are in `tests/fuzz/`.
+//! a damaged file is `Corrupt` (or another error), never a panic or a huge allocation. The
+//! files are in `tests/fuzz/`; all are files without checksums (as pandas writes them, or ours
+//! from before checksums), which are read unverified.
 
 use meteaudata_core::storage::{StorageBackend, StorageKey, TimeRange};
-use meteaudata_core::{ErrorKind, Index, Series, TimeSeries};
+use meteaudata_core::{Error, ErrorKind, Index, Series, TimeSeries};
 use meteaudata_storage_disk::DiskBackend;
 
 /// A store holding `data` as the data file of `fuzz/S#1/RAW#1` (a series is saved first, for
-/// its sidecar: files without our footer, like this one, take their metadata from it).
+/// its sidecar: files without our footer take their metadata from it).
 fn store_with(data: &[u8]) -> (tempfile::TempDir, DiskBackend, StorageKey) {
     let dir = tempfile::tempdir().unwrap();
     let backend = DiskBackend::new(dir.path());
@@ -18,43 +20,70 @@ fn store_with(data: &[u8]) -> (tempfile::TempDir, DiskBackend, StorageKey) {
     (dir, backend, key)
 }
 
-/// A file as pandas writes it (no checksums, so read unverified) whose data page says it is
-/// dictionary-encoded while its column chunk has no dictionary page: the `parquet` crate
-/// panics ("Decoder for dict should have been set") instead of returning an error.
+/// The error a scan of `key` ends with: when it starts, or as its last item.
+fn scan_error(b: &DiskBackend, key: &StorageKey, chunk: usize) -> Error {
+    match b.scan(key, TimeRange::default(), chunk) {
+        Err(e) => e,
+        Ok(scan) => {
+            let items: Vec<_> = scan.collect();
+            let last = items.into_iter().last().expect("the scan yields an item");
+            last.expect_err("the scan ends with an error")
+        }
+    }
+}
+
+/// A data page that says it is dictionary-encoded in a column chunk without a dictionary
+/// page: the `parquet` crate panics ("Decoder for dict should have been set").
 #[test]
 fn a_dictionary_encoded_page_without_a_dictionary_is_corrupt() {
     let (_dir, b, key) = store_with(include_bytes!("fuzz/dictionary-page-missing.parquet"));
     assert_eq!(b.load(&key).unwrap_err().kind(), ErrorKind::Corrupt);
-    let scan = b.scan(&key, TimeRange::default(), 2).unwrap();
-    let items: Vec<_> = scan.collect();
-    let last = items.last().expect("the scan yields the error");
-    assert_eq!(last.as_ref().unwrap_err().kind(), ErrorKind::Corrupt);
+    assert_eq!(scan_error(&b, &key, 2).kind(), ErrorKind::Corrupt);
     // The listing still sees the key (its footer is readable).
     assert_eq!(b.list_keys().unwrap(), [key]);
 }
 
-/// A file as pandas writes it whose text column's definition levels run past the end of its
-/// page: the `parquet` crate panics in arrow-buffer ("offset + len out of bounds").
+/// A text column whose definition levels run past the end of its page: the `parquet` crate
+/// panics in arrow-buffer ("offset + len out of bounds").
 #[test]
 fn definition_levels_past_the_page_are_corrupt() {
     let (_dir, b, key) = store_with(include_bytes!(
         "fuzz/definition-levels-out-of-bounds.parquet"
     ));
     assert_eq!(b.load(&key).unwrap_err().kind(), ErrorKind::Corrupt);
-    let window = TimeRange::new(Some(0), Some(1));
-    assert!(b.load_range(&key, window).is_err());
-    let items: Vec<_> = b.scan(&key, TimeRange::default(), 3).unwrap().collect();
-    let last = items.last().expect("the scan yields the error");
-    assert_eq!(last.as_ref().unwrap_err().kind(), ErrorKind::Corrupt);
+    assert!(b
+        .load_range(&key, TimeRange::new(Some(0), Some(1)))
+        .is_err());
+    assert_eq!(scan_error(&b, &key, 3).kind(), ErrorKind::Corrupt);
 }
 
-/// A data file of ours from before checksums (read unverified) whose page claims a bit width
-/// that overflows a shift in the `parquet` crate's bit reader ("attempt to shift left with
-/// overflow", with overflow checks on, as in tests).
+/// A page whose bit width overflows a shift in the `parquet` crate's bit reader ("attempt to
+/// shift left with overflow", with overflow checks on, as in tests).
 #[test]
-fn an_oversized_bit_width_is_corrupt() {
+fn an_oversized_bit_width_is_an_error() {
     let (_dir, b, key) = store_with(include_bytes!("fuzz/bit-width-shift-overflow.parquet"));
     assert!(b.load(&key).is_err());
-    let items: Vec<_> = b.scan(&key, TimeRange::default(), 7).unwrap().collect();
-    assert!(items.last().expect("the scan yields the error").is_err());
+    scan_error(&b, &key, 7);
+}
+
+/// A dictionary page header, damaged, that the `parquet` crate reads as 1.4 × 10⁹ values: it
+/// allocated 11 GB for them. Page headers are now checked before decoding.
+#[test]
+fn a_damaged_dictionary_page_header_is_refused_before_decoding() {
+    let (_dir, b, key) = store_with(include_bytes!(
+        "fuzz/dictionary-of-a-billion-values.parquet"
+    ));
+    let e = b.load(&key).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt);
+    assert!(e.to_string().contains("page header"), "{e}");
+    assert_eq!(scan_error(&b, &key, 5).kind(), ErrorKind::Corrupt);
+}
+
+/// A footer whose column chunk starts at a negative offset: `ColumnChunkMetaData::byte_range`
+/// of the `parquet` crate panics ("column start and length should not be negative").
+#[test]
+fn a_negative_column_offset_is_corrupt() {
+    let (_dir, b, key) = store_with(include_bytes!("fuzz/negative-column-offset.parquet"));
+    assert_eq!(b.load(&key).unwrap_err().kind(), ErrorKind::Corrupt);
+    assert_eq!(scan_error(&b, &key, 4).kind(), ErrorKind::Corrupt);
 }
