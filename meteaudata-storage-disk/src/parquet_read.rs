@@ -9,7 +9,7 @@ use meteaudata_core::{batch_keys, Error, Index, IndexData, Result, Series};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
 use crate::checksum::{CheckedFile, CHECKSUM_ENTRY};
-use crate::page_check::check_pages;
+use crate::page_check::{check_footer, check_pages};
 use parquet::file::statistics::Statistics;
 use std::collections::HashMap;
 use std::fs::File;
@@ -63,6 +63,8 @@ fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<CheckedFile>> {
         });
     }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    // Its Thrift structure is checked before the `parquet` crate decodes it (see page_check).
+    check_footer(path, &file)?;
     // The footer of a file without checksums is decoded unverified here too.
     let file = contained(path, || {
         CheckedFile::open(file, &path.display().to_string())

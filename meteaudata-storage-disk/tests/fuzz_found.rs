@@ -87,3 +87,19 @@ fn a_negative_column_offset_is_corrupt() {
     assert_eq!(b.load(&key).unwrap_err().kind(), ErrorKind::Corrupt);
     assert_eq!(scan_error(&b, &key, 4).kind(), ErrorKind::Corrupt);
 }
+
+/// A footer holding a list that claims 2³¹ booleans: the `parquet` crate's Thrift decoder
+/// skips it element by element without reading a byte, 17 s for this 704-byte file in the
+/// fuzz build (nested lists: hours). Footers are walked first.
+#[test]
+fn a_footer_with_a_huge_list_of_booleans_is_refused_at_once() {
+    let (_dir, b, key) = store_with(include_bytes!("fuzz/footer-list-of-booleans.parquet"));
+    let started = std::time::Instant::now();
+    let e = b.load(&key).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt);
+    assert!(e.to_string().contains("footer"), "{e}");
+    assert_eq!(scan_error(&b, &key, 4).kind(), ErrorKind::Corrupt);
+    // Damaged files are skipped by listings.
+    assert!(b.list_keys().unwrap().is_empty());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
