@@ -11,11 +11,22 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::atomic::{sync_dir, Pending};
-use crate::layout::{
+use meteaudata_parquet::layout::{
     candidate_stems, fnv1a, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
 };
-use crate::parquet_read::{read_footer, read_series, Footer, ParquetScan};
-use crate::parquet_write::{write_series, ParquetSeriesWriter, ROW_GROUP_ROWS};
+use meteaudata_parquet::{
+    write_series, FileSource, Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS,
+};
+use std::sync::Arc;
+
+/// The data file at `path`, opened for reading.
+fn source(path: &Path) -> Result<Arc<dyn ReadAt>> {
+    Ok(Arc::new(FileSource::open(path)?))
+}
+
+fn read_footer(path: &Path) -> Result<Footer> {
+    meteaudata_parquet::read_footer(source(path)?)
+}
 
 /// Stores each series as `<stem>.parquet` plus a `<stem>_meta.yaml` sidecar in one directory,
 /// where `<stem>` is Python meteaudata's name for the key (`quickstart_Temperature#1_RAW#1`).
@@ -188,7 +199,8 @@ impl DiskBackend {
     fn load_stem(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
         let (stem, _, freq) = self.find(key)?;
         let path = self.data_path(&stem);
-        let (series, footer) = read_series(&path, range, freq.as_deref())?;
+        let (series, footer) =
+            meteaudata_parquet::read_series(source(&path)?, range, freq.as_deref())?;
         let meta = self.read_metadata(&stem, &footer)?;
         Ok((series, meta))
     }
@@ -280,7 +292,7 @@ impl DiskBackend {
         metadata: &TimeSeriesMetadata,
         create: bool,
     ) -> Result<()> {
-        self.io(data_tmp.path(), crate::checksum::seal(file))?;
+        self.io(data_tmp.path(), meteaudata_parquet::checksum::seal(file))?;
         self.io(data_tmp.path(), file.sync_all())?;
         let hint = self.meta_path(stem_hint);
         let (meta_tmp, mut mf) = self.io(&hint, Pending::create(&hint))?;
@@ -413,8 +425,8 @@ impl StorageBackend for DiskBackend {
         let (stem, footer, freq) = self.find(key)?;
         let meta = self.read_metadata(&stem, &footer)?;
         let window = range.bounded();
-        let mut scan =
-            ParquetScan::open(&self.data_path(&stem), window, Some(chunk), freq.as_deref())?;
+        let file = source(&self.data_path(&stem))?;
+        let mut scan = ParquetScan::open(file, window, Some(chunk), freq.as_deref())?;
         if scan.rows == 0 {
             let empty = scan.empty()?;
             return Ok(SeriesScan::new(meta, std::iter::once(Ok(empty))));

@@ -21,6 +21,7 @@
 //! assert!(dir.path().join("reactor_COD#1_RAW#1.parquet").exists());
 //! ```
 //!
+//! The file format (shared with the object-store backend) is the `meteaudata-parquet` crate's.
 //! What a file holds:
 //!
 //! * `<stem>.parquet`: a values column named after the series and an index column
@@ -35,12 +36,8 @@
 
 mod atomic;
 mod backend;
-mod checksum;
-pub mod layout;
-mod page_check;
-mod pandas_meta;
-mod parquet_read;
-mod parquet_write;
 
 pub use backend::DiskBackend;
-pub use parquet_write::ROW_GROUP_ROWS;
+/// File names for keys (shared with the object-store backend).
+pub use meteaudata_parquet::layout;
+pub use meteaudata_parquet::ROW_GROUP_ROWS;

@@ -88,18 +88,87 @@ fn a_negative_column_offset_is_corrupt() {
     assert_eq!(scan_error(&b, &key, 4).kind(), ErrorKind::Corrupt);
 }
 
-/// A footer holding a list that claims 2³¹ booleans: the `parquet` crate's Thrift decoder
-/// skips it element by element without reading a byte, 17 s for this 704-byte file in the
-/// fuzz build (nested lists: hours). Footers are walked first.
+/// Footers holding a collection that claims 2³¹ booleans (a list) or 2⁶³ entries from
+/// boolean to boolean (a map): the `parquet` crate's Thrift decoder skips them element by
+/// element without reading a byte, 17 s for the 704-byte list file in the fuzz build (nested
+/// lists: hours; the map: forever). Footers are walked first, by a reader that refuses them.
 #[test]
-fn a_footer_with_a_huge_list_of_booleans_is_refused_at_once() {
-    let (_dir, b, key) = store_with(include_bytes!("fuzz/footer-list-of-booleans.parquet"));
-    let started = std::time::Instant::now();
+fn footers_with_huge_collections_of_booleans_are_refused_at_once() {
+    let files: [&[u8]; 2] = [
+        include_bytes!("fuzz/footer-list-of-booleans.parquet"),
+        include_bytes!("fuzz/footer-map-of-booleans.parquet"),
+    ];
+    for data in files {
+        let (_dir, b, key) = store_with(data);
+        let started = std::time::Instant::now();
+        let e = b.load(&key).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Corrupt);
+        assert!(e.to_string().contains("footer"), "{e}");
+        assert_eq!(scan_error(&b, &key, 4).kind(), ErrorKind::Corrupt);
+        // Damaged files are skipped by listings.
+        assert!(b.list_keys().unwrap().is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+}
+
+/// A file (without checksums) of two row groups whose footer claims `i64::MAX` rows in each:
+/// their sum overflowed in the reader (a panic with overflow checks, found by the
+/// `parquet_read` fuzz target in a CI run; a wrapped count without them). Now `Corrupt`.
+#[test]
+fn row_counts_that_overflow_are_corrupt() {
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::metadata::{ParquetMetaDataReader, ParquetMetaDataWriter};
+    use parquet::file::properties::WriterProperties;
+    use std::sync::Arc;
+
+    let values = arrow_array::Float64Array::from(vec![1.0, 2.0, 3.0, 4.0]);
+    let schema = Arc::new(arrow_schema::Schema::new(vec![arrow_schema::Field::new(
+        "S#1_RAW#1",
+        arrow_schema::DataType::Float64,
+        false,
+    )]));
+    let batch = arrow_array::RecordBatch::try_new(schema.clone(), vec![Arc::new(values)]).unwrap();
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(2))
+        .build();
+    let mut file = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut file, schema, Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+
+    // The crate's writer sums the counts too, so it writes i64::MAX and -i64::MAX (their
+    // compact encodings differ in the first byte only), and the second is patched into the
+    // first.
+    let meta = ParquetMetaDataReader::new()
+        .parse_and_finish(&bytes::Bytes::from(file.clone()))
+        .unwrap();
+    assert_eq!(meta.num_row_groups(), 2);
+    let footer_len = u32::from_le_bytes(file[file.len() - 8..file.len() - 4].try_into().unwrap());
+    let data_end = file.len() - 8 - footer_len as usize;
+    let mut builder = meta.into_builder();
+    let groups = builder
+        .take_row_groups()
+        .into_iter()
+        .zip([i64::MAX, -i64::MAX])
+        .map(|(g, n)| g.into_builder().set_num_rows(n).build().unwrap())
+        .collect();
+    let meta = builder.set_row_groups(groups).build();
+    let mut damaged = file[..data_end].to_vec();
+    ParquetMetaDataWriter::new(&mut damaged, &meta)
+        .finish()
+        .unwrap();
+    // zigzag(-i64::MAX) = 2^64 - 3: 0xfd, then eight 0xff, then 0x01.
+    let minus: Vec<u8> = [0xfd].into_iter().chain([0xff; 8]).chain([0x01]).collect();
+    let at = damaged[data_end..]
+        .windows(minus.len())
+        .position(|w| w == minus)
+        .expect("the encoded count")
+        + data_end;
+    damaged[at] = 0xfe;
+
+    let (_dir, b, key) = store_with(&damaged);
     let e = b.load(&key).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Corrupt);
-    assert!(e.to_string().contains("footer"), "{e}");
-    assert_eq!(scan_error(&b, &key, 4).kind(), ErrorKind::Corrupt);
-    // Damaged files are skipped by listings.
-    assert!(b.list_keys().unwrap().is_empty());
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    assert!(e.to_string().contains("row counts"), "{e}");
+    assert_eq!(scan_error(&b, &key, 2).kind(), ErrorKind::Corrupt);
 }

@@ -1,7 +1,12 @@
-//! `cargo xtask fuzz [--seconds N] [--target T]`: runs the cargo-fuzz targets of `fuzz/` (the
-//! archive loader, CSV import, YAML metadata, the SQL block decoder, the disk backend's Parquet
-//! reading), each for N seconds (default 60), with libFuzzer's limits: 1 s per input, 1 GiB of
-//! memory (RSS and any single allocation).
+//! `cargo xtask fuzz [--seconds N | --runs N --seed S] [--target T]`: runs the cargo-fuzz
+//! targets of `fuzz/` (the archive loader, CSV import, YAML metadata, the SQL block decoder, the
+//! disk backend's Parquet reading), each for N seconds (default 60), with libFuzzer's limits:
+//! 1 s per input, 1 GiB of memory (RSS and any single allocation).
+//!
+//! `--runs N --seed S` runs N inputs per target from the random seed S instead: the same
+//! inputs on every machine (from the committed seeds; the scratch corpus is not used), so a
+//! failure is a regression, never the luck of a run. `.ci/run` uses this; open-ended searches
+//! use `--seconds`.
 //!
 //! Each target starts from its committed seeds (`fuzz/corpus/<t>`) and a scratch corpus
 //! (`target/fuzz-corpus/<t>`, kept between runs) that receives what libFuzzer finds, so the
@@ -29,7 +34,7 @@ pub const TARGETS: [&str; 5] = [
     "parquet_read",
 ];
 
-const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--target archive|csv_import|yaml_metadata|sql_block|parquet_read]";
+const USAGE: &str = "usage: cargo xtask fuzz [--seconds N | --runs N --seed S] [--target archive|csv_import|yaml_metadata|sql_block|parquet_read]";
 
 /// What one run of a target gave.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -41,18 +46,43 @@ struct Outcome {
     error: Option<String>,
 }
 
+/// How long each target runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Budget {
+    /// For this many seconds, from the seeds and the scratch corpus.
+    Seconds(u64),
+    /// This many inputs from this random seed, from the committed seeds only: reproducible.
+    Runs { runs: u64, seed: u64 },
+}
+
+impl std::fmt::Display for Budget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Budget::Seconds(s) => write!(f, "seconds={s}"),
+            Budget::Runs { runs, seed } => write!(f, "runs={runs} seed={seed}"),
+        }
+    }
+}
+
+fn positive(flag: &str, v: Option<&String>) -> Result<u64> {
+    let v = v.context(USAGE)?;
+    v.parse()
+        .ok()
+        .filter(|s| *s > 0)
+        .with_context(|| format!("{flag} {v:?}: expected a positive number\n{USAGE}"))
+}
+
 pub fn run(args: &[String]) -> Result<()> {
-    let mut seconds: u64 = 60;
+    let mut seconds: Option<u64> = None;
+    let mut runs: Option<u64> = None;
+    let mut seed: Option<u64> = None;
     let mut only: Option<String> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--seconds" => {
-                let v = it.next().context(USAGE)?;
-                seconds = v.parse().ok().filter(|s| *s > 0).with_context(|| {
-                    format!("--seconds {v:?}: expected a positive number\n{USAGE}")
-                })?;
-            }
+            "--seconds" => seconds = Some(positive(a, it.next())?),
+            "--runs" => runs = Some(positive(a, it.next())?),
+            "--seed" => seed = Some(positive(a, it.next())?),
             "--target" => {
                 let t = it.next().context(USAGE)?;
                 if !TARGETS.contains(&t.as_str()) {
@@ -67,6 +97,14 @@ pub fn run(args: &[String]) -> Result<()> {
             other => bail!("unexpected argument {other:?}\n{USAGE}"),
         }
     }
+    let budget = match (seconds, runs, seed) {
+        (s, None, None) => Budget::Seconds(s.unwrap_or(60)),
+        (None, Some(runs), Some(seed)) => Budget::Runs { runs, seed },
+        (None, Some(_), None) | (None, None, Some(_)) => {
+            bail!("--runs and --seed go together\n{USAGE}")
+        }
+        (Some(_), _, _) => bail!("--seconds cannot go with --runs or --seed\n{USAGE}"),
+    };
     ensure_tools()?;
     let targets: Vec<&str> = match &only {
         Some(t) => vec![t.as_str()],
@@ -81,10 +119,10 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::run(&mut build).context("building the fuzz targets failed")?;
     let mut failures = Vec::new();
     for t in targets {
-        match run_target(t, seconds) {
-            Ok(execs) => println!("fuzz: target={t} seconds={seconds} execs={execs} crashes=0"),
+        match run_target(t, budget) {
+            Ok(execs) => println!("fuzz: target={t} {budget} execs={execs} crashes=0"),
             Err(e) => {
-                println!("fuzz: target={t} seconds={seconds} execs=? crashes=1");
+                println!("fuzz: target={t} {budget} execs=? crashes=1");
                 eprintln!("{e:#}");
                 failures.push(format!("{e:#}"));
             }
@@ -146,7 +184,7 @@ fn scratch_tmp(target: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
-fn run_target(t: &str, seconds: u64) -> Result<u64> {
+fn run_target(t: &str, budget: Budget) -> Result<u64> {
     let root = root();
     let seeds = root.join("fuzz/corpus").join(t);
     if !seeds.is_dir() {
@@ -162,16 +200,35 @@ fn run_target(t: &str, seconds: u64) -> Result<u64> {
         std::fs::File::create(&log).with_context(|| format!("cannot create {}", log.display()))?;
     let tmp = scratch_tmp(t)?;
     eprintln!(
-        "==> fuzzing {t} for {seconds} s (libFuzzer's output: {})",
+        "==> fuzzing {t}: {budget} (libFuzzer's output: {})",
         log.display()
     );
-    // The scratch corpus first: libFuzzer writes new inputs into the first folder.
-    let status = Command::new("cargo")
-        .args(["+nightly", "fuzz", "run", t])
-        .arg(&corpus)
-        .arg(&seeds)
-        .arg("--")
-        .arg(format!("-max_total_time={seconds}"))
+    let mut cmd = Command::new("cargo");
+    cmd.args(["+nightly", "fuzz", "run", t]);
+    match budget {
+        // The scratch corpus first: libFuzzer writes new inputs into the first folder.
+        Budget::Seconds(seconds) => {
+            cmd.arg(&corpus)
+                .arg(&seeds)
+                .arg("--")
+                .arg(format!("-max_total_time={seconds}"));
+        }
+        // The committed seeds and an emptied folder for what libFuzzer finds (it writes into
+        // the first folder): the same start on every machine.
+        Budget::Runs { runs, seed } => {
+            let fresh = root.join("target/fuzz-fresh").join(t);
+            let _ = std::fs::remove_dir_all(&fresh);
+            std::fs::create_dir_all(&fresh)
+                .with_context(|| format!("cannot create {}", fresh.display()))?;
+            cmd.arg(&fresh)
+                .arg(&seeds)
+                .arg("--")
+                .arg(format!("-runs={runs}"))
+                .arg(format!("-seed={seed}"))
+                .arg("-max_total_time=0");
+        }
+    }
+    let status = cmd
         .args([
             "-timeout=1",
             "-rss_limit_mb=1024",

@@ -5,8 +5,9 @@
 //! list claiming 2³¹ of them loops 2³¹ times: a 704-byte file took 17 s to open (found by the
 //! `parquet_read` fuzz target; nested lists would take hours). Every footer (the file metadata,
 //! decoded before its checksum can be checked) is therefore walked first with the reader
-//! below, which takes a byte per boolean as the protocol says, and refused when it is not a
-//! well-formed structure or holds a list or set of booleans (the file metadata has none).
+//! below, and refused when it is not a well-formed structure or holds a list, set or map of
+//! booleans (the file metadata has none); a collection claiming more elements than bytes left
+//! is refused at once.
 //! Page headers are walked the same way.
 //!
 //! The crate sizes buffers from page headers without checking them against the page: a
@@ -24,14 +25,11 @@
 //!
 //! Nothing else is trusted or changed: the `parquet` crate parses the same headers again.
 
+use crate::parquet_read::corrupt;
+use crate::source::ReadAt;
 use meteaudata_core::Result;
 use parquet::basic::Type as PhysicalType;
 use parquet::file::metadata::ParquetMetaData;
-use std::fs::File;
-use std::os::unix::fs::FileExt;
-use std::path::Path;
-
-use crate::parquet_read::corrupt;
 
 /// The largest uncompressed page accepted from a file without checksums (writers use pages
 /// of about 1 MiB: pyarrow, Spark and parquet-rs by default).
@@ -59,12 +57,13 @@ struct Header {
 const DICTIONARY_PAGE: i32 = 2;
 
 /// Checks the page headers of the column chunks of `groups` (see the module docs).
-pub(crate) fn check_pages(path: &Path, meta: &ParquetMetaData, groups: &[usize]) -> Result<()> {
-    let file = File::open(path).map_err(|e| meteaudata_core::Error::io(path, e))?;
-    let len = file
-        .metadata()
-        .map_err(|e| meteaudata_core::Error::io(path, e))?
-        .len();
+pub(crate) fn check_pages(
+    file: &dyn ReadAt,
+    meta: &ParquetMetaData,
+    groups: &[usize],
+) -> Result<()> {
+    let path = file.location();
+    let len = file.len();
     for &g in groups {
         let Some(group) = meta.row_groups().get(g) else {
             continue;
@@ -94,7 +93,7 @@ pub(crate) fn check_pages(path: &Path, meta: &ParquetMetaData, groups: &[usize])
             let end = start.saturating_add(size).min(len);
             let mut at = start;
             while at < end {
-                let h = read_header(&file, at, end)
+                let h = read_header(file, at, end)
                     .map_err(|why| corrupt(path, format!("a page header at byte {at} {why}")))?;
                 let uncompressed = h.uncompressed.unwrap_or(-1);
                 if !(0..=MAX_PAGE_BYTES).contains(&i64::from(uncompressed)) {
@@ -134,21 +133,22 @@ pub(crate) fn check_pages(path: &Path, meta: &ParquetMetaData, groups: &[usize])
 
 /// Checks the footer of the Parquet file `file` (see the module docs). A file too short for a
 /// footer, or without the `PAR1` magic, is left to the `parquet` crate to refuse.
-pub(crate) fn check_footer(path: &Path, file: &File) -> Result<()> {
-    let len = file
-        .metadata()
-        .map_err(|e| meteaudata_core::Error::io(path, e))?
-        .len();
-    let mut tail = [0u8; 8];
-    if len < 12 || file.read_exact_at(&mut tail, len - 8).is_err() || &tail[4..] != b"PAR1" {
+pub(crate) fn check_footer(file: &dyn ReadAt) -> Result<()> {
+    let path = file.location();
+    let len = file.len();
+    let tail = match len.checked_sub(8) {
+        Some(at) if len >= 12 => file.read_at(at, 8).ok(),
+        _ => None,
+    };
+    let Some(tail) = tail.filter(|t| &t[4..] == b"PAR1") else {
         return Ok(());
-    }
+    };
     let n = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
     if n + 8 > len {
         return Ok(());
     }
-    let mut footer = vec![0u8; n as usize];
-    file.read_exact_at(&mut footer, len - 8 - n)
+    let footer = file
+        .read_at(len - 8 - n, n as usize)
         .map_err(|e| meteaudata_core::Error::io(path, e))?;
     let mut r = Reader {
         buf: &footer,
@@ -164,12 +164,12 @@ pub(crate) fn check_footer(path: &Path, file: &File) -> Result<()> {
 }
 
 /// Reads the page header at `at` (the column chunk ends at `end`).
-fn read_header(file: &File, at: u64, end: u64) -> std::result::Result<Header, String> {
+fn read_header(file: &dyn ReadAt, at: u64, end: u64) -> std::result::Result<Header, String> {
     let available = usize::try_from(end - at).unwrap_or(usize::MAX);
     let mut want = FIRST_READ.min(available);
     loop {
-        let mut buf = vec![0u8; want];
-        file.read_exact_at(&mut buf, at)
+        let buf = file
+            .read_at(at, want)
             .map_err(|e| format!("cannot be read: {e}"))?;
         match parse_header(&buf) {
             Ok(h) => return Ok(h),
@@ -241,6 +241,15 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// Whether `n` elements can follow: each takes a byte at least (booleans in collections
+    /// are refused), so the walk stays linear in the bytes.
+    fn fits(&self, n: u64) -> Parsed<()> {
+        if n > (self.buf.len() - self.pos) as u64 {
+            return Err(Short);
+        }
+        Ok(())
+    }
+
     /// Skips one value of compact type `t`.
     fn skip_value(&mut self, t: u8, depth: usize) -> Parsed<()> {
         if depth > MAX_DEPTH {
@@ -267,6 +276,7 @@ impl Reader<'_> {
                     // would skip such a list in time proportional to its claimed size.
                     return Err(Bad("a list of booleans"));
                 }
+                self.fits(size)?;
                 for _ in 0..size {
                     self.skip_value(elem, depth + 1)?;
                 }
@@ -278,6 +288,11 @@ impl Reader<'_> {
                     return Ok(());
                 }
                 let kv = self.byte()?;
+                if [kv >> 4, kv & 0x0f].iter().any(|t| *t == 1 || *t == 2) {
+                    // As for lists (no Parquet structure has a map at all).
+                    return Err(Bad("a map of booleans"));
+                }
+                self.fits(size)?;
                 for _ in 0..size {
                     self.skip_value(kv >> 4, depth + 1)?;
                     self.skip_value(kv & 0x0f, depth + 1)?;
@@ -408,6 +423,20 @@ mod tests {
         varint(i32::MAX as u64, &mut bytes);
         bytes.push(0);
         assert_eq!(parse_header(&bytes), Err(Bad("a list of booleans")));
+    }
+
+    #[test]
+    fn maps_of_booleans_are_refused() {
+        // A map field (9) of 2^63 entries from boolean to boolean: no byte per entry in a
+        // skip that takes booleans as empty (the fuzz target's hang of this reader).
+        let mut bytes = vec![1 << 4 | 11];
+        varint(u64::MAX >> 1, &mut bytes);
+        bytes.extend_from_slice(&[1 << 4 | 1, 0]);
+        assert_eq!(parse_header(&bytes), Err(Bad("a map of booleans")));
+        // A list claiming more elements than bytes left stops at once.
+        let mut bytes = vec![1 << 4 | 9, 0xf0 | 5];
+        varint(1 << 40, &mut bytes);
+        assert_eq!(parse_header(&bytes), Err(Short));
     }
 
     #[test]

@@ -30,6 +30,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use meteaudata_core::{Error, Result};
+
+use crate::source::ReadAt;
 use parquet::errors::ParquetError;
 use parquet::file::reader::{ChunkReader, Length};
 
@@ -130,13 +132,18 @@ impl<W: Write> Write for HashingWriter<W> {
 }
 
 /// The trailer of a Parquet file: where its footer starts and how long it is.
-fn footer_span(file: &File, len: u64) -> std::io::Result<Option<(u64, usize)>> {
+fn footer_span(file: &dyn ReadAt) -> std::io::Result<Option<(u64, usize)>> {
+    let len = file.len();
     if len < 12 {
         return Ok(None);
     }
-    let mut trailer = [0u8; 8];
-    file.read_exact_at(&mut trailer, len - 8)?;
-    if &trailer[4..] != b"PAR1" {
+    let trailer = file.read_at(len - 8, 8)?;
+    footer_span_of(&trailer, len)
+}
+
+/// [`footer_span`] from the last 8 bytes of a file of `len` bytes.
+fn footer_span_of(trailer: &[u8], len: u64) -> std::io::Result<Option<(u64, usize)>> {
+    if len < 12 || trailer.len() != 8 || &trailer[4..] != b"PAR1" {
         return Ok(None);
     }
     let footer_len = u64::from(u32::from_le_bytes([
@@ -282,11 +289,31 @@ fn seal_footer(footer: &mut [u8], data_end: u64) -> std::result::Result<(), Stri
 pub fn seal(file: &File) -> std::io::Result<()> {
     let len = file.metadata()?.len();
     let bad = |m: &str| std::io::Error::other(format!("cannot seal a data file: {m}"));
-    let (start, n) = footer_span(file, len)?.ok_or_else(|| bad("no Parquet footer"))?;
+    let mut trailer = [0u8; 8];
+    if len >= 8 {
+        file.read_exact_at(&mut trailer, len - 8)?;
+    }
+    let (start, n) = footer_span_of(&trailer, len)?.ok_or_else(|| bad("no Parquet footer"))?;
     let mut footer = vec![0u8; n];
     file.read_exact_at(&mut footer, start)?;
     seal_footer(&mut footer, start).map_err(|m| bad(&m))?;
     file.write_all_at(&footer, start)
+}
+
+/// [`seal`] for a file whose last bytes are in memory (an upload whose last part is held
+/// back): `tail` holds the last `tail.len()` bytes of a file of `len` bytes, and must hold the
+/// whole footer.
+pub fn seal_tail(tail: &mut [u8], len: u64) -> std::io::Result<()> {
+    let bad = |m: &str| std::io::Error::other(format!("cannot seal a data file: {m}"));
+    let t = tail.len();
+    let trailer = tail.get(t.saturating_sub(8)..).unwrap_or_default();
+    let (start, n) = footer_span_of(trailer, len)?.ok_or_else(|| bad("no Parquet footer"))?;
+    let held_from = len - t as u64;
+    if start < held_from {
+        return Err(bad("the footer is longer than the bytes held back"));
+    }
+    let at = (start - held_from) as usize;
+    seal_footer(&mut tail[at..at + n], start).map_err(|m| bad(&m))
 }
 
 /// A data file opened for reading, its checksums (if it has any) checked as it is read.
@@ -297,7 +324,7 @@ pub struct CheckedFile {
 
 #[derive(Debug)]
 struct Inner {
-    file: File,
+    file: Arc<dyn ReadAt>,
     len: u64,
     location: String,
     /// The block hashes and the length they cover; `None`: a file without checksums.
@@ -342,18 +369,21 @@ fn field<'v>(value: &'v [u8], name: &str) -> Option<&'v [u8]> {
 }
 
 impl CheckedFile {
-    /// Opens `file` (named `location` in errors) and checks its footer; the data blocks are
-    /// checked as they are read.
-    pub fn open(file: File, location: &str) -> Result<Self> {
+    /// Opens `file` and checks its footer; the data blocks are checked as they are read.
+    pub fn open(file: Arc<dyn ReadAt>) -> Result<Self> {
+        let location = file.location().to_string();
+        let location = location.as_str();
         let io = |e: std::io::Error| Error::io(location, e);
-        let len = file.metadata().map_err(io)?.len();
+        let len = file.len();
         let mut blocks = None;
         let mut tail = None;
-        if let Some((start, n)) = footer_span(&file, len).map_err(io)? {
+        if let Some((start, n)) = footer_span(file.as_ref()).map_err(io)? {
             // The footer and the trailer, read once: later reads of them are served from
             // these checked bytes.
-            let mut bytes = vec![0u8; (len - start) as usize];
-            file.read_exact_at(&mut bytes, start).map_err(io)?;
+            let mut bytes = file
+                .read_at(start, (len - start) as usize)
+                .map_err(io)?
+                .to_vec();
             match entry(&bytes[..n]) {
                 Entry::Absent => {}
                 Entry::Damaged => {
@@ -444,9 +474,9 @@ impl Inner {
         }
         let start = i * BLOCK as u64;
         let len = (data - start).min(BLOCK as u64) as usize;
-        let mut buf = vec![0u8; len];
-        self.file
-            .read_exact_at(&mut buf, start)
+        let buf = self
+            .file
+            .read_at(start, len)
             .map_err(|e| Error::io(&self.location, e))?;
         let want = hashes
             .get(i as usize)
@@ -460,7 +490,7 @@ impl Inner {
                 ),
             ));
         }
-        let bytes = Bytes::from(buf);
+        let bytes = buf;
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() == CACHED_BLOCKS {
             cache.pop_front();
@@ -476,11 +506,10 @@ impl Inner {
             .filter(|&e| e <= self.len)
             .ok_or_else(|| corrupt(&self.location, "a read past the end of the file"))?;
         let Some((hashes, data)) = &self.blocks else {
-            let mut buf = vec![0u8; length];
-            self.file
-                .read_exact_at(&mut buf, start)
-                .map_err(|e| Error::io(&self.location, e))?;
-            return Ok(buf.into());
+            return self
+                .file
+                .read_at(start, length)
+                .map_err(|e| Error::io(&self.location, e));
         };
         if start >= *data {
             // The footer, checked when the file was opened.

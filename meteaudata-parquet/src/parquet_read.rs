@@ -10,18 +10,17 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchR
 
 use crate::checksum::{CheckedFile, CHECKSUM_ENTRY};
 use crate::page_check::{check_footer, check_pages};
+use crate::source::ReadAt;
 use parquet::file::statistics::Statistics;
 use std::collections::HashMap;
-use std::fs::File;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::pandas_meta::{pandas_index, PandasIndex};
 use crate::parquet_write::{KEY_ENTRY, METADATA_ENTRY};
 
-pub(crate) fn corrupt(path: &Path, message: impl std::fmt::Display) -> Error {
+pub(crate) fn corrupt(location: &str, message: impl std::fmt::Display) -> Error {
     Error::Corrupt {
-        location: path.display().to_string(),
+        location: location.to_string(),
         message: message.to_string(),
     }
 }
@@ -32,7 +31,7 @@ pub(crate) fn corrupt(path: &Path, message: impl std::fmt::Display) -> Error {
 /// "Decoder for dict should have been set"; definition levels past the end of a page,
 /// "offset + len out of bounds" in arrow-buffer). Files with our checksums never reach it
 /// damaged; files without them (Python's) are read unverified.
-fn contained<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T> {
+fn contained<T>(path: &str, f: impl FnOnce() -> T) -> Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
         let why = panic
             .downcast_ref::<&str>()
@@ -52,23 +51,13 @@ pub struct Footer {
     pub metadata: Option<String>,
 }
 
-fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<CheckedFile>> {
-    // A FIFO, socket or device named like a data file would block or stream forever: only
-    // regular files are opened.
-    let kind = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if !kind.is_file() {
-        return Err(Error::Corrupt {
-            location: path.display().to_string(),
-            message: "not a regular file".into(),
-        });
-    }
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+fn open(file: Arc<dyn ReadAt>) -> Result<ParquetRecordBatchReaderBuilder<CheckedFile>> {
+    let path = file.location().to_string();
+    let path = path.as_str();
     // Its Thrift structure is checked before the `parquet` crate decodes it (see page_check).
-    check_footer(path, &file)?;
+    check_footer(file.as_ref())?;
     // The footer of a file without checksums is decoded unverified here too.
-    let file = contained(path, || {
-        CheckedFile::open(file, &path.display().to_string())
-    })??;
+    let file = contained(path, || CheckedFile::open(file))??;
     contained(path, || ParquetRecordBatchReaderBuilder::try_new(file))?
         .map_err(|e| corrupt(path, e))
 }
@@ -81,8 +70,8 @@ fn footer_of(meta: &HashMap<String, String>) -> Footer {
 }
 
 /// Reads only the footer.
-pub fn read_footer(path: &Path) -> Result<Footer> {
-    let builder = open(path)?;
+pub fn read_footer(file: Arc<dyn ReadAt>) -> Result<Footer> {
+    let builder = open(file)?;
     let meta: HashMap<String, String> = builder.schema().metadata().into();
     Ok(footer_of(&meta))
 }
@@ -102,7 +91,7 @@ enum IndexSource {
 
 /// The batches of one file and how to turn each into a [`Series`].
 pub struct ParquetScan {
-    path: PathBuf,
+    path: String,
     reader: ParquetRecordBatchReader,
     meta: HashMap<String, String>,
     schema: Arc<Schema>,
@@ -126,17 +115,19 @@ pub struct ParquetScan {
 }
 
 impl ParquetScan {
-    /// Opens `path` for reading `batch` rows at a time (`None`: every selected row in one
+    /// Opens `file` for reading `batch` rows at a time (`None`: every selected row in one
     /// batch), only the row groups that can hold points of `window` (when the index is a
     /// datetime column). `frequency` restores an index frequency that foreign files do not
     /// carry.
     pub fn open(
-        path: &Path,
+        file: Arc<dyn ReadAt>,
         window: Option<TimeRange>,
         batch: Option<usize>,
         frequency: Option<&str>,
     ) -> Result<Self> {
-        let mut builder = open(path)?;
+        let location = file.location().to_string();
+        let path = location.as_str();
+        let mut builder = open(Arc::clone(&file))?;
         let schema = Arc::clone(builder.schema());
         let meta: HashMap<String, String> = schema.metadata().into();
         let footer = footer_of(&meta);
@@ -167,27 +158,22 @@ impl ParquetScan {
             });
             if !is_time {
                 return Err(Error::invalid_input(format!(
-                    "{}: a time window needs a datetime index",
-                    path.display()
+                    "{path}: a time window needs a datetime index"
                 )));
             }
         }
-        let mut rows: i64 = builder
-            .metadata()
-            .row_groups()
-            .iter()
-            .map(|g| g.num_rows())
-            .sum();
         let mut selected: Vec<usize> = (0..builder.metadata().num_row_groups()).collect();
         if let (Some(r), Some(ic)) = (window, index_col) {
-            let groups = groups_meeting(&builder, schema.field(ic), r);
-            rows = groups
-                .iter()
-                .map(|&g| builder.metadata().row_group(g).num_rows())
-                .sum();
-            selected.clone_from(&groups);
-            builder = builder.with_row_groups(groups);
+            selected = groups_meeting(&builder, schema.field(ic), r);
+            builder = builder.with_row_groups(selected.clone());
         }
+        // Row counts come from the footer: a damaged one may claim any numbers.
+        let rows = selected
+            .iter()
+            .map(|&g| builder.metadata().row_group(g).num_rows())
+            .try_fold(0i64, |sum, n| sum.checked_add(n).filter(|_| n >= 0))
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| corrupt(path, "the footer's row counts are not valid"))?;
         // Files without checksums: page headers are checked before the decoder trusts them.
         let verified = builder
             .metadata()
@@ -195,9 +181,8 @@ impl ParquetScan {
             .key_value_metadata()
             .is_some_and(|kv| kv.iter().any(|e| e.key == CHECKSUM_ENTRY));
         if !verified {
-            check_pages(path, builder.metadata(), &selected)?;
+            check_pages(file.as_ref(), builder.metadata(), &selected)?;
         }
-        let rows = usize::try_from(rows).map_err(|_| corrupt(path, "negative row count"))?;
         let batch_size = batch.unwrap_or(rows).max(1);
         let reader = contained(path, || builder.with_batch_size(batch_size).build())?
             .map_err(|e| corrupt(path, e))?;
@@ -236,7 +221,7 @@ impl ParquetScan {
             None
         };
         Ok(ParquetScan {
-            path: path.to_path_buf(),
+            path: location.clone(),
             reader,
             ours,
             index,
@@ -397,12 +382,12 @@ fn groups_meeting(
 /// Reads a whole series (or the points of `range`) in one batch. Returns the series and the
 /// footer.
 pub fn read_series(
-    path: &Path,
+    file: Arc<dyn ReadAt>,
     range: Option<TimeRange>,
     frequency: Option<&str>,
 ) -> Result<(Series, Footer)> {
     // One batch for the whole selection: no concatenation copy afterwards.
-    let mut scan = ParquetScan::open(path, range, None, frequency)?;
+    let mut scan = ParquetScan::open(file, range, None, frequency)?;
     let footer = scan.footer.clone();
     let parts = scan.by_ref().collect::<Result<Vec<_>>>()?;
     let series = match parts.as_slice() {

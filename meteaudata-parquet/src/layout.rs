@@ -21,7 +21,7 @@ pub fn python_stem(key: &StorageKey) -> String {
 }
 
 /// 64-bit FNV-1a, stable across Rust versions and platforms.
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);
