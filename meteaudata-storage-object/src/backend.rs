@@ -1,0 +1,625 @@
+//! The object-store backend.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use futures::TryStreamExt;
+use meteaudata_core::metadata::TimeSeriesMetadata;
+use meteaudata_core::storage::{
+    check_save_input, key_taken, Capabilities, ChunkShape, SeriesScan, SeriesWriter,
+    StorageBackend, StorageKey, Stored, TimeRange,
+};
+use meteaudata_core::{Error, Result, Series};
+use meteaudata_parquet::layout::{
+    candidate_stems, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
+};
+use meteaudata_parquet::{Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS};
+use object_store::path::{Path, PathPart};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+
+use crate::error::{from_store, is_not_found, is_unsupported, missing};
+use crate::location::{open, redact_text};
+use crate::runtime::Bridge;
+use crate::source::ObjectSource;
+use crate::upload::{Commit, Upload};
+
+/// Stores each series as `<prefix>/<stem>.parquet` plus `<prefix>/<stem>_meta.yaml` in an
+/// object store: the disk backend's layout and file format (`meteaudata-parquet`), so the
+/// prefix synced to a folder is a disk-backend directory Python meteaudata reads, and Parquet
+/// readers (polars, DuckDB, Spark, pandas) read the data objects where they are.
+///
+/// * **Commit point**: the data object, which carries the key and the metadata document in
+///   its footer. A PUT (or the completion of a multipart upload) replaces it in one step, so
+///   readers see the previous version whole until then, and the new one whole after; a failed
+///   or killed save leaves the previous version. The sidecar follows; a listing rewrites a
+///   sidecar that does not match its data object (a save killed in between).
+/// * **Creates** ([`StorageBackend::create`]) are conditional puts (`PutMode::Create`): of
+///   two writers creating one key, one wins and the other gets `Conflict`. A series too large
+///   for one PUT goes up as a multipart upload to a temporary object and is copied into place
+///   only if the name is free (`copy_if_not_exists`).
+/// * **Reads** fetch the last 64 KiB first (the footer), then only the row groups a window
+///   meets, by ranged GETs, checked against the file's checksums as they arrive.
+/// * **Two writers saving one key**: each save replaces the data object whole; the last one
+///   wins. Appends are read-modify-write and are not isolated from a concurrent save.
+///
+/// ```
+/// use meteaudata_core::storage::{StorageBackend, StorageKey};
+/// use meteaudata_core::{Index, Series, TimeSeries};
+/// use meteaudata_storage_object::ObjectBackend;
+///
+/// let backend = ObjectBackend::new("memory:///plant")?;
+/// let key: StorageKey = "plant/COD#1/RAW#1".parse()?;
+/// let ts = TimeSeries::new(Series::from_f64("COD#1_RAW#1", Index::range(3), vec![1.0, 2.0, 3.0])?);
+/// backend.save(&key, ts.series().unwrap(), &ts.metadata())?;
+/// assert_eq!(backend.list_keys()?, [key.clone()]);
+/// let (series, meta) = backend.load(&key)?;
+/// assert_eq!(&series, ts.series().unwrap());
+/// assert_eq!(meta, ts.metadata());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ObjectBackend {
+    bridge: Bridge,
+    store: Arc<dyn ObjectStore>,
+    prefix: Path,
+    url: String,
+    read: Arc<AtomicU64>,
+}
+
+impl ObjectBackend {
+    /// A backend at `url` (see the [`location`](crate#urls) table), with credentials and
+    /// endpoints from the environment and the URL's query.
+    pub fn new(url: &str) -> Result<Self> {
+        Self::with_options(url, std::iter::empty::<(String, String)>())
+    }
+
+    /// As [`ObjectBackend::new`], with `object_store` configuration options
+    /// (`("aws_endpoint", "http://127.0.0.1:9000")`, `("allow_http", "true")`, …) after those
+    /// of the environment and the URL.
+    pub fn with_options<K, V>(url: &str, options: impl IntoIterator<Item = (K, V)>) -> Result<Self>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let options: Vec<(String, String)> = options
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        let location = open(url, &options)?;
+        Self::from_store(location.store, location.prefix, &location.shown)
+    }
+
+    /// A backend on a store built by the caller (an instrumented or wrapped store, a store
+    /// of another crate), under `prefix`; `name` is how messages name it (no secrets).
+    pub fn from_store(store: Arc<dyn ObjectStore>, prefix: Path, name: &str) -> Result<Self> {
+        Ok(ObjectBackend {
+            bridge: Bridge::new()?,
+            store,
+            prefix,
+            url: name.to_string(),
+            read: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// The URL, as messages show it (no credentials, no query).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Bytes this backend has read from the store so far (data and sidecars).
+    pub fn bytes_read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    fn object(&self, name: &str) -> Result<Path> {
+        let part = PathPart::parse(name).map_err(|e| {
+            Error::invalid_input(format!(
+                "{}: no object can be named {name:?}: {e}",
+                self.url
+            ))
+        })?;
+        Ok(self.prefix.clone().join(part))
+    }
+
+    fn data_object(&self, stem: &str) -> Result<Path> {
+        self.object(&format!("{stem}{DATA_SUFFIX}"))
+    }
+
+    fn meta_object(&self, stem: &str) -> Result<Path> {
+        self.object(&format!("{stem}{META_SUFFIX}"))
+    }
+
+    fn err(&self, path: &Path, e: object_store::Error) -> Error {
+        let mut e = from_store(&self.url, path, e);
+        if let Error::Backend { message, .. } = &mut e {
+            *message = redact_text(message);
+        }
+        e
+    }
+
+    /// The data object of `stem`, opened (its footer fetched); `None` if there is none.
+    fn source(&self, stem: &str) -> Result<Option<Arc<dyn ReadAt>>> {
+        let path = self.data_object(stem)?;
+        let src = ObjectSource::open(&self.bridge, &self.store, &path, &self.url, &self.read)?;
+        Ok(src.map(|s| Arc::new(s) as Arc<dyn ReadAt>))
+    }
+
+    fn key_of(stem: &str, footer: &Footer) -> Option<StorageKey> {
+        match &footer.key {
+            Some(k) => StorageKey::new(k.as_str()).ok(),
+            None => key_from_python_stem(stem),
+        }
+    }
+
+    /// Where `key` is stored now, if anywhere: its stem, footer and opened data object.
+    fn locate(&self, key: &StorageKey) -> Result<Option<Located>> {
+        for stem in candidate_stems(key) {
+            let Some(src) = self.source(&stem)? else {
+                continue;
+            };
+            let footer = meteaudata_parquet::read_footer(Arc::clone(&src))?;
+            if Self::key_of(&stem, &footer).as_ref() == Some(key) {
+                return Ok(Some((stem, footer, src)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Where `key` should be written: where it is, else the first free name; a damaged
+    /// object under one of the key's names is replaced.
+    fn place(&self, key: &StorageKey) -> Result<String> {
+        let stems = candidate_stems(key);
+        let mut damaged = None;
+        let mut free = None;
+        for stem in &stems {
+            let Some(src) = self.source(stem)? else {
+                free.get_or_insert_with(|| stem.clone());
+                continue;
+            };
+            match meteaudata_parquet::read_footer(src) {
+                Ok(footer) if Self::key_of(stem, &footer).as_ref() == Some(key) => {
+                    return Ok(stem.clone())
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    damaged.get_or_insert_with(|| stem.clone());
+                }
+            }
+        }
+        damaged.or(free).ok_or_else(|| {
+            Error::Conflict(format!(
+                "{key}: every object name for this key is used by other keys in {}",
+                self.url
+            ))
+        })
+    }
+
+    fn get_text(&self, path: &Path) -> Result<Option<String>> {
+        let (s, p) = (Arc::clone(&self.store), path.clone());
+        let got = self
+            .bridge
+            .run(async move { s.get(&p).await?.bytes().await });
+        match got {
+            Ok(b) => {
+                self.read.fetch_add(b.len() as u64, Ordering::Relaxed);
+                String::from_utf8(b.to_vec())
+                    .map(Some)
+                    .map_err(|_| Error::Corrupt {
+                        location: format!("{}/{path}", self.url),
+                        message: "not UTF-8 text".into(),
+                    })
+            }
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(self.err(path, e)),
+        }
+    }
+
+    fn put_text(&self, path: &Path, text: String) -> Result<()> {
+        let (s, p) = (Arc::clone(&self.store), path.clone());
+        self.bridge
+            .run(async move { s.put(&p, PutPayload::from(text)).await })
+            .map(|_| ())
+            .map_err(|e| self.err(path, e))
+    }
+
+    fn delete_object(&self, path: &Path) -> Result<()> {
+        let (s, p) = (Arc::clone(&self.store), path.clone());
+        match self.bridge.run(async move { s.delete(&p).await }) {
+            Ok(()) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            Err(e) => Err(self.err(path, e)),
+        }
+    }
+
+    fn read_metadata(&self, stem: &str, footer: &Footer) -> Result<TimeSeriesMetadata> {
+        let (text, location) = match &footer.metadata {
+            Some(text) => (text.clone(), self.data_object(stem)?),
+            None => {
+                let path = self.meta_object(stem)?;
+                let text = self.get_text(&path)?.ok_or_else(|| Error::Corrupt {
+                    location: format!("{}/{path}", self.url),
+                    message: "the data object has no metadata and its sidecar is missing".into(),
+                })?;
+                (text, path)
+            }
+        };
+        TimeSeriesMetadata::from_yaml(&text).map_err(|e| Error::Corrupt {
+            location: format!("{}/{location}", self.url),
+            message: e.to_string(),
+        })
+    }
+
+    /// The frequency a foreign file's sidecar records (Parquet cannot hold it).
+    fn sidecar_frequency(&self, stem: &str, footer: &Footer) -> Option<String> {
+        if footer.metadata.is_some() {
+            return None;
+        }
+        let text = self.get_text(&self.meta_object(stem).ok()?).ok()??;
+        TimeSeriesMetadata::from_yaml(&text)
+            .ok()?
+            .index_metadata?
+            .frequency
+    }
+
+    fn find(&self, key: &StorageKey) -> Result<Located> {
+        self.locate(key)?.ok_or_else(|| missing(key, &self.url))
+    }
+
+    fn load_window(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
+        let (stem, footer, src) = self.find(key)?;
+        let freq = self.sidecar_frequency(&stem, &footer);
+        let (series, footer) = meteaudata_parquet::read_series(src, range, freq.as_deref())?;
+        let meta = self.read_metadata(&stem, &footer)?;
+        Ok((series, meta))
+    }
+
+    /// A writer of `key`.
+    fn new_writer(&self, key: &StorageKey, commit: Commit) -> Result<ObjectWriter<'_>> {
+        Ok(ObjectWriter {
+            backend: self,
+            key: key.clone(),
+            commit,
+            shape: None,
+            parquet: None,
+        })
+    }
+
+    /// Puts a finished data object in place for `key`, then its sidecar.
+    fn commit_upload(
+        &self,
+        key: &StorageKey,
+        mut upload: Upload,
+        stem: &str,
+        metadata: &TimeSeriesMetadata,
+        commit: Commit,
+    ) -> Result<()> {
+        let dest = self.data_object(stem)?;
+        if commit == Commit::Create && upload.is_multipart() {
+            // Too large for one conditional PUT: it went up under a temporary name, and is
+            // copied into place only if the name is still free.
+            let tmp = upload.path().clone();
+            upload.finish(Commit::Overwrite)?;
+            let (s, from, to) = (Arc::clone(&self.store), tmp.clone(), dest.clone());
+            let copied = self
+                .bridge
+                .run(async move { s.copy_if_not_exists(&from, &to).await });
+            let _ = self.delete_object(&tmp);
+            match copied {
+                Ok(()) => {}
+                Err(e) if is_unsupported(&e) => {
+                    return Err(Error::Unsupported(format!(
+                        "{}: this store cannot create an object only if its name is free from a multipart upload (copy_if_not_exists); configure it (for S3: aws_copy_if_not_exists) or save instead: {}",
+                        self.url,
+                        redact_text(&e.to_string())
+                    )))
+                }
+                Err(e) => return Err(self.err(&dest, e)),
+            }
+        } else {
+            upload.set_path(dest)?;
+            upload.finish(commit)?;
+        }
+        let meta = self.meta_object(stem)?;
+        if let Err(e) = self.put_text(&meta, metadata.to_yaml()?) {
+            // The save is done: the data object carries the metadata; the next listing
+            // rewrites the sidecar.
+            tracing::warn!(object = %meta, error = %e, "cannot write a sidecar; the next listing rewrites it");
+        }
+        let _ = key;
+        Ok(())
+    }
+
+    /// Rewrites the sidecar of `stem` from the metadata its data object carries when it
+    /// says something else or is missing (a save killed between the two). Best effort.
+    fn repair_sidecar(&self, stem: &str, embedded: &str) {
+        let Ok(path) = self.meta_object(stem) else {
+            return;
+        };
+        if self
+            .get_text(&path)
+            .is_ok_and(|t| t.as_deref() == Some(embedded))
+        {
+            return;
+        }
+        match self.put_text(&path, embedded.to_string()) {
+            Ok(()) => {
+                tracing::warn!(object = %path, "rewrote a sidecar that did not match its data object (an interrupted save)")
+            }
+            Err(e) => {
+                tracing::warn!(object = %path, error = %e, "a sidecar does not match its data object and cannot be rewritten")
+            }
+        }
+    }
+
+    /// The objects directly under the prefix, with their sizes.
+    fn objects(&self) -> Result<Vec<(String, u64)>> {
+        let (s, p) = (Arc::clone(&self.store), self.prefix.clone());
+        let listed = self
+            .bridge
+            .run(async move {
+                let prefix = if p.as_ref().is_empty() { None } else { Some(p) };
+                s.list(prefix.as_ref()).try_collect::<Vec<_>>().await
+            })
+            .map_err(|e| self.err(&self.prefix, e))?;
+        let depth = self.prefix.parts().count();
+        Ok(listed
+            .into_iter()
+            .filter(|m| m.location.parts().count() == depth + 1)
+            .filter_map(|m| {
+                let name = m.location.filename()?.to_string();
+                Some((name, m.size))
+            })
+            .collect())
+    }
+
+    fn is_ours(name: &str) -> bool {
+        name.ends_with(DATA_SUFFIX) || name.ends_with(META_SUFFIX) || name.starts_with(TMP_PREFIX)
+    }
+
+    /// A fresh temporary object name under the prefix.
+    fn temporary(&self) -> Result<Path> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        self.object(&format!(
+            "{TMP_PREFIX}{}-{nanos}-{}{DATA_SUFFIX}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ))
+    }
+}
+
+/// A stored key's stem, footer and opened data object.
+type Located = (String, Footer, Arc<dyn ReadAt>);
+
+impl StorageBackend for ObjectBackend {
+    fn backend_type(&self) -> &str {
+        "object"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::none();
+        c.range_reads = true;
+        c.transactions = true;
+        c.size = true;
+        c.persistent = !self.url.starts_with("memory:");
+        c.concurrent_writers = true;
+        c.streaming = true;
+        c.atomic_create = true;
+        c
+    }
+
+    fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
+        check_save_input(key, series, metadata)?;
+        let mut w = self.new_writer(key, Commit::Overwrite)?;
+        w.push(series)?;
+        Box::new(w).commit(metadata)
+    }
+
+    fn create(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+    ) -> Result<()> {
+        check_save_input(key, series, metadata)?;
+        let mut w = self.new_writer(key, Commit::Create)?;
+        w.push(series)?;
+        Box::new(w).commit(metadata)
+    }
+
+    fn load(&self, key: &StorageKey) -> Result<Stored> {
+        self.load_window(key, None)
+    }
+
+    fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {
+        self.load_window(key, Some(range))
+    }
+
+    fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
+        let (stem, footer, _) = self.find(key)?;
+        self.read_metadata(&stem, &footer)
+    }
+
+    /// Row groups in batches of `chunk_points` rows, fetched as they are read; a window
+    /// fetches only the row groups whose statistics meet it.
+    fn scan(
+        &self,
+        key: &StorageKey,
+        range: TimeRange,
+        chunk_points: usize,
+    ) -> Result<SeriesScan<'_>> {
+        let chunk = meteaudata_core::storage::checked_chunk(chunk_points)?;
+        let (stem, footer, src) = self.find(key)?;
+        let meta = self.read_metadata(&stem, &footer)?;
+        let freq = self.sidecar_frequency(&stem, &footer);
+        let mut scan = ParquetScan::open(src, range.bounded(), Some(chunk), freq.as_deref())?;
+        if scan.rows == 0 {
+            let empty = scan.empty()?;
+            return Ok(SeriesScan::new(meta, std::iter::once(Ok(empty))));
+        }
+        // Fetching and decoding run a chunk ahead on their own thread.
+        Ok(SeriesScan::new(
+            meta,
+            meteaudata_core::storage::prefetched(scan, 1),
+        ))
+    }
+
+    /// One Parquet file uploaded as it is written (a multipart upload once it outgrows one
+    /// part), put in place at the commit.
+    fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(self.new_writer(key, Commit::Overwrite)?))
+    }
+
+    /// As [`ObjectBackend::writer`], put in place only if the key is still free.
+    fn create_writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
+        Ok(Box::new(self.new_writer(key, Commit::Create)?))
+    }
+
+    /// Streams the stored row groups and then `more` into a new object that replaces the old
+    /// one: memory stays at one row group, the cost is one read and one write of the object.
+    fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
+        let mut scan = self.scan(key, TimeRange::default(), ROW_GROUP_ROWS)?;
+        let meta = scan.metadata().clone();
+        let mut writer = self.new_writer(key, Commit::Overwrite)?;
+        for chunk in scan.by_ref() {
+            writer.push(&chunk?)?;
+        }
+        writer.push(more)?;
+        Box::new(writer).commit(&meta)
+    }
+
+    fn exists(&self, key: &StorageKey) -> Result<bool> {
+        Ok(self.locate(key)?.is_some())
+    }
+
+    fn delete(&self, key: &StorageKey) -> Result<()> {
+        let (stem, _, _) = self.find(key)?;
+        let data = self.data_object(&stem)?;
+        self.delete_object(&data)?;
+        self.delete_object(&self.meta_object(&stem)?)
+    }
+
+    fn list_keys(&self) -> Result<Vec<StorageKey>> {
+        let mut keys = Vec::new();
+        for (name, _) in self.objects()? {
+            let Some(stem) = name.strip_suffix(DATA_SUFFIX) else {
+                continue;
+            };
+            if name.starts_with(TMP_PREFIX) {
+                continue;
+            }
+            let footer = self.source(stem).and_then(|s| match s {
+                Some(s) => meteaudata_parquet::read_footer(s).map(Some),
+                None => Ok(None),
+            });
+            match footer {
+                Ok(Some(footer)) => {
+                    if let Some(k) = Self::key_of(stem, &footer) {
+                        keys.push(k);
+                    }
+                    if let Some(embedded) = &footer.metadata {
+                        self.repair_sidecar(stem, embedded);
+                    }
+                }
+                // Deleted since the listing.
+                Ok(None) => {}
+                // One damaged object must not hide the others; loading it reports the damage.
+                Err(e) => {
+                    tracing::warn!(object = %name, error = %e, "skipping unreadable data object")
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        Ok(keys)
+    }
+
+    fn clear(&self) -> Result<()> {
+        for (name, _) in self.objects()? {
+            if Self::is_ours(&name) {
+                self.delete_object(&self.object(&name)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn cleanup(&self) -> Result<()> {
+        self.clear()
+    }
+
+    fn size_on_disk(&self) -> Result<Option<u64>> {
+        Ok(Some(
+            self.objects()?
+                .into_iter()
+                .filter(|(n, _)| Self::is_ours(n))
+                .map(|(_, s)| s)
+                .sum(),
+        ))
+    }
+}
+
+/// The object-store backend's [`SeriesWriter`]: the Parquet file is encoded as chunks arrive
+/// and uploaded as it grows (see `upload`).
+struct ObjectWriter<'a> {
+    backend: &'a ObjectBackend,
+    key: StorageKey,
+    commit: Commit,
+    shape: Option<ChunkShape>,
+    parquet: Option<(String, ParquetSeriesWriter<Upload>)>,
+}
+
+impl SeriesWriter for ObjectWriter<'_> {
+    fn push(&mut self, chunk: &Series) -> Result<()> {
+        ChunkShape::track(&mut self.shape, chunk)?;
+        match &mut self.parquet {
+            Some((_, w)) => w.push(chunk),
+            None => {
+                let b = self.backend;
+                let stem = b.place(&self.key)?;
+                // Creates upload under a temporary name until they are known to fit one PUT;
+                // saves upload under the final name (a multipart upload is invisible until
+                // it completes).
+                let path = match self.commit {
+                    Commit::Create => b.temporary()?,
+                    Commit::Overwrite => b.data_object(&stem)?,
+                };
+                let upload = Upload::new(&b.bridge, &b.store, path, &b.url);
+                let w = ParquetSeriesWriter::start(upload, &self.key, chunk)?;
+                self.parquet = Some((stem, w));
+                Ok(())
+            }
+        }
+    }
+
+    fn points(&self) -> u64 {
+        self.shape.as_ref().map_or(0, ChunkShape::len)
+    }
+
+    fn commit(mut self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
+        let shape = ChunkShape::pushed(&self.shape, &self.key)?.clone();
+        shape.check_metadata(&self.key, metadata)?;
+        let (stem, parquet) = self
+            .parquet
+            .take()
+            .ok_or_else(|| Error::invalid_input(format!("{}: already committed", self.key)))?;
+        let upload = parquet.finish(metadata, &shape)?;
+        let b = self.backend;
+        if self.commit == Commit::Create && b.locate(&self.key)?.is_some() {
+            return Err(key_taken(&self.key));
+        }
+        // Another key may have taken the stem meanwhile (names that collide): the place is
+        // chosen again.
+        let stem = if self.commit == Commit::Create {
+            b.place(&self.key)?
+        } else {
+            stem
+        };
+        b.commit_upload(&self.key, upload, &stem, metadata, self.commit)
+            .map_err(|e| match (self.commit, e) {
+                (Commit::Create, Error::Conflict(_)) => key_taken(&self.key),
+                (_, e) => e,
+            })
+    }
+}
