@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
     check_save_input, key_taken, Capabilities, ChunkShape, SeriesScan, SeriesWriter,
@@ -351,8 +351,8 @@ impl ObjectBackend {
         }
     }
 
-    /// The objects directly under the prefix, with their sizes.
-    fn objects(&self) -> Result<Vec<(String, u64)>> {
+    /// The objects directly under the prefix.
+    fn objects(&self) -> Result<Vec<Listed>> {
         let (s, p) = (Arc::clone(&self.store), self.prefix.clone());
         let listed = self
             .bridge
@@ -366,8 +366,11 @@ impl ObjectBackend {
             .into_iter()
             .filter(|m| m.location.parts().count() == depth + 1)
             .filter_map(|m| {
-                let name = m.location.filename()?.to_string();
-                Some((name, m.size))
+                Some(Listed {
+                    name: m.location.filename()?.to_string(),
+                    size: m.size,
+                    modified: m.last_modified,
+                })
             })
             .collect())
     }
@@ -389,6 +392,16 @@ impl ObjectBackend {
         ))
     }
 }
+
+/// An object directly under the prefix.
+struct Listed {
+    name: String,
+    size: u64,
+    modified: meteaudata_core::chrono::DateTime<meteaudata_core::chrono::Utc>,
+}
+
+/// Data objects whose footers are fetched at once by a listing.
+const LISTING_FETCHES: usize = 32;
 
 /// A stored key's stem, footer and opened data object.
 type Located = (String, Footer, Arc<dyn ReadAt>);
@@ -501,33 +514,70 @@ impl StorageBackend for ObjectBackend {
         self.delete_object(&self.meta_object(&stem)?)
     }
 
+    /// One request per data object for its footer (the key it holds), [`LISTING_FETCHES`] at
+    /// a time; sidecars are read only when the listing's sizes and dates say that one may
+    /// not match its data object.
     fn list_keys(&self) -> Result<Vec<StorageKey>> {
+        let listed = self.objects()?;
+        let sidecars: std::collections::HashMap<&str, &Listed> = listed
+            .iter()
+            .filter_map(|l| Some((l.name.strip_suffix(META_SUFFIX)?, l)))
+            .collect();
+        let data: Vec<(&Listed, &str, Path)> = listed
+            .iter()
+            .filter(|l| !l.name.starts_with(TMP_PREFIX))
+            .filter_map(|l| {
+                let stem = l.name.strip_suffix(DATA_SUFFIX)?;
+                Some((l, stem, self.data_object(stem).ok()?))
+            })
+            .collect();
+        let store = Arc::clone(&self.store);
+        let paths: Vec<Path> = data.iter().map(|(_, _, p)| p.clone()).collect();
+        let tails = self.bridge.run(async move {
+            futures::stream::iter(paths)
+                .map(|p| crate::source::fetch_tail(Arc::clone(&store), p))
+                .buffered(LISTING_FETCHES)
+                .collect::<Vec<_>>()
+                .await
+        });
         let mut keys = Vec::new();
-        for (name, _) in self.objects()? {
-            let Some(stem) = name.strip_suffix(DATA_SUFFIX) else {
-                continue;
+        for ((l, stem, path), tail) in data.into_iter().zip(tails) {
+            let footer = match tail {
+                Ok(Some((len, tail))) => {
+                    let src = ObjectSource::from_tail(
+                        &self.bridge,
+                        &self.store,
+                        &path,
+                        &self.url,
+                        &self.read,
+                        len,
+                        tail,
+                    );
+                    meteaudata_parquet::read_footer(Arc::new(src))
+                }
+                // Deleted since the listing.
+                Ok(None) => continue,
+                Err(e) => Err(self.err(&path, e)),
             };
-            if name.starts_with(TMP_PREFIX) {
-                continue;
-            }
-            let footer = self.source(stem).and_then(|s| match s {
-                Some(s) => meteaudata_parquet::read_footer(s).map(Some),
-                None => Ok(None),
-            });
             match footer {
-                Ok(Some(footer)) => {
+                Ok(footer) => {
                     if let Some(k) = Self::key_of(stem, &footer) {
                         keys.push(k);
                     }
                     if let Some(embedded) = &footer.metadata {
-                        self.repair_sidecar(stem, embedded);
+                        // A sidecar written after its data object with the right size is
+                        // the one of that save.
+                        let fine = sidecars.get(stem).is_some_and(|m| {
+                            m.size == embedded.len() as u64 && m.modified >= l.modified
+                        });
+                        if !fine {
+                            self.repair_sidecar(stem, embedded);
+                        }
                     }
                 }
-                // Deleted since the listing.
-                Ok(None) => {}
                 // One damaged object must not hide the others; loading it reports the damage.
                 Err(e) => {
-                    tracing::warn!(object = %name, error = %e, "skipping unreadable data object")
+                    tracing::warn!(object = %l.name, error = %e, "skipping unreadable data object")
                 }
             }
         }
@@ -537,9 +587,9 @@ impl StorageBackend for ObjectBackend {
     }
 
     fn clear(&self) -> Result<()> {
-        for (name, _) in self.objects()? {
-            if Self::is_ours(&name) {
-                self.delete_object(&self.object(&name)?)?;
+        for l in self.objects()? {
+            if Self::is_ours(&l.name) {
+                self.delete_object(&self.object(&l.name)?)?;
             }
         }
         Ok(())
@@ -553,8 +603,8 @@ impl StorageBackend for ObjectBackend {
         Ok(Some(
             self.objects()?
                 .into_iter()
-                .filter(|(n, _)| Self::is_ours(n))
-                .map(|(_, s)| s)
+                .filter(|l| Self::is_ours(&l.name))
+                .map(|l| l.size)
                 .sum(),
         ))
     }

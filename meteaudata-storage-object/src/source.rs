@@ -10,7 +10,7 @@ use meteaudata_parquet::ReadAt;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt};
 
-use crate::error::{from_store, is_not_found};
+use crate::error::{from_store, is_not_found, is_unsupported};
 use crate::runtime::Bridge;
 
 /// Bytes fetched with the first request, from the end of the object: the Parquet footer
@@ -42,23 +42,27 @@ impl ObjectSource {
         counter: &Arc<AtomicU64>,
     ) -> Result<Option<Self>> {
         let (s, p) = (Arc::clone(store), path.clone());
-        let got = bridge.run(async move {
-            let options = GetOptions {
-                range: Some(GetRange::Suffix(TAIL)),
-                ..GetOptions::default()
-            };
-            let r = s.get_opts(&p, options).await?;
-            let len = r.meta.size;
-            let bytes = r.bytes().await?;
-            Ok::<_, object_store::Error>((len, bytes))
-        });
-        let (len, tail) = match got {
-            Ok(v) => v,
-            Err(e) if is_not_found(&e) => return Ok(None),
-            Err(e) => return Err(from_store(url, path, e)),
-        };
+        match bridge.run(async move { fetch_tail(s, p).await }) {
+            Ok(Some((len, tail))) => Ok(Some(Self::from_tail(
+                bridge, store, path, url, counter, len, tail,
+            ))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(from_store(url, path, e)),
+        }
+    }
+
+    /// The source of an object whose length and last bytes were fetched by [`fetch_tail`].
+    pub(crate) fn from_tail(
+        bridge: &Bridge,
+        store: &Arc<dyn ObjectStore>,
+        path: &Path,
+        url: &str,
+        counter: &Arc<AtomicU64>,
+        len: u64,
+        tail: Bytes,
+    ) -> Self {
         counter.fetch_add(tail.len() as u64, Ordering::Relaxed);
-        Ok(Some(ObjectSource {
+        ObjectSource {
             bridge: bridge.clone(),
             store: Arc::clone(store),
             path: path.clone(),
@@ -66,7 +70,7 @@ impl ObjectSource {
             location: format!("{}/{}", url.trim_end_matches('/'), path_tail(url, path)),
             tail,
             counter: Arc::clone(counter),
-        }))
+        }
     }
 
     fn get(&self, range: Range<u64>) -> std::io::Result<Bytes> {
@@ -90,6 +94,43 @@ impl ObjectSource {
         }
         Ok(bytes)
     }
+}
+
+/// The length and the last [`TAIL`] bytes of `path` (one request); `None` when it does not
+/// exist.
+pub(crate) async fn fetch_tail(
+    store: Arc<dyn ObjectStore>,
+    path: Path,
+) -> std::result::Result<Option<(u64, Bytes)>, object_store::Error> {
+    let options = GetOptions {
+        range: Some(GetRange::Suffix(TAIL)),
+        ..GetOptions::default()
+    };
+    let r = match store.get_opts(&path, options).await {
+        Ok(r) => r,
+        Err(e) if is_not_found(&e) => return Ok(None),
+        // Azure Blob Storage has no suffix ranges: the length first, then the range.
+        Err(e) if is_unsupported(&e) => {
+            let len = match store.head(&path).await {
+                Ok(m) => m.size,
+                Err(e) if is_not_found(&e) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            if len == 0 {
+                return Ok(Some((0, Bytes::new())));
+            }
+            let bytes = match store.get_range(&path, len.saturating_sub(TAIL)..len).await {
+                Ok(b) => b,
+                Err(e) if is_not_found(&e) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            return Ok(Some((len, bytes)));
+        }
+        Err(e) => return Err(e),
+    };
+    let len = r.meta.size;
+    let bytes = r.bytes().await?;
+    Ok(Some((len, bytes)))
 }
 
 /// The object's name as shown after the URL (the part below the URL's prefix).

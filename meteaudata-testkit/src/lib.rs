@@ -99,14 +99,17 @@ where
 /// Expands the conformance suite into one `#[test]` per case (see the crate docs).
 #[macro_export]
 macro_rules! backend_suite {
-    (optional: $factory:expr) => {
-        $crate::__backend_suite_cases!(($factory);
+    (many_keys: $keys:expr, optional: $factory:expr) => {
+        $crate::__backend_suite_cases!(($factory, $keys);
             round_trip round_trip_every_kind round_trip_generated empty_series overwrite exists
             delete missing_key list_keys_sorted clear special_character_keys
             invalid_keys_rejected failed_save_keeps_previous range_read append range_read_scattered
             append_in_pieces large_series many_keys concurrent_saves size_on_disk metadata_exact
             load_metadata scan_chunks scan_windows writer_round_trip writer_abandoned_keeps_previous
             create_new concurrent_creates);
+    };
+    (optional: $factory:expr) => {
+        $crate::backend_suite!(many_keys: $crate::cases::MANY_KEYS, optional: $factory);
     };
     ($factory:expr) => {
         $crate::backend_suite!(optional: || ::core::option::Option::Some(($factory)()));
@@ -116,11 +119,13 @@ macro_rules! backend_suite {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __backend_suite_cases {
-    (($factory:expr); $($case:ident)*) => {
+    (($factory:expr, $keys:expr); $($case:ident)*) => {
         $(
             #[test]
             fn $case() {
-                $crate::run_case(stringify!($case), $crate::cases::$case, $factory);
+                $crate::cases::with_many_keys($keys, || {
+                    $crate::run_case(stringify!($case), $crate::cases::$case, $factory)
+                });
             }
         )*
 

@@ -14,7 +14,8 @@ fn not_compiled(backend: &str, feature: &str) -> Error {
 /// Makes the backend a config describes.
 ///
 /// The memory backend is always available. Disk needs the `disk` feature (default); SQL URLs
-/// need the feature of their database: `sqlite` (default), `postgres` or `mysql`. A backend
+/// need the feature of their database: `sqlite` (default), `postgres` or `mysql`; object-store
+/// URLs need `object` (`file://`, `memory://`) and `s3`, `azure` or `gcs`. A backend
 /// whose feature is off is an [`Unsupported`](meteaudata_core::ErrorKind::Unsupported) error
 /// naming the feature to enable.
 ///
@@ -57,6 +58,12 @@ pub fn create_backend(config: &StorageConfig) -> Result<SharedBackend> {
                 Err(not_compiled(kind, feature))
             }
         }
+        #[cfg(feature = "object")]
+        StorageConfig::Object { url } => Ok(Arc::new(
+            meteaudata_storage_object::ObjectBackend::new(url)?,
+        )),
+        #[cfg(not(feature = "object"))]
+        StorageConfig::Object { .. } => Err(not_compiled("object-store", "object")),
         other => Err(Error::Unsupported(format!(
             "unknown storage config {other:?}"
         ))),

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 /// assert_eq!(StorageConfig::sql("sqlite:///:memory:").backend_type(), "sqlite");
 /// assert_eq!(StorageConfig::sql("mysql+pymysql://u@h/db").backend_type(), "mysql");
 /// assert_eq!(StorageConfig::memory().backend_type(), "memory");
+/// assert_eq!(StorageConfig::object("s3://bucket/plant").backend_type(), "object");
+/// assert!(StorageConfig::is_object_url("az://container/plant"));
+/// assert!(!StorageConfig::is_object_url("postgresql://db"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -27,6 +30,12 @@ pub enum StorageConfig {
     },
     /// In memory.
     Memory,
+    /// An object store: `s3://bucket/prefix`, `az://container/prefix`, `gs://bucket/prefix`,
+    /// `file:///path`, `memory://` (the `meteaudata-storage-object` crate).
+    Object {
+        /// The URL (credentials from the environment or the URL's query).
+        url: String,
+    },
 }
 
 impl StorageConfig {
@@ -45,12 +54,27 @@ impl StorageConfig {
         StorageConfig::Memory
     }
 
+    /// An object-store backend at `url`.
+    pub fn object(url: impl Into<String>) -> Self {
+        StorageConfig::Object { url: url.into() }
+    }
+
+    /// Whether `url` names an object store (`s3://`, `s3a://`, `az://`, `azure://`,
+    /// `abfs://`, `abfss://`, `gs://`, `file://`, `memory://`).
+    pub fn is_object_url(url: &str) -> bool {
+        let lower = url.to_ascii_lowercase();
+        OBJECT_SCHEMES
+            .iter()
+            .any(|s| lower.strip_prefix(s).is_some_and(|r| r.starts_with("://")))
+    }
+
     /// The backend type this config makes: `disk`, `memory`, or for SQL the database from the
     /// URL scheme (`sqlite`, `postgresql`, `mysql`; `sql` when the scheme is unknown).
     pub fn backend_type(&self) -> &'static str {
         match self {
             StorageConfig::Disk { .. } => "disk",
             StorageConfig::Memory => "memory",
+            StorageConfig::Object { .. } => "object",
             StorageConfig::Sql { url } => {
                 let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
                 let base = scheme.split('+').next().unwrap_or("");
@@ -64,3 +88,8 @@ impl StorageConfig {
         }
     }
 }
+
+/// The URL schemes of object stores.
+const OBJECT_SCHEMES: [&str; 9] = [
+    "s3", "s3a", "az", "azure", "abfs", "abfss", "gs", "file", "memory",
+];

@@ -22,7 +22,8 @@ pub enum Target {
 }
 
 impl Target {
-    /// Reads a target spec: `sqlite://…`, `postgresql://…`, `mysql://…` → SQL; `memory:` →
+    /// Reads a target spec: `sqlite://…`, `postgresql://…`, `mysql://…` → SQL; `s3://…`,
+    /// `az://…`, `abfs://…`, `gs://…`, `file://…`, `memory://…` → object store; `memory:` →
     /// memory; `*.zip` or `archive:PATH` → archive; anything else → a disk backend directory.
     pub fn parse(spec: &str) -> Result<Target> {
         let lower = spec.to_ascii_lowercase();
@@ -38,6 +39,8 @@ impl Target {
         .any(|p| lower.starts_with(p))
         {
             StorageConfig::sql(spec)
+        } else if StorageConfig::is_object_url(spec) {
+            StorageConfig::object(spec)
         } else if lower == "memory:" {
             StorageConfig::memory()
         } else if let Some(path) = spec.strip_prefix("archive:") {
@@ -45,7 +48,7 @@ impl Target {
         } else if lower.ends_with(".zip") {
             return Ok(Target::Archive(PathBuf::from(spec)));
         } else if let Some((scheme, _)) = spec.split_once("://") {
-            bail!("unknown URL scheme {scheme:?} in {spec:?}: use a directory, sqlite://, postgresql://, mysql:// or a .zip archive");
+            bail!("unknown URL scheme {scheme:?} in {spec:?}: use a directory, sqlite://, postgresql://, mysql://, s3://, az://, gs://, file://, memory:// or a .zip archive");
         } else {
             StorageConfig::disk(spec)
         };
