@@ -13,7 +13,9 @@ use meteaudata_core::{Error, Result, Series};
 use meteaudata_parquet::layout::{
     candidate_stems, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
 };
-use meteaudata_parquet::{Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS};
+use meteaudata_parquet::{
+    BytesSource, Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS,
+};
 use object_store::path::{Path, PathPart};
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
@@ -265,8 +267,35 @@ impl ObjectBackend {
         self.locate(key)?.ok_or_else(|| missing(key, &self.url))
     }
 
+    /// The data object of `stem` (of `len` bytes) fetched whole, in memory.
+    fn whole(&self, stem: &str, len: u64) -> Result<Arc<dyn ReadAt>> {
+        let path = self.data_object(stem)?;
+        let (s, p) = (Arc::clone(&self.store), path.clone());
+        let bytes = self
+            .bridge
+            .run(async move { s.get(&p).await?.bytes().await })
+            .map_err(|e| self.err(&path, e))?;
+        self.read.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        if bytes.len() as u64 != len {
+            // Replaced since its footer was read: the new version is read as a whole.
+            tracing::debug!(object = %path, "the data object changed while it was opened");
+        }
+        let location = format!(
+            "{}/{}",
+            self.url.trim_end_matches('/'),
+            path.filename().unwrap_or_default()
+        );
+        Ok(Arc::new(BytesSource::new(bytes, location)))
+    }
+
     fn load_window(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
-        let (stem, footer, src) = self.find(key)?;
+        let (stem, footer, mut src) = self.find(key)?;
+        if range.is_none() {
+            // A whole load needs every byte: one GET of the object (the decoder reads one
+            // column across all row groups before the next, which would fetch each checked
+            // block twice by ranges).
+            src = self.whole(&stem, src.len())?;
+        }
         let freq = self.sidecar_frequency(&stem, &footer);
         let (series, footer) = meteaudata_parquet::read_series(src, range, freq.as_deref())?;
         let meta = self.read_metadata(&stem, &footer)?;
