@@ -141,6 +141,16 @@ fn s3(
 ) -> Result<(Arc<dyn ObjectStore>, Path)> {
     use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
     let mut b = AmazonS3Builder::from_env().with_url(redact(url));
+    // Creates of series larger than one PUT copy a temporary object into place only if the
+    // name is free: with S3's conditional CompleteMultipartUpload (`If-None-Match`), unless
+    // the environment or the options choose another way.
+    let chosen = std::env::var_os("AWS_COPY_IF_NOT_EXISTS").is_some()
+        || opts.iter().any(|(k, _)| {
+            k.parse::<AmazonS3ConfigKey>().ok() == Some(AmazonS3ConfigKey::CopyIfNotExists)
+        });
+    if !chosen {
+        b = b.with_config(AmazonS3ConfigKey::CopyIfNotExists, "multipart");
+    }
     for (k, v) in opts {
         let key: AmazonS3ConfigKey = k
             .parse()

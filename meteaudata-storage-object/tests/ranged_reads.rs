@@ -42,7 +42,10 @@ fn a_one_percent_window_fetches_under_five_percent_of_the_object() {
     let (all, _) = b.load(&key).unwrap();
     let fetched = b.bytes_read() - before;
     assert_eq!(all, series);
-    assert!(fetched <= size + (64 << 10), "a load fetched {fetched} of {size} bytes");
+    assert!(
+        fetched <= size + (64 << 10),
+        "a load fetched {fetched} of {size} bytes"
+    );
 
     // A scan in chunks: every byte about once.
     let before = b.bytes_read();
@@ -53,5 +56,8 @@ fn a_one_percent_window_fetches_under_five_percent_of_the_object() {
         .sum();
     let fetched = b.bytes_read() - before;
     assert_eq!(points, n);
-    assert!(fetched < size * 3 / 2, "a scan fetched {fetched} of {size} bytes");
+    assert!(
+        fetched < size * 3 / 2,
+        "a scan fetched {fetched} of {size} bytes"
+    );
 }
