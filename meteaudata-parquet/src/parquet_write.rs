@@ -35,7 +35,7 @@ pub const ROW_GROUP_ROWS: usize = 1 << 17;
 
 /// A Parquet file being written (values column first, then the index column, as pandas
 /// does). Rows are gathered into row groups of [`ROW_GROUP_ROWS`]; each full group is encoded
-/// with one thread per column, up to [`GROUPS_IN_FLIGHT`] groups at once, and appended to the
+/// with one thread per column, up to two groups at once, and appended to the
 /// file in order.
 pub struct ParquetSeriesWriter<W: Write + Send> {
     file: SerializedFileWriter<HashingWriter<W>>,

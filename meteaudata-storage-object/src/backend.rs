@@ -543,7 +543,7 @@ impl StorageBackend for ObjectBackend {
         self.delete_object(&self.meta_object(&stem)?)
     }
 
-    /// One request per data object for its footer (the key it holds), [`LISTING_FETCHES`] at
+    /// One request per data object for its footer (the key it holds), 32 at
     /// a time; sidecars are read only when the listing's sizes and dates say that one may
     /// not match its data object.
     fn list_keys(&self) -> Result<Vec<StorageKey>> {
