@@ -93,7 +93,7 @@ fn python_env() -> Result<PathBuf> {
     let check = Command::new(&py)
         .args([
             "-c",
-            "import meteaudata, pyarrow, polars, sqlalchemy, importlib.metadata as m; assert m.version('meteaudata') == '0.12.1'",
+            "import meteaudata, pyarrow, polars, sqlalchemy, duckdb, importlib.metadata as m; assert m.version('meteaudata') == '0.12.1'; assert m.version('duckdb-ext-httpfs') == '1.4.4.20260205'",
         ])
         .output();
     if check.is_ok_and(|o| o.status.success()) {
@@ -107,6 +107,10 @@ fn python_env() -> Result<PathBuf> {
         "pyarrow",
         "polars",
         "sqlalchemy",
+        // DuckDB and its httpfs extension as a pip package of the same version (the object
+        // store tests read S3 objects with it).
+        "duckdb==1.4.4",
+        "duckdb-ext-httpfs==1.4.4.20260205",
     ]))?;
     Ok(py)
 }
