@@ -67,7 +67,7 @@ fn polars_and_duckdb_read_the_objects_in_place() {
         let name = format!("{}_RAW#1", key.as_str().split('/').nth(1).unwrap());
         let s = Series::from_f64(
             name,
-            Index::datetime_nanos(times.clone(), zone.clone()),
+            Index::datetime_nanos(times.clone(), *zone),
             values.clone(),
         )
         .unwrap();
