@@ -19,11 +19,11 @@ use meteaudata_parquet::{
 use object_store::path::{Path, PathPart};
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
-use crate::error::{from_store, is_not_found, is_unsupported, missing};
+use crate::error::{from_store, is_conflict, is_not_found, is_unsupported, missing};
 use crate::location::{open, redact_text};
 use crate::runtime::Bridge;
 use crate::source::ObjectSource;
-use crate::upload::{Commit, Upload};
+use crate::upload::{Sealed, Upload};
 
 /// Stores each series as `<prefix>/<stem>.parquet` plus `<prefix>/<stem>_meta.yaml` in an
 /// object store: the disk backend's layout and file format (`meteaudata-parquet`), so the
@@ -167,9 +167,9 @@ impl ObjectBackend {
         Ok(None)
     }
 
-    /// Where `key` should be written: where it is, else the first free name; a damaged
-    /// object under one of the key's names is replaced.
-    fn place(&self, key: &StorageKey) -> Result<String> {
+    /// Where `key` should be written: where it is, else a damaged object under one of its
+    /// names (a save repairs it), else the first free name.
+    fn place(&self, key: &StorageKey) -> Result<(String, Slot)> {
         let stems = candidate_stems(key);
         let mut damaged = None;
         let mut free = None;
@@ -180,7 +180,7 @@ impl ObjectBackend {
             };
             match meteaudata_parquet::read_footer(src) {
                 Ok(footer) if Self::key_of(stem, &footer).as_ref() == Some(key) => {
-                    return Ok(stem.clone())
+                    return Ok((stem.clone(), Slot::Ours))
                 }
                 Ok(_) => {}
                 Err(_) => {
@@ -188,7 +188,10 @@ impl ObjectBackend {
                 }
             }
         }
-        damaged.or(free).ok_or_else(|| {
+        if let Some(stem) = damaged {
+            return Ok((stem, Slot::Damaged));
+        }
+        free.map(|stem| (stem, Slot::Free)).ok_or_else(|| {
             Error::Conflict(format!(
                 "{key}: every object name for this key is used by other keys in {}",
                 self.url
@@ -302,59 +305,58 @@ impl ObjectBackend {
         Ok((series, meta))
     }
 
-    /// A writer of `key`.
-    fn new_writer(&self, key: &StorageKey, commit: Commit) -> Result<ObjectWriter<'_>> {
+    /// A writer of `key` (`create`: only if the key is free at the commit).
+    fn new_writer(&self, key: &StorageKey, create: bool) -> Result<ObjectWriter<'_>> {
         Ok(ObjectWriter {
             backend: self,
             key: key.clone(),
-            commit,
+            create,
             shape: None,
             parquet: None,
         })
     }
 
-    /// Puts a finished data object in place for `key`, then its sidecar.
-    fn commit_upload(
+    /// Puts a finished data file in place for `key`, then its sidecar.
+    ///
+    /// The name is chosen again now: a name that holds no object is taken only by a
+    /// conditional put (`If-None-Match`), so two writers of keys whose names collide
+    /// (`a/b_c`, `a_b/c`) never overwrite each other; the loser chooses again (and finds the
+    /// next name). With `create`, a key that holds a value is `Conflict`.
+    fn commit_file(
         &self,
         key: &StorageKey,
-        mut upload: Upload,
-        stem: &str,
+        sealed: &Sealed,
         metadata: &TimeSeriesMetadata,
-        commit: Commit,
+        create: bool,
     ) -> Result<()> {
-        let dest = self.data_object(stem)?;
-        if commit == Commit::Create && upload.is_multipart() {
-            // Too large for one conditional PUT: it went up under a temporary name, and is
-            // copied into place only if the name is still free.
-            let tmp = upload.path().clone();
-            upload.finish(Commit::Overwrite)?;
-            let (s, from, to) = (Arc::clone(&self.store), tmp.clone(), dest.clone());
-            let copied = self
-                .bridge
-                .run(async move { s.copy_if_not_exists(&from, &to).await });
-            let _ = self.delete_object(&tmp);
-            match copied {
-                Ok(()) => {}
+        let mut attempts = 0;
+        let stem = loop {
+            attempts += 1;
+            let (stem, slot) = self.place(key)?;
+            if create && slot == Slot::Ours {
+                return Err(key_taken(key));
+            }
+            let dest = self.data_object(&stem)?;
+            match sealed.put(&self.bridge, &self.store, &dest, slot == Slot::Free) {
+                Ok(()) => break stem,
                 Err(e) if is_unsupported(&e) => {
                     return Err(Error::Unsupported(format!(
-                        "{}: this store cannot create an object only if its name is free from a multipart upload (copy_if_not_exists); configure it (for S3: aws_copy_if_not_exists) or save instead: {}",
+                        "{}: this store cannot put an object only if its name is free (for S3 from a multipart upload: aws_copy_if_not_exists): {}",
                         self.url,
                         redact_text(&e.to_string())
                     )))
                 }
+                // Another writer took the name first: choose again.
+                Err(e) if is_conflict(&e) && attempts < PLACE_ATTEMPTS => continue,
                 Err(e) => return Err(self.err(&dest, e)),
             }
-        } else {
-            upload.set_path(dest)?;
-            upload.finish(commit)?;
-        }
-        let meta = self.meta_object(stem)?;
+        };
+        let meta = self.meta_object(&stem)?;
         if let Err(e) = self.put_text(&meta, metadata.to_yaml()?) {
             // The save is done: the data object carries the metadata; the next listing
             // rewrites the sidecar.
             tracing::warn!(object = %meta, error = %e, "cannot write a sidecar; the next listing rewrites it");
         }
-        let _ = key;
         Ok(())
     }
 
@@ -429,6 +431,20 @@ struct Listed {
     modified: meteaudata_core::chrono::DateTime<meteaudata_core::chrono::Utc>,
 }
 
+/// What a key's name holds when a write starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// Nothing: taken by a conditional put.
+    Free,
+    /// The key itself.
+    Ours,
+    /// An object that cannot be read (replaced).
+    Damaged,
+}
+
+/// Times a commit chooses a name again after losing one to another writer.
+const PLACE_ATTEMPTS: usize = 8;
+
 /// Data objects whose footers are fetched at once by a listing.
 const LISTING_FETCHES: usize = 32;
 
@@ -454,7 +470,7 @@ impl StorageBackend for ObjectBackend {
 
     fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
         check_save_input(key, series, metadata)?;
-        let mut w = self.new_writer(key, Commit::Overwrite)?;
+        let mut w = self.new_writer(key, false)?;
         w.push(series)?;
         Box::new(w).commit(metadata)
     }
@@ -466,7 +482,7 @@ impl StorageBackend for ObjectBackend {
         metadata: &TimeSeriesMetadata,
     ) -> Result<()> {
         check_save_input(key, series, metadata)?;
-        let mut w = self.new_writer(key, Commit::Create)?;
+        let mut w = self.new_writer(key, true)?;
         w.push(series)?;
         Box::new(w).commit(metadata)
     }
@@ -511,12 +527,12 @@ impl StorageBackend for ObjectBackend {
     /// One Parquet file uploaded as it is written (a multipart upload once it outgrows one
     /// part), put in place at the commit.
     fn writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
-        Ok(Box::new(self.new_writer(key, Commit::Overwrite)?))
+        Ok(Box::new(self.new_writer(key, false)?))
     }
 
     /// As [`ObjectBackend::writer`], put in place only if the key is still free.
     fn create_writer(&self, key: &StorageKey) -> Result<Box<dyn SeriesWriter + '_>> {
-        Ok(Box::new(self.new_writer(key, Commit::Create)?))
+        Ok(Box::new(self.new_writer(key, true)?))
     }
 
     /// Streams the stored row groups and then `more` into a new object that replaces the old
@@ -524,7 +540,7 @@ impl StorageBackend for ObjectBackend {
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
         let mut scan = self.scan(key, TimeRange::default(), ROW_GROUP_ROWS)?;
         let meta = scan.metadata().clone();
-        let mut writer = self.new_writer(key, Commit::Overwrite)?;
+        let mut writer = self.new_writer(key, false)?;
         for chunk in scan.by_ref() {
             writer.push(&chunk?)?;
         }
@@ -644,29 +660,28 @@ impl StorageBackend for ObjectBackend {
 struct ObjectWriter<'a> {
     backend: &'a ObjectBackend,
     key: StorageKey,
-    commit: Commit,
+    /// Only if the key is free at the commit.
+    create: bool,
     shape: Option<ChunkShape>,
-    parquet: Option<(String, ParquetSeriesWriter<Upload>)>,
+    parquet: Option<ParquetSeriesWriter<Upload>>,
 }
 
 impl SeriesWriter for ObjectWriter<'_> {
     fn push(&mut self, chunk: &Series) -> Result<()> {
         ChunkShape::track(&mut self.shape, chunk)?;
         match &mut self.parquet {
-            Some((_, w)) => w.push(chunk),
+            Some(w) => w.push(chunk),
             None => {
                 let b = self.backend;
-                let stem = b.place(&self.key)?;
-                // Creates upload under a temporary name until they are known to fit one PUT;
-                // saves upload under the final name (a multipart upload is invisible until
-                // it completes).
-                let path = match self.commit {
-                    Commit::Create => b.temporary()?,
-                    Commit::Overwrite => b.data_object(&stem)?,
+                // A save of a key already stored uploads under its name (a multipart upload
+                // is invisible until it completes); anything else under a temporary name,
+                // put in place at the commit (see `commit_file`).
+                let path = match b.place(&self.key)? {
+                    (stem, Slot::Ours) if !self.create => b.data_object(&stem)?,
+                    _ => b.temporary()?,
                 };
                 let upload = Upload::new(&b.bridge, &b.store, path, &b.url);
-                let w = ParquetSeriesWriter::start(upload, &self.key, chunk)?;
-                self.parquet = Some((stem, w));
+                self.parquet = Some(ParquetSeriesWriter::start(upload, &self.key, chunk)?);
                 Ok(())
             }
         }
@@ -679,26 +694,23 @@ impl SeriesWriter for ObjectWriter<'_> {
     fn commit(mut self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
         let shape = ChunkShape::pushed(&self.shape, &self.key)?.clone();
         shape.check_metadata(&self.key, metadata)?;
-        let (stem, parquet) = self
+        let parquet = self
             .parquet
             .take()
             .ok_or_else(|| Error::invalid_input(format!("{}: already committed", self.key)))?;
-        let upload = parquet.finish(metadata, &shape)?;
+        let sealed = parquet.finish(metadata, &shape)?.seal()?;
         let b = self.backend;
-        if self.commit == Commit::Create && b.locate(&self.key)?.is_some() {
-            return Err(key_taken(&self.key));
+        let done = b.commit_file(&self.key, &sealed, metadata, self.create);
+        // The temporary object of a multipart upload goes, whatever happened (an upload
+        // under the key's own name is the key's value).
+        if let Sealed::Object(uploaded) = &sealed {
+            if uploaded
+                .filename()
+                .is_some_and(|n| n.starts_with(TMP_PREFIX))
+            {
+                let _ = b.delete_object(uploaded);
+            }
         }
-        // Another key may have taken the stem meanwhile (names that collide): the place is
-        // chosen again.
-        let stem = if self.commit == Commit::Create {
-            b.place(&self.key)?
-        } else {
-            stem
-        };
-        b.commit_upload(&self.key, upload, &stem, metadata, self.commit)
-            .map_err(|e| match (self.commit, e) {
-                (Commit::Create, Error::Conflict(_)) => key_taken(&self.key),
-                (_, e) => e,
-            })
+        done
     }
 }

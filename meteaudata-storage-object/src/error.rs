@@ -48,3 +48,11 @@ pub(crate) fn is_unsupported(e: &object_store::Error) -> bool {
         object_store::Error::NotSupported { .. } | object_store::Error::NotImplemented { .. }
     )
 }
+
+/// Whether `e` says that another writer got there first (a conditional put or copy lost).
+pub(crate) fn is_conflict(e: &object_store::Error) -> bool {
+    matches!(
+        e,
+        object_store::Error::AlreadyExists { .. } | object_store::Error::Precondition { .. }
+    )
+}

@@ -48,15 +48,6 @@ impl std::fmt::Debug for Upload {
     }
 }
 
-/// How the object is put in place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Commit {
-    /// Replacing whatever is there.
-    Overwrite,
-    /// Only if nothing is there (else `Conflict`).
-    Create,
-}
-
 impl Upload {
     pub(crate) fn new(
         bridge: &Bridge,
@@ -74,28 +65,6 @@ impl Upload {
             multipart: None,
             failed: None,
         }
-    }
-
-    /// The object being written.
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes to `path` instead (possible until parts have gone up).
-    pub(crate) fn set_path(&mut self, path: Path) -> Result<()> {
-        if self.multipart.is_some() && path != self.path {
-            return Err(Error::invalid_input(format!(
-                "{}: parts of {} are uploaded already",
-                path, self.path
-            )));
-        }
-        self.path = path;
-        Ok(())
-    }
-
-    /// Whether the object is going up in parts (so it cannot be put conditionally).
-    pub(crate) fn is_multipart(&self) -> bool {
-        self.multipart.is_some()
     }
 
     fn error(&self, e: object_store::Error) -> Error {
@@ -131,8 +100,10 @@ impl Upload {
         Ok(())
     }
 
-    /// Seals the footer and puts the object in place.
-    pub(crate) fn finish(mut self, commit: Commit) -> Result<()> {
+    /// Seals the footer and finishes the upload: a small file stays in memory (to be put in
+    /// place, conditionally or not, by the caller); a multipart upload is completed under its
+    /// path.
+    pub(crate) fn seal(mut self) -> Result<Sealed> {
         if let Some(f) = &self.failed {
             return Err(Error::Backend {
                 backend: "object".into(),
@@ -145,32 +116,64 @@ impl Upload {
             .map_err(|e| Error::io(self.path.as_ref(), e))?;
         let held = Bytes::from(std::mem::take(&mut self.held));
         match self.multipart.take() {
-            None => {
-                let mode = match commit {
-                    Commit::Overwrite => PutMode::Overwrite,
-                    Commit::Create => PutMode::Create,
-                };
-                let (s, p) = (Arc::clone(&self.store), self.path.clone());
-                self.bridge
-                    .run(async move {
-                        s.put_opts(&p, PutPayload::from(held), PutOptions::from(mode))
-                            .await
-                    })
-                    .map_err(|e| self.error(e))?;
-            }
+            None => Ok(Sealed::Bytes(held)),
             Some(mut wm) => {
-                if commit == Commit::Create {
-                    return Err(Error::invalid_input(format!(
-                        "{}: a multipart upload cannot be conditional",
-                        self.path
-                    )));
-                }
-                let _in_runtime = self.bridge.enter();
-                wm.put(held);
-                futures::executor::block_on(wm.finish()).map_err(|e| self.error(e))?;
+                let done = {
+                    let _in_runtime = self.bridge.enter();
+                    wm.put(held);
+                    futures::executor::block_on(wm.finish())
+                };
+                done.map_err(|e| self.error(e))?;
+                Ok(Sealed::Object(self.path.clone()))
             }
         }
-        Ok(())
+    }
+}
+
+/// A finished data file: its bytes, or the object a multipart upload completed.
+#[derive(Debug)]
+pub(crate) enum Sealed {
+    /// Small enough for one PUT.
+    Bytes(Bytes),
+    /// Uploaded in parts, complete under this name.
+    Object(Path),
+}
+
+impl Sealed {
+    /// Puts the file at `dest`: only if `dest` is free when `create` (else `Conflict`). A file
+    /// completed under `dest` itself is there already.
+    pub(crate) fn put(
+        &self,
+        bridge: &Bridge,
+        store: &Arc<dyn ObjectStore>,
+        dest: &Path,
+        create: bool,
+    ) -> std::result::Result<(), object_store::Error> {
+        let (s, to) = (Arc::clone(store), dest.clone());
+        match self {
+            Sealed::Bytes(bytes) => {
+                let mode = if create {
+                    PutMode::Create
+                } else {
+                    PutMode::Overwrite
+                };
+                let payload = PutPayload::from(bytes.clone());
+                bridge
+                    .run(async move { s.put_opts(&to, payload, PutOptions::from(mode)).await })
+                    .map(|_| ())
+            }
+            Sealed::Object(from) if from == dest => Ok(()),
+            Sealed::Object(from) => {
+                let from = from.clone();
+                bridge.run(async move {
+                    if create {
+                        s.copy_if_not_exists(&from, &to).await
+                    } else {
+                        s.copy(&from, &to).await
+                    }
+                })
+            }
+        }
     }
 }
 

@@ -196,7 +196,9 @@ fn observe_key(
 
 fn open(store: &str) -> Result<SharedBackend> {
     let lower = store.to_ascii_lowercase();
-    let config = if ["sqlite:", "postgres", "mysql", "mariadb:"]
+    let config = if StorageConfig::is_object_url(store) {
+        StorageConfig::object(store)
+    } else if ["sqlite:", "postgres", "mysql", "mariadb:"]
         .iter()
         .any(|p| lower.starts_with(p))
     {

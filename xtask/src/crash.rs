@@ -1,5 +1,5 @@
-//! `cargo xtask crash [--backend disk|sqlite|postgres|mysql|all] [--kills K]`: the SIGKILL
-//! harness.
+//! `cargo xtask crash [--backend disk|sqlite|postgres|mysql|object-file|s3|all] [--kills K]`:
+//! the SIGKILL harness.
 //!
 //! The `storage_worker` example of the `meteaudata` crate (built once, in release) saves,
 //! streams, appends to and deletes keys at random, printing `begin …` before each operation and
@@ -13,7 +13,9 @@
 //! Prints `crash: backend=B kills=K acknowledged=A verified=V lost=L torn=T` per backend and
 //! fails when L or T is not 0 or V differs from A. PostgreSQL and MySQL/MariaDB use a fresh
 //! schema (database) in the server of `METEAUDATA_PG_URL` (`METEAUDATA_MYSQL_URL`), dropped
-//! afterwards; without the variable the backend is skipped, except in CI (`CI=true`).
+//! afterwards; the object-store backend runs on a local directory (`file://`) and on a fresh
+//! prefix of the S3 server of `METEAUDATA_S3_URL`. Without a server's variable its backend is
+//! skipped, except in CI (`CI=true`).
 
 use anyhow::{bail, Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,14 +32,20 @@ pub enum Backend {
     Sqlite,
     Postgres,
     Mysql,
+    /// The object-store backend on a local directory (`file://`).
+    ObjectFile,
+    /// The object-store backend on the S3 server of `METEAUDATA_S3_URL`.
+    S3,
 }
 
 impl Backend {
-    pub const ALL: [Backend; 4] = [
+    pub const ALL: [Backend; 6] = [
         Backend::Disk,
         Backend::Sqlite,
         Backend::Postgres,
         Backend::Mysql,
+        Backend::ObjectFile,
+        Backend::S3,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +54,8 @@ impl Backend {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
             Backend::Mysql => "mysql",
+            Backend::ObjectFile => "object-file",
+            Backend::S3 => "s3",
         }
     }
 
@@ -57,7 +67,9 @@ impl Backend {
             "sqlite" => vec![Backend::Sqlite],
             "postgres" | "postgresql" | "pg" => vec![Backend::Postgres],
             "mysql" | "mariadb" => vec![Backend::Mysql],
-            other => bail!("unknown backend {other:?}: use disk, sqlite, postgres, mysql or all"),
+            "object-file" | "file" => vec![Backend::ObjectFile],
+            "s3" => vec![Backend::S3],
+            other => bail!("unknown backend {other:?}: use disk, sqlite, postgres, mysql, object-file, s3 or all"),
         })
     }
 }
@@ -208,6 +220,22 @@ impl Store {
                 format!("sqlite:///{}", scratch.join("store.db").display()),
                 Place::Files,
             ),
+            Backend::ObjectFile => (
+                format!("file://{}", scratch.join("store").display()),
+                Place::Files,
+            ),
+            Backend::S3 => {
+                let Some(base) = server_url("METEAUDATA_S3_URL", what)? else {
+                    return Ok(None);
+                };
+                // A fresh prefix; the emulator keeps nothing between runs.
+                let (url, query) = base.split_once('?').unwrap_or((&base, ""));
+                let sep = if query.is_empty() { "" } else { "?" };
+                (
+                    format!("{}/{}{sep}{query}", url.trim_end_matches('/'), unique(what)),
+                    Place::Files,
+                )
+            }
             Backend::Postgres => {
                 let Some(admin_url) = server_url("METEAUDATA_PG_URL", what)? else {
                     return Ok(None);
