@@ -9,6 +9,7 @@
 //! `.ci/run` starts the moto S3 server and Azurite, creates the bucket and the container and
 //! exports these variables.
 
+use meteaudata_core::storage::StorageBackend;
 use meteaudata_storage_object::ObjectBackend;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -62,4 +63,56 @@ mod object_s3 {
 #[cfg(feature = "azure")]
 mod object_azure {
     meteaudata_testkit::backend_suite!(many_keys: super::server_keys(), optional: || super::fresh("METEAUDATA_AZURE_URL"));
+}
+
+/// A bucket (container) that does not exist: saves and listings are `Backend` errors naming
+/// the URL, without its query; loads of a key say the key is not there or the store failed,
+/// never that it holds something.
+fn missing_bucket(var: &str) {
+    let Ok(base) = std::env::var(var) else {
+        eprintln!("skipping: {var} is not set");
+        return;
+    };
+    let scheme = base.split("://").next().unwrap_or_default();
+    let url = format!(
+        "{scheme}://no-such-bucket-{}/p?secret_hint=hunter2",
+        std::process::id()
+    );
+    // The query is not a valid option: a clear InvalidInput without the value.
+    let e = ObjectBackend::new(&url).unwrap_err();
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+    let url = url.split('?').next().unwrap().to_string();
+    let b = ObjectBackend::new(&url).unwrap();
+    let key: meteaudata_core::storage::StorageKey = "p/A#1/RAW#1".parse().unwrap();
+    let s = meteaudata_core::Series::from_f64(
+        "A#1_RAW#1",
+        meteaudata_core::Index::range(2),
+        vec![1.0, 2.0],
+    )
+    .unwrap();
+    let e = b
+        .save(
+            &key,
+            &s,
+            &meteaudata_core::TimeSeries::new(s.clone()).metadata(),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), meteaudata_core::ErrorKind::Backend, "{e}");
+    assert!(e.to_string().contains(&url), "{e}");
+    let e = b.list_keys().unwrap_err();
+    assert_eq!(e.kind(), meteaudata_core::ErrorKind::Backend, "{e}");
+    assert!(e.to_string().contains(&url), "{e}");
+    assert!(b.load(&key).is_err());
+}
+
+#[test]
+#[cfg(feature = "s3")]
+fn a_missing_s3_bucket_is_a_backend_error() {
+    missing_bucket("METEAUDATA_S3_URL");
+}
+
+#[test]
+#[cfg(feature = "azure")]
+fn a_missing_azure_container_is_a_backend_error() {
+    missing_bucket("METEAUDATA_AZURE_URL");
 }
