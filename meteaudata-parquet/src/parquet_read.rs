@@ -399,6 +399,21 @@ pub fn read_series(
 }
 
 impl ParquetScan {
+    /// This scan as a backend's [`SeriesScan`] of a key whose metadata is `metadata`: its
+    /// chunks decoded a chunk ahead on a thread of their own, or one empty series when no row
+    /// is selected (a scan yields at least one chunk).
+    pub fn into_series_scan(
+        mut self,
+        metadata: meteaudata_core::metadata::TimeSeriesMetadata,
+    ) -> Result<meteaudata_core::storage::SeriesScan<'static>> {
+        use meteaudata_core::storage::{prefetched, SeriesScan};
+        if self.rows == 0 {
+            let empty = self.empty()?;
+            return Ok(SeriesScan::new(metadata, std::iter::once(Ok(empty))));
+        }
+        Ok(SeriesScan::new(metadata, prefetched(self, 1)))
+    }
+
     /// The series with no point, of this file's kind.
     pub fn empty(&mut self) -> Result<Series> {
         let batch = RecordBatch::new_empty(Arc::clone(&self.schema));

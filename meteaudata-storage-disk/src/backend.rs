@@ -426,16 +426,8 @@ impl StorageBackend for DiskBackend {
         let meta = self.read_metadata(&stem, &footer)?;
         let window = range.bounded();
         let file = source(&self.data_path(&stem))?;
-        let mut scan = ParquetScan::open(file, window, Some(chunk), freq.as_deref())?;
-        if scan.rows == 0 {
-            let empty = scan.empty()?;
-            return Ok(SeriesScan::new(meta, std::iter::once(Ok(empty))));
-        }
         // Decoding runs a chunk ahead on its own thread.
-        Ok(SeriesScan::new(
-            meta,
-            meteaudata_core::storage::prefetched(scan, 1),
-        ))
+        ParquetScan::open(file, window, Some(chunk), freq.as_deref())?.into_series_scan(meta)
     }
 
     /// One Parquet file written row group by row group into a temporary file, renamed over

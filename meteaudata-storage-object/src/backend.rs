@@ -512,16 +512,9 @@ impl StorageBackend for ObjectBackend {
         let (stem, footer, src) = self.find(key)?;
         let meta = self.read_metadata(&stem, &footer)?;
         let freq = self.sidecar_frequency(&stem, &footer);
-        let mut scan = ParquetScan::open(src, range.bounded(), Some(chunk), freq.as_deref())?;
-        if scan.rows == 0 {
-            let empty = scan.empty()?;
-            return Ok(SeriesScan::new(meta, std::iter::once(Ok(empty))));
-        }
         // Fetching and decoding run a chunk ahead on their own thread.
-        Ok(SeriesScan::new(
-            meta,
-            meteaudata_core::storage::prefetched(scan, 1),
-        ))
+        ParquetScan::open(src, range.bounded(), Some(chunk), freq.as_deref())?
+            .into_series_scan(meta)
     }
 
     /// One Parquet file uploaded as it is written (a multipart upload once it outgrows one
