@@ -17,7 +17,7 @@ use meteaudata_parquet::{
     BytesSource, Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS,
 };
 use object_store::path::{Path, PathPart};
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutPayload, UpdateVersion};
 
 use crate::error::{from_store, is_conflict, is_not_found, is_unsupported, missing};
 use crate::location::{open, redact_text};
@@ -140,10 +140,10 @@ impl ObjectBackend {
     }
 
     /// The data object of `stem`, opened (its footer fetched); `None` if there is none.
-    fn source(&self, stem: &str) -> Result<Option<Arc<dyn ReadAt>>> {
+    fn source(&self, stem: &str) -> Result<Option<Arc<ObjectSource>>> {
         let path = self.data_object(stem)?;
         let src = ObjectSource::open(&self.bridge, &self.store, &path, &self.url, &self.read)?;
-        Ok(src.map(|s| Arc::new(s) as Arc<dyn ReadAt>))
+        Ok(src.map(Arc::new))
     }
 
     fn key_of(stem: &str, footer: &Footer) -> Option<StorageKey> {
@@ -159,7 +159,7 @@ impl ObjectBackend {
             let Some(src) = self.source(&stem)? else {
                 continue;
             };
-            let footer = meteaudata_parquet::read_footer(Arc::clone(&src))?;
+            let footer = meteaudata_parquet::read_footer(Arc::clone(&src) as Arc<dyn ReadAt>)?;
             if Self::key_of(&stem, &footer).as_ref() == Some(key) {
                 return Ok(Some((stem, footer, src)));
             }
@@ -180,7 +180,7 @@ impl ObjectBackend {
             };
             match meteaudata_parquet::read_footer(src) {
                 Ok(footer) if Self::key_of(stem, &footer).as_ref() == Some(key) => {
-                    return Ok((stem.clone(), Slot::Ours))
+                    return Ok((stem.clone(), Slot::Ours));
                 }
                 Ok(_) => {}
                 Err(_) => {
@@ -292,7 +292,8 @@ impl ObjectBackend {
     }
 
     fn load_window(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
-        let (stem, footer, mut src) = self.find(key)?;
+        let (stem, footer, src) = self.find(key)?;
+        let mut src: Arc<dyn ReadAt> = src;
         if range.is_none() {
             // A whole load needs every byte: one GET of the object (the decoder reads one
             // column across all row groups before the next, which would fetch each checked
@@ -311,6 +312,7 @@ impl ObjectBackend {
             backend: self,
             key: key.clone(),
             create,
+            expected: None,
             shape: None,
             parquet: None,
         })
@@ -328,17 +330,61 @@ impl ObjectBackend {
         sealed: &Sealed,
         metadata: &TimeSeriesMetadata,
         create: bool,
+        expected: Option<&(String, UpdateVersion)>,
     ) -> Result<()> {
+        let stem = match expected {
+            // An append: the object it read must still be there, unchanged.
+            Some((stem, version)) => {
+                let dest = self.data_object(stem)?;
+                let update = PutMode::Update(version.clone());
+                match sealed.put(&self.bridge, &self.store, &dest, update) {
+                    Ok(()) => {}
+                    // The store cannot check versions (file://, S3 without conditional puts):
+                    // the append is not isolated (said in docs/storage.md).
+                    Err(e) if is_unsupported(&e) || version.e_tag.is_none() => {
+                        tracing::debug!(error = %e, "no version check: an unconditional append");
+                        sealed
+                            .put(&self.bridge, &self.store, &dest, PutMode::Overwrite)
+                            .map_err(|e| self.err(&dest, e))?;
+                    }
+                    Err(e) if is_conflict(&e) => {
+                        return Err(Error::Conflict(format!(
+                            "{key}: changed by another writer during the append"
+                        )))
+                    }
+                    Err(e) => return Err(self.err(&dest, e)),
+                }
+                stem.clone()
+            }
+            None => self.place_file(key, sealed, create)?,
+        };
+        let meta = self.meta_object(&stem)?;
+        if let Err(e) = self.put_text(&meta, metadata.to_yaml()?) {
+            // The save is done: the data object carries the metadata; the next listing
+            // rewrites the sidecar.
+            tracing::warn!(object = %meta, error = %e, "cannot write a sidecar; the next listing rewrites it");
+        }
+        Ok(())
+    }
+
+    /// Puts a finished file under a name of `key` (see [`ObjectBackend::commit_file`]) and
+    /// returns that name's stem.
+    fn place_file(&self, key: &StorageKey, sealed: &Sealed, create: bool) -> Result<String> {
         let mut attempts = 0;
-        let stem = loop {
+        loop {
             attempts += 1;
             let (stem, slot) = self.place(key)?;
             if create && slot == Slot::Ours {
                 return Err(key_taken(key));
             }
             let dest = self.data_object(&stem)?;
-            match sealed.put(&self.bridge, &self.store, &dest, slot == Slot::Free) {
-                Ok(()) => break stem,
+            let mode = if slot == Slot::Free {
+                PutMode::Create
+            } else {
+                PutMode::Overwrite
+            };
+            match sealed.put(&self.bridge, &self.store, &dest, mode) {
+                Ok(()) => return Ok(stem),
                 Err(e) if is_unsupported(&e) => {
                     return Err(Error::Unsupported(format!(
                         "{}: this store cannot put an object only if its name is free (for S3 from a multipart upload: aws_copy_if_not_exists): {}",
@@ -350,14 +396,24 @@ impl ObjectBackend {
                 Err(e) if is_conflict(&e) && attempts < PLACE_ATTEMPTS => continue,
                 Err(e) => return Err(self.err(&dest, e)),
             }
-        };
-        let meta = self.meta_object(&stem)?;
-        if let Err(e) = self.put_text(&meta, metadata.to_yaml()?) {
-            // The save is done: the data object carries the metadata; the next listing
-            // rewrites the sidecar.
-            tracing::warn!(object = %meta, error = %e, "cannot write a sidecar; the next listing rewrites it");
         }
-        Ok(())
+    }
+
+    /// One try of [`StorageBackend::append`].
+    fn append_once(&self, key: &StorageKey, more: &Series) -> Result<()> {
+        let (stem, footer, src) = self.find(key)?;
+        let version = src.version().clone();
+        let meta = self.read_metadata(&stem, &footer)?;
+        let freq = self.sidecar_frequency(&stem, &footer);
+        let mut scan = ParquetScan::open(src, None, Some(ROW_GROUP_ROWS), freq.as_deref())?
+            .into_series_scan(meta.clone())?;
+        let mut writer = self.new_writer(key, false)?;
+        writer.expected = Some((stem, version));
+        for chunk in scan.by_ref() {
+            writer.push(&chunk?)?;
+        }
+        writer.push(more)?;
+        Box::new(writer).commit(&meta)
     }
 
     /// Rewrites the sidecar of `stem` from the metadata its data object carries when it
@@ -442,6 +498,9 @@ enum Slot {
     Damaged,
 }
 
+/// Times an append starts again after another writer changed its key.
+const APPEND_ATTEMPTS: u32 = 10;
+
 /// Times a commit chooses a name again after losing one to another writer.
 const PLACE_ATTEMPTS: usize = 8;
 
@@ -449,7 +508,7 @@ const PLACE_ATTEMPTS: usize = 8;
 const LISTING_FETCHES: usize = 32;
 
 /// A stored key's stem, footer and opened data object.
-type Located = (String, Footer, Arc<dyn ReadAt>);
+type Located = (String, Footer, Arc<ObjectSource>);
 
 impl StorageBackend for ObjectBackend {
     fn backend_type(&self) -> &str {
@@ -530,15 +589,21 @@ impl StorageBackend for ObjectBackend {
 
     /// Streams the stored row groups and then `more` into a new object that replaces the old
     /// one: memory stays at one row group, the cost is one read and one write of the object.
+    /// Where the store checks versions (S3, Azure, GCS, memory) and the new object fits one
+    /// PUT (16 MiB), it replaces the old one only if that is still the version read, and the
+    /// append starts again otherwise (up to 10 times, then `Conflict`); elsewhere (`file://`,
+    /// larger objects) a concurrent save or append of the same key can be lost.
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
-        let mut scan = self.scan(key, TimeRange::default(), ROW_GROUP_ROWS)?;
-        let meta = scan.metadata().clone();
-        let mut writer = self.new_writer(key, false)?;
-        for chunk in scan.by_ref() {
-            writer.push(&chunk?)?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.append_once(key, more) {
+                Err(Error::Conflict(_)) if attempt < APPEND_ATTEMPTS => {
+                    std::thread::sleep(std::time::Duration::from_millis(5 << attempt.min(6)));
+                }
+                done => return done,
+            }
         }
-        writer.push(more)?;
-        Box::new(writer).commit(&meta)
     }
 
     fn exists(&self, key: &StorageKey) -> Result<bool> {
@@ -581,14 +646,13 @@ impl StorageBackend for ObjectBackend {
         let mut keys = Vec::new();
         for ((l, stem, path), tail) in data.into_iter().zip(tails) {
             let footer = match tail {
-                Ok(Some((len, tail))) => {
+                Ok(Some(tail)) => {
                     let src = ObjectSource::from_tail(
                         &self.bridge,
                         &self.store,
                         &path,
                         &self.url,
                         &self.read,
-                        len,
                         tail,
                     );
                     meteaudata_parquet::read_footer(Arc::new(src))
@@ -655,6 +719,9 @@ struct ObjectWriter<'a> {
     key: StorageKey,
     /// Only if the key is free at the commit.
     create: bool,
+    /// An append: the stem and the version of the object it read, which must be unchanged
+    /// at the commit.
+    expected: Option<(String, UpdateVersion)>,
     shape: Option<ChunkShape>,
     parquet: Option<ParquetSeriesWriter<Upload>>,
 }
@@ -670,7 +737,9 @@ impl SeriesWriter for ObjectWriter<'_> {
                 // is invisible until it completes); anything else under a temporary name,
                 // put in place at the commit (see `commit_file`).
                 let path = match b.place(&self.key)? {
-                    (stem, Slot::Ours) if !self.create => b.data_object(&stem)?,
+                    (stem, Slot::Ours) if !self.create && self.expected.is_none() => {
+                        b.data_object(&stem)?
+                    }
                     _ => b.temporary()?,
                 };
                 let upload = Upload::new(&b.bridge, &b.store, path, &b.url);
@@ -693,7 +762,13 @@ impl SeriesWriter for ObjectWriter<'_> {
             .ok_or_else(|| Error::invalid_input(format!("{}: already committed", self.key)))?;
         let sealed = parquet.finish(metadata, &shape)?.seal()?;
         let b = self.backend;
-        let done = b.commit_file(&self.key, &sealed, metadata, self.create);
+        let done = b.commit_file(
+            &self.key,
+            &sealed,
+            metadata,
+            self.create,
+            self.expected.as_ref(),
+        );
         // The temporary object of a multipart upload goes, whatever happened (an upload
         // under the key's own name is the key's value).
         if let Sealed::Object(uploaded) = &sealed {

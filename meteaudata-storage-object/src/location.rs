@@ -151,6 +151,14 @@ fn s3(
     if !chosen {
         b = b.with_config(AmazonS3ConfigKey::CopyIfNotExists, "multipart");
     }
+    // Appends replace an object only if it is still the version they read (`If-Match`).
+    let chosen = std::env::var_os("AWS_CONDITIONAL_PUT").is_some()
+        || opts.iter().any(|(k, _)| {
+            k.parse::<AmazonS3ConfigKey>().ok() == Some(AmazonS3ConfigKey::ConditionalPut)
+        });
+    if !chosen {
+        b = b.with_config(AmazonS3ConfigKey::ConditionalPut, "etag");
+    }
     for (k, v) in opts {
         let key: AmazonS3ConfigKey = k
             .parse()

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use meteaudata_core::Result;
 use meteaudata_parquet::ReadAt;
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt};
+use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore, ObjectStoreExt, UpdateVersion};
 
 use crate::error::{from_store, is_not_found, is_unsupported};
 use crate::runtime::Bridge;
@@ -29,6 +29,8 @@ pub(crate) struct ObjectSource {
     tail: Bytes,
     /// Bytes transferred by this backend's reads (for the figures and the tests).
     counter: Arc<AtomicU64>,
+    /// The version read (for writes that must find it unchanged).
+    version: UpdateVersion,
 }
 
 impl ObjectSource {
@@ -43,8 +45,8 @@ impl ObjectSource {
     ) -> Result<Option<Self>> {
         let (s, p) = (Arc::clone(store), path.clone());
         match bridge.run(async move { fetch_tail(s, p).await }) {
-            Ok(Some((len, tail))) => Ok(Some(Self::from_tail(
-                bridge, store, path, url, counter, len, tail,
+            Ok(Some(tail)) => Ok(Some(Self::from_tail(
+                bridge, store, path, url, counter, tail,
             ))),
             Ok(None) => Ok(None),
             Err(e) => Err(from_store(url, path, e)),
@@ -58,19 +60,24 @@ impl ObjectSource {
         path: &Path,
         url: &str,
         counter: &Arc<AtomicU64>,
-        len: u64,
-        tail: Bytes,
+        tail: Tail,
     ) -> Self {
-        counter.fetch_add(tail.len() as u64, Ordering::Relaxed);
+        counter.fetch_add(tail.bytes.len() as u64, Ordering::Relaxed);
         ObjectSource {
             bridge: bridge.clone(),
             store: Arc::clone(store),
             path: path.clone(),
-            len,
+            len: tail.len,
             location: format!("{}/{}", url.trim_end_matches('/'), path_tail(url, path)),
-            tail,
+            tail: tail.bytes,
             counter: Arc::clone(counter),
+            version: tail.version,
         }
+    }
+
+    /// The version of the object that was read.
+    pub(crate) fn version(&self) -> &UpdateVersion {
+        &self.version
     }
 
     fn get(&self, range: Range<u64>) -> std::io::Result<Bytes> {
@@ -96,12 +103,27 @@ impl ObjectSource {
     }
 }
 
-/// The length and the last [`TAIL`] bytes of `path` (one request); `None` when it does not
-/// exist.
+/// The length, version and last [`TAIL`] bytes of an object.
+#[derive(Debug)]
+pub(crate) struct Tail {
+    pub(crate) len: u64,
+    pub(crate) bytes: Bytes,
+    pub(crate) version: UpdateVersion,
+}
+
+fn version_of(meta: &ObjectMeta) -> UpdateVersion {
+    UpdateVersion {
+        e_tag: meta.e_tag.clone(),
+        version: meta.version.clone(),
+    }
+}
+
+/// The length, version and last [`TAIL`] bytes of `path` (one request); `None` when it does
+/// not exist.
 pub(crate) async fn fetch_tail(
     store: Arc<dyn ObjectStore>,
     path: Path,
-) -> std::result::Result<Option<(u64, Bytes)>, object_store::Error> {
+) -> std::result::Result<Option<Tail>, object_store::Error> {
     let options = GetOptions {
         range: Some(GetRange::Suffix(TAIL)),
         ..GetOptions::default()
@@ -109,28 +131,50 @@ pub(crate) async fn fetch_tail(
     let r = match store.get_opts(&path, options).await {
         Ok(r) => r,
         Err(e) if is_not_found(&e) => return Ok(None),
-        // Azure Blob Storage has no suffix ranges: the length first, then the range.
+        // Azure Blob Storage has no suffix ranges: the length first, then the range (only if
+        // the object is still the version the length came from).
         Err(e) if is_unsupported(&e) => {
-            let len = match store.head(&path).await {
-                Ok(m) => m.size,
+            let meta = match store.head(&path).await {
+                Ok(m) => m,
                 Err(e) if is_not_found(&e) => return Ok(None),
                 Err(e) => return Err(e),
             };
+            let len = meta.size;
             if len == 0 {
-                return Ok(Some((0, Bytes::new())));
+                return Ok(Some(Tail {
+                    len,
+                    bytes: Bytes::new(),
+                    version: version_of(&meta),
+                }));
             }
-            let bytes = match store.get_range(&path, len.saturating_sub(TAIL)..len).await {
-                Ok(b) => b,
+            let options = GetOptions {
+                range: Some(GetRange::Bounded(len.saturating_sub(TAIL)..len)),
+                if_match: meta.e_tag.clone(),
+                ..GetOptions::default()
+            };
+            let r = match store.get_opts(&path, options).await {
+                Ok(r) => r,
                 Err(e) if is_not_found(&e) => return Ok(None),
                 Err(e) => return Err(e),
             };
-            return Ok(Some((len, bytes)));
+            let version = version_of(&r.meta);
+            let bytes = r.bytes().await?;
+            return Ok(Some(Tail {
+                len,
+                bytes,
+                version,
+            }));
         }
         Err(e) => return Err(e),
     };
     let len = r.meta.size;
+    let version = version_of(&r.meta);
     let bytes = r.bytes().await?;
-    Ok(Some((len, bytes)))
+    Ok(Some(Tail {
+        len,
+        bytes,
+        version,
+    }))
 }
 
 /// The object's name as shown after the URL (the part below the URL's prefix).

@@ -140,23 +140,21 @@ pub(crate) enum Sealed {
 }
 
 impl Sealed {
-    /// Puts the file at `dest`: only if `dest` is free when `create` (else `Conflict`). A file
-    /// completed under `dest` itself is there already.
+    /// Puts the file at `dest` as `mode` says: `Create` only if `dest` is free, `Update` only
+    /// if it holds that version (else an `AlreadyExists` or `Precondition` error). A file
+    /// completed under `dest` itself is there already; one completed elsewhere is copied
+    /// (an `Update` of it is a plain copy: stores have no conditional copy but for creates).
     pub(crate) fn put(
         &self,
         bridge: &Bridge,
         store: &Arc<dyn ObjectStore>,
         dest: &Path,
-        create: bool,
+        mode: PutMode,
     ) -> std::result::Result<(), object_store::Error> {
         let (s, to) = (Arc::clone(store), dest.clone());
+        let create = matches!(mode, PutMode::Create);
         match self {
             Sealed::Bytes(bytes) => {
-                let mode = if create {
-                    PutMode::Create
-                } else {
-                    PutMode::Overwrite
-                };
                 let payload = PutPayload::from(bytes.clone());
                 bridge
                     .run(async move { s.put_opts(&to, payload, PutOptions::from(mode)).await })
