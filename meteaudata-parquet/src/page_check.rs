@@ -21,7 +21,9 @@
 //! * its column chunk has a negative offset or size (the crate's `byte_range` panics on one),
 //! * its uncompressed size is negative or above [`MAX_PAGE_BYTES`],
 //! * a dictionary page holds more values than its bytes can encode (at least the width of the
-//!   column's physical type per value: 4 bytes for byte arrays, a bit for booleans).
+//!   column's physical type per value: 4 bytes for byte arrays, a bit for booleans),
+//! * a dictionary-encoded data page comes without a dictionary page before it in its column
+//!   chunk (the crate panics on one).
 //!
 //! Nothing else is trusted or changed: the `parquet` crate parses the same headers again.
 
@@ -52,9 +54,13 @@ struct Header {
     compressed: Option<i32>,
     /// `num_values` of a dictionary page header.
     dict_values: Option<i32>,
+    /// The values' encoding of a data page (v1 or v2).
+    data_encoding: Option<i32>,
 }
 
 const DICTIONARY_PAGE: i32 = 2;
+/// Encodings whose values are indexes into the column chunk's dictionary page.
+const DICTIONARY_ENCODINGS: [i32; 2] = [2, 8];
 
 /// Checks the page headers of the column chunks of `groups` (see the module docs).
 pub(crate) fn check_pages(
@@ -92,6 +98,7 @@ pub(crate) fn check_pages(
             };
             let end = start.saturating_add(size).min(len);
             let mut at = start;
+            let mut dictionary = false;
             while at < end {
                 let h = read_header(file, at, end)
                     .map_err(|why| corrupt(path, format!("a page header at byte {at} {why}")))?;
@@ -104,7 +111,22 @@ pub(crate) fn check_pages(
                         ),
                     ));
                 }
+                if h
+                    .data_encoding
+                    .is_some_and(|e| DICTIONARY_ENCODINGS.contains(&e))
+                    && !dictionary
+                {
+                    // The `parquet` crate panics on it ("Decoder for dict should have been
+                    // set").
+                    return Err(corrupt(
+                        path,
+                        format!(
+                            "a dictionary-encoded page at byte {at} has no dictionary page before it"
+                        ),
+                    ));
+                }
                 if h.page_type == Some(DICTIONARY_PAGE) {
+                    dictionary = true;
                     let n = i64::from(h.dict_values.unwrap_or(-1));
                     if n < 0 || n.saturating_mul(bits) > 8 * i64::from(uncompressed) {
                         return Err(corrupt(
@@ -342,6 +364,15 @@ fn parse_header(buf: &[u8]) -> Parsed<Header> {
             (1, 5) => r.i32().map(|v| h.dict_values = Some(v)),
             _ => r.skip_value(t, d),
         }),
+        // data_page_header (encoding: field 2) and data_page_header_v2 (field 4).
+        (5, 12) => r.fields(depth + 1, |r, id, t, d| match (id, t) {
+            (2, 5) => r.i32().map(|v| h.data_encoding = Some(v)),
+            _ => r.skip_value(t, d),
+        }),
+        (8, 12) => r.fields(depth + 1, |r, id, t, d| match (id, t) {
+            (4, 5) => r.i32().map(|v| h.data_encoding = Some(v)),
+            _ => r.skip_value(t, d),
+        }),
         _ => r.skip_value(t, depth),
     })?;
     h.len = r.pos;
@@ -397,6 +428,7 @@ mod tests {
                 uncompressed: Some(800),
                 compressed: Some(100),
                 dict_values: Some(100),
+                data_encoding: None,
             }
         );
         for cut in 0..bytes.len() {
