@@ -111,8 +111,7 @@ pub(crate) fn check_pages(
                         ),
                     ));
                 }
-                if h
-                    .data_encoding
+                if h.data_encoding
                     .is_some_and(|e| DICTIONARY_ENCODINGS.contains(&e))
                     && !dictionary
                 {
