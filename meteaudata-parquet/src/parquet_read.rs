@@ -399,9 +399,9 @@ pub fn read_series(
 }
 
 impl ParquetScan {
-    /// This scan as a backend's [`SeriesScan`] of a key whose metadata is `metadata`: its
-    /// chunks decoded a chunk ahead on a thread of their own, or one empty series when no row
-    /// is selected (a scan yields at least one chunk).
+    /// This scan as a backend's [`SeriesScan`](meteaudata_core::storage::SeriesScan) of a
+    /// key whose metadata is `metadata`: its chunks decoded a chunk ahead on a thread of their
+    /// own, or one empty series when no row is selected (a scan yields at least one chunk).
     pub fn into_series_scan(
         mut self,
         metadata: meteaudata_core::metadata::TimeSeriesMetadata,
