@@ -11,6 +11,12 @@ pub const META_SUFFIX: &str = "_meta.yaml";
 /// Prefix of temporary files (ignored by listing, removed by `clear`).
 pub const TMP_PREFIX: &str = ".tmp-";
 
+/// Whether a file (object) named `name` belongs to a store: a data file, a sidecar or a
+/// temporary file (what `clear` removes and sizes count).
+pub fn is_store_file(name: &str) -> bool {
+    name.ends_with(DATA_SUFFIX) || name.ends_with(META_SUFFIX) || name.starts_with(TMP_PREFIX)
+}
+
 /// Longest file stem we use before falling back to a hashed name (file names are limited to
 /// 255 bytes; the sidecar adds 10).
 const MAX_STEM: usize = 200;

@@ -51,6 +51,17 @@ pub struct Footer {
     pub metadata: Option<String>,
 }
 
+impl Footer {
+    /// The key the data file named `<stem>.parquet` holds: the one its footer records, or
+    /// for files Python wrote, the one its name says.
+    pub fn key_of(&self, stem: &str) -> Option<meteaudata_core::storage::StorageKey> {
+        match &self.key {
+            Some(k) => meteaudata_core::storage::StorageKey::new(k.as_str()).ok(),
+            None => crate::layout::key_from_python_stem(stem),
+        }
+    }
+}
+
 fn open(file: Arc<dyn ReadAt>) -> Result<ParquetRecordBatchReaderBuilder<CheckedFile>> {
     let path = file.location().to_string();
     let path = path.as_str();

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic::{sync_dir, Pending};
 use meteaudata_parquet::layout::{
-    candidate_stems, fnv1a, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
+    candidate_stems, fnv1a, is_store_file, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
 };
 use meteaudata_parquet::{
     write_series, FileSource, Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS,
@@ -90,14 +90,6 @@ impl DiskBackend {
         self.base.join(format!("{stem}{META_SUFFIX}"))
     }
 
-    /// The key a data file holds: from its footer, or for files Python wrote, from the stem.
-    fn key_of(&self, stem: &str, footer: &Footer) -> Option<StorageKey> {
-        match &footer.key {
-            Some(k) => StorageKey::new(k.as_str()).ok(),
-            None => key_from_python_stem(stem),
-        }
-    }
-
     /// Where `key` is stored now, if anywhere, with that file's footer.
     fn locate_footer(&self, key: &StorageKey) -> Result<Option<(String, Footer)>> {
         for stem in candidate_stems(key) {
@@ -106,7 +98,7 @@ impl DiskBackend {
                 continue;
             }
             let footer = read_footer(&path)?;
-            if self.key_of(&stem, &footer).as_ref() == Some(key) {
+            if footer.key_of(&stem).as_ref() == Some(key) {
                 return Ok(Some((stem, footer)));
             }
         }
@@ -129,9 +121,7 @@ impl DiskBackend {
                 continue;
             }
             match read_footer(&path) {
-                Ok(footer) if self.key_of(stem, &footer).as_ref() == Some(key) => {
-                    return Ok(stem.clone())
-                }
+                Ok(footer) if footer.key_of(stem).as_ref() == Some(key) => return Ok(stem.clone()),
                 Ok(_) => {}
                 Err(_) => {
                     damaged.get_or_insert_with(|| stem.clone());
@@ -355,10 +345,7 @@ impl DiskBackend {
         for e in self.io(&self.base, fs::read_dir(&self.base))? {
             let e = self.io(&self.base, e)?;
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(DATA_SUFFIX)
-                || name.ends_with(META_SUFFIX)
-                || name.starts_with(TMP_PREFIX)
-            {
+            if is_store_file(&name) {
                 out.push(e.path());
             }
         }
@@ -499,7 +486,7 @@ impl StorageBackend for DiskBackend {
             }
             match read_footer(&path) {
                 Ok(footer) => {
-                    if let Some(k) = self.key_of(stem, &footer) {
+                    if let Some(k) = footer.key_of(stem) {
                         keys.push(k);
                     }
                     if let Some(embedded) = &footer.metadata {

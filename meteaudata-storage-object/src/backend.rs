@@ -11,7 +11,7 @@ use meteaudata_core::storage::{
 };
 use meteaudata_core::{Error, Result, Series};
 use meteaudata_parquet::layout::{
-    candidate_stems, key_from_python_stem, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
+    candidate_stems, is_store_file, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
 };
 use meteaudata_parquet::{
     BytesSource, Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS,
@@ -42,7 +42,8 @@ use crate::upload::{Sealed, Upload};
 /// * **Reads** fetch the last 64 KiB first (the footer), then only the row groups a window
 ///   meets, by ranged GETs, checked against the file's checksums as they arrive.
 /// * **Two writers saving one key**: each save replaces the data object whole; the last one
-///   wins. Appends are read-modify-write and are not isolated from a concurrent save.
+///   wins. Appends replace the object only if it is still the version they read (where the
+///   store checks versions and the object fits one PUT), and start again otherwise.
 ///
 /// ```
 /// use meteaudata_core::storage::{StorageBackend, StorageKey};
@@ -146,13 +147,6 @@ impl ObjectBackend {
         Ok(src.map(Arc::new))
     }
 
-    fn key_of(stem: &str, footer: &Footer) -> Option<StorageKey> {
-        match &footer.key {
-            Some(k) => StorageKey::new(k.as_str()).ok(),
-            None => key_from_python_stem(stem),
-        }
-    }
-
     /// Where `key` is stored now, if anywhere: its stem, footer and opened data object.
     fn locate(&self, key: &StorageKey) -> Result<Option<Located>> {
         for stem in candidate_stems(key) {
@@ -160,7 +154,7 @@ impl ObjectBackend {
                 continue;
             };
             let footer = meteaudata_parquet::read_footer(Arc::clone(&src) as Arc<dyn ReadAt>)?;
-            if Self::key_of(&stem, &footer).as_ref() == Some(key) {
+            if footer.key_of(&stem).as_ref() == Some(key) {
                 return Ok(Some((stem, footer, src)));
             }
         }
@@ -179,7 +173,7 @@ impl ObjectBackend {
                 continue;
             };
             match meteaudata_parquet::read_footer(src) {
-                Ok(footer) if Self::key_of(stem, &footer).as_ref() == Some(key) => {
+                Ok(footer) if footer.key_of(stem).as_ref() == Some(key) => {
                     return Ok((stem.clone(), Slot::Ours));
                 }
                 Ok(_) => {}
@@ -462,10 +456,6 @@ impl ObjectBackend {
             .collect())
     }
 
-    fn is_ours(name: &str) -> bool {
-        name.ends_with(DATA_SUFFIX) || name.ends_with(META_SUFFIX) || name.starts_with(TMP_PREFIX)
-    }
-
     /// A fresh temporary object name under the prefix.
     fn temporary(&self) -> Result<Path> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -663,7 +653,7 @@ impl StorageBackend for ObjectBackend {
             };
             match footer {
                 Ok(footer) => {
-                    if let Some(k) = Self::key_of(stem, &footer) {
+                    if let Some(k) = footer.key_of(stem) {
                         keys.push(k);
                     }
                     if let Some(embedded) = &footer.metadata {
@@ -690,7 +680,7 @@ impl StorageBackend for ObjectBackend {
 
     fn clear(&self) -> Result<()> {
         for l in self.objects()? {
-            if Self::is_ours(&l.name) {
+            if is_store_file(&l.name) {
                 self.delete_object(&self.object(&l.name)?)?;
             }
         }
@@ -705,7 +695,7 @@ impl StorageBackend for ObjectBackend {
         Ok(Some(
             self.objects()?
                 .into_iter()
-                .filter(|l| Self::is_ours(&l.name))
+                .filter(|l| is_store_file(&l.name))
                 .map(|l| l.size)
                 .sum(),
         ))
@@ -733,16 +723,17 @@ impl SeriesWriter for ObjectWriter<'_> {
             Some(w) => w.push(chunk),
             None => {
                 let b = self.backend;
-                // A save of a key already stored uploads under its name (a multipart upload
-                // is invisible until it completes); anything else under a temporary name,
-                // put in place at the commit (see `commit_file`).
-                let path = match b.place(&self.key)? {
-                    (stem, Slot::Ours) if !self.create && self.expected.is_none() => {
-                        b.data_object(&stem)?
-                    }
-                    _ => b.temporary()?,
-                };
-                let upload = Upload::new(&b.bridge, &b.store, path, &b.url);
+                // If the file needs parts: a save of a key already stored uploads under its
+                // name (a multipart upload is invisible until it completes); anything else
+                // under a temporary name, put in place at the commit (see `commit_file`).
+                // Small files need no name until then (no request here).
+                let (owner, key) = (b.clone(), self.key.clone());
+                let direct = !self.create && self.expected.is_none();
+                let choose = Box::new(move || match owner.place(&key)? {
+                    (stem, Slot::Ours) if direct => owner.data_object(&stem),
+                    _ => owner.temporary(),
+                });
+                let upload = Upload::new(&b.bridge, &b.store, &b.url, choose);
                 self.parquet = Some(ParquetSeriesWriter::start(upload, &self.key, chunk)?);
                 Ok(())
             }

@@ -25,15 +25,21 @@ pub(crate) const HOLD: usize = 8 << 20;
 /// Parts uploading at once.
 const PARTS_IN_FLIGHT: usize = 2;
 
+/// Chooses the object a multipart upload goes to, when the file first outgrows one PUT
+/// (small files never need a name before the caller puts them in place).
+pub(crate) type ChoosePath = Box<dyn FnOnce() -> Result<Path> + Send>;
+
 /// One object being written.
 pub(crate) struct Upload {
     bridge: Bridge,
     store: Arc<dyn ObjectStore>,
-    path: Path,
     url: String,
     held: Vec<u8>,
     sent: u64,
-    multipart: Option<WriteMultipart>,
+    /// Until the file outgrows one PUT.
+    choose: Option<ChoosePath>,
+    /// Once it has: the object the parts go to, and the upload.
+    multipart: Option<(Path, WriteMultipart)>,
     /// The first failure: later writes fail with it too.
     failed: Option<String>,
 }
@@ -41,7 +47,7 @@ pub(crate) struct Upload {
 impl std::fmt::Debug for Upload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Upload")
-            .field("path", &self.path)
+            .field("path", &self.multipart.as_ref().map(|(p, _)| p))
             .field("sent", &self.sent)
             .field("held", &self.held.len())
             .finish()
@@ -49,26 +55,23 @@ impl std::fmt::Debug for Upload {
 }
 
 impl Upload {
+    /// An upload to the store at `url`; `choose` names the object if parts must go up.
     pub(crate) fn new(
         bridge: &Bridge,
         store: &Arc<dyn ObjectStore>,
-        path: Path,
         url: &str,
+        choose: ChoosePath,
     ) -> Self {
         Upload {
             bridge: bridge.clone(),
             store: Arc::clone(store),
-            path,
             url: url.to_string(),
             held: Vec::new(),
             sent: 0,
+            choose: Some(choose),
             multipart: None,
             failed: None,
         }
-    }
-
-    fn error(&self, e: object_store::Error) -> Error {
-        from_store(&self.url, &self.path, e)
     }
 
     /// Sends what exceeds [`HOLD`], a part at a time.
@@ -77,16 +80,20 @@ impl Upload {
             return Ok(());
         }
         if self.multipart.is_none() {
-            let (s, p) = (Arc::clone(&self.store), self.path.clone());
+            let choose = self.choose.take().ok_or_else(|| {
+                Error::invalid_input(format!("{}: an upload without a destination", self.url))
+            })?;
+            let path = choose()?;
+            let (s, p) = (Arc::clone(&self.store), path.clone());
             let upload = self
                 .bridge
                 .run(async move { s.put_multipart(&p).await })
-                .map_err(|e| self.error(e))?;
-            self.multipart = Some(WriteMultipart::new_with_chunk_size(upload, PART));
+                .map_err(|e| from_store(&self.url, &path, e))?;
+            self.multipart = Some((path, WriteMultipart::new_with_chunk_size(upload, PART)));
         }
         let n = (self.held.len() - HOLD) / PART * PART;
         let bridge = self.bridge.clone();
-        let Some(wm) = self.multipart.as_mut() else {
+        let Some((path, wm)) = self.multipart.as_mut() else {
             return Ok(());
         };
         {
@@ -94,7 +101,7 @@ impl Upload {
             wm.put(Bytes::copy_from_slice(&self.held[..n]));
             futures::executor::block_on(wm.wait_for_capacity(PARTS_IN_FLIGHT))
         }
-        .map_err(|e| from_store(&self.url, &self.path, e))?;
+        .map_err(|e| from_store(&self.url, path, e))?;
         self.held.drain(..n);
         self.sent += n as u64;
         Ok(())
@@ -113,18 +120,18 @@ impl Upload {
         }
         let len = self.sent + self.held.len() as u64;
         meteaudata_parquet::checksum::seal_tail(&mut self.held, len)
-            .map_err(|e| Error::io(self.path.as_ref(), e))?;
+            .map_err(|e| Error::io(&self.url, e))?;
         let held = Bytes::from(std::mem::take(&mut self.held));
         match self.multipart.take() {
             None => Ok(Sealed::Bytes(held)),
-            Some(mut wm) => {
+            Some((path, mut wm)) => {
                 let done = {
                     let _in_runtime = self.bridge.enter();
                     wm.put(held);
                     futures::executor::block_on(wm.finish())
                 };
-                done.map_err(|e| self.error(e))?;
-                Ok(Sealed::Object(self.path.clone()))
+                done.map_err(|e| from_store(&self.url, &path, e))?;
+                Ok(Sealed::Object(path))
             }
         }
     }
@@ -196,10 +203,10 @@ impl Write for Upload {
 impl Drop for Upload {
     fn drop(&mut self) {
         // An unfinished upload leaves no object behind (and no parts billed).
-        if let Some(wm) = self.multipart.take() {
+        if let Some((path, wm)) = self.multipart.take() {
             let _in_runtime = self.bridge.enter();
             if let Err(e) = futures::executor::block_on(wm.abort()) {
-                tracing::warn!(path = %self.path, error = %e, "cannot abort an unfinished multipart upload");
+                tracing::warn!(path = %path, error = %e, "cannot abort an unfinished multipart upload");
             }
         }
     }
