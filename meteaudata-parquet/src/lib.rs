@@ -47,6 +47,7 @@
 
 pub mod checksum;
 pub mod layout;
+mod level_check;
 mod page_check;
 mod pandas_meta;
 mod parquet_read;

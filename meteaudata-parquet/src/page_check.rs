@@ -56,6 +56,8 @@ struct Header {
     dict_values: Option<i32>,
     /// The values' encoding of a data page (v1 or v2).
     data_encoding: Option<i32>,
+    /// The byte lengths of a v2 data page's definition and repetition levels.
+    v2_levels: Option<(Option<i32>, Option<i32>)>,
 }
 
 const DICTIONARY_PAGE: i32 = 2;
@@ -102,51 +104,53 @@ pub(crate) fn check_pages(
             while at < end {
                 let h = read_header(file, at, end)
                     .map_err(|why| corrupt(path, format!("a page header at byte {at} {why}")))?;
-                let uncompressed = h.uncompressed.unwrap_or(-1);
-                if !(0..=MAX_PAGE_BYTES).contains(&i64::from(uncompressed)) {
-                    return Err(corrupt(
-                        path,
-                        format!(
-                            "a page at byte {at} claims {uncompressed} bytes uncompressed (at most {MAX_PAGE_BYTES} are read from files without checksums)"
-                        ),
-                    ));
-                }
-                if h.data_encoding
-                    .is_some_and(|e| DICTIONARY_ENCODINGS.contains(&e))
-                    && !dictionary
-                {
-                    // The `parquet` crate panics on it ("Decoder for dict should have been
-                    // set").
-                    return Err(corrupt(
-                        path,
-                        format!(
-                            "a dictionary-encoded page at byte {at} has no dictionary page before it"
-                        ),
-                    ));
-                }
-                if h.page_type == Some(DICTIONARY_PAGE) {
-                    dictionary = true;
-                    let n = i64::from(h.dict_values.unwrap_or(-1));
-                    if n < 0 || n.saturating_mul(bits) > 8 * i64::from(uncompressed) {
-                        return Err(corrupt(
-                            path,
-                            format!(
-                                "a dictionary page at byte {at} claims {n} values in {uncompressed} bytes"
-                            ),
-                        ));
-                    }
-                }
-                let compressed = h.compressed.unwrap_or(-1);
-                if compressed < 0 {
-                    return Err(corrupt(
-                        path,
-                        format!("a page at byte {at} has a negative size"),
-                    ));
-                }
+                judge(&h, bits, dictionary)
+                    .map_err(|why| corrupt(path, format!("a page at byte {at} {why}")))?;
+                dictionary |= h.page_type == Some(DICTIONARY_PAGE);
                 at = at
                     .saturating_add(h.len as u64)
-                    .saturating_add(compressed as u64);
+                    .saturating_add(h.compressed.unwrap_or(0) as u64);
             }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the `parquet` crate can be trusted with the page of header `h`, in a column whose
+/// values take at least `bits` bits each, after a dictionary page or not (see the module
+/// docs). The reason it cannot, if not.
+fn judge(h: &Header, bits: i64, dictionary: bool) -> std::result::Result<(), String> {
+    let uncompressed = h.uncompressed.unwrap_or(-1);
+    if !(0..=MAX_PAGE_BYTES).contains(&i64::from(uncompressed)) {
+        return Err(format!(
+            "claims {uncompressed} bytes uncompressed (at most {MAX_PAGE_BYTES} are read from files without checksums)"
+        ));
+    }
+    if h.compressed.unwrap_or(-1) < 0 {
+        return Err("has a negative size".into());
+    }
+    if h.data_encoding
+        .is_some_and(|e| DICTIONARY_ENCODINGS.contains(&e))
+        && !dictionary
+    {
+        // The `parquet` crate panics on it ("Decoder for dict should have been set").
+        return Err("is dictionary-encoded and has no dictionary page before it".into());
+    }
+    if let Some((def, rep)) = h.v2_levels {
+        // The crate adds the two as `i32` (an overflow panics in debug builds).
+        let (def, rep) = (i64::from(def.unwrap_or(-1)), i64::from(rep.unwrap_or(-1)));
+        if def < 0 || rep < 0 || def + rep > i64::from(uncompressed) {
+            return Err(format!(
+                "claims {def} + {rep} bytes of levels in {uncompressed} bytes"
+            ));
+        }
+    }
+    if h.page_type == Some(DICTIONARY_PAGE) {
+        let n = i64::from(h.dict_values.unwrap_or(-1));
+        if n < 0 || n.saturating_mul(bits) > 8 * i64::from(uncompressed) {
+            return Err(format!(
+                "is a dictionary page claiming {n} values in {uncompressed} bytes"
+            ));
         }
     }
     Ok(())
@@ -368,10 +372,17 @@ fn parse_header(buf: &[u8]) -> Parsed<Header> {
             (2, 5) => r.i32().map(|v| h.data_encoding = Some(v)),
             _ => r.skip_value(t, d),
         }),
-        (8, 12) => r.fields(depth + 1, |r, id, t, d| match (id, t) {
-            (4, 5) => r.i32().map(|v| h.data_encoding = Some(v)),
-            _ => r.skip_value(t, d),
-        }),
+        (8, 12) => {
+            let mut levels = (None, None);
+            r.fields(depth + 1, |r, id, t, d| match (id, t) {
+                (4, 5) => r.i32().map(|v| h.data_encoding = Some(v)),
+                (5, 5) => r.i32().map(|v| levels.0 = Some(v)),
+                (6, 5) => r.i32().map(|v| levels.1 = Some(v)),
+                _ => r.skip_value(t, d),
+            })?;
+            h.v2_levels = Some(levels);
+            Ok(())
+        }
         _ => r.skip_value(t, depth),
     })?;
     h.len = r.pos;
@@ -428,6 +439,7 @@ mod tests {
                 compressed: Some(100),
                 dict_values: Some(100),
                 data_encoding: None,
+                v2_levels: None,
             }
         );
         for cut in 0..bytes.len() {
@@ -444,6 +456,66 @@ mod tests {
         more.extend_from_slice(&[3, b'a', b'b', b'c']);
         more.push(0);
         assert_eq!(parse_header(&more).unwrap().dict_values, Some(100));
+    }
+
+    /// A v2 data page header: type 3, sizes, then its header (field 8) with the levels'
+    /// lengths.
+    fn v2_header(uncompressed: i32, def: i32, rep: i32) -> Vec<u8> {
+        let mut out = Vec::new();
+        i32_field(1, 3, &mut out);
+        i32_field(1, uncompressed, &mut out);
+        i32_field(1, uncompressed, &mut out);
+        out.push(5 << 4 | 12); // field 8, a structure
+        for v in [16, 0, 16, 0] {
+            // num_values, num_nulls, num_rows, encoding
+            i32_field(1, v, &mut out);
+        }
+        i32_field(1, def, &mut out);
+        i32_field(1, rep, &mut out);
+        out.push(0);
+        out.push(0);
+        out
+    }
+
+    #[test]
+    fn v2_level_lengths_are_checked() {
+        let judged = |uncompressed, def, rep| {
+            let h = parse_header(&v2_header(uncompressed, def, rep)).unwrap();
+            assert_eq!(h.v2_levels, Some((Some(def), Some(rep))));
+            judge(&h, 64, false)
+        };
+        assert_eq!(judged(100, 3, 0), Ok(()));
+        assert_eq!(judged(100, 60, 40), Ok(()));
+        // Their sum overflows an i32 (the crate's addition panics in debug builds).
+        let e = judged(100, i32::MAX, i32::MAX).unwrap_err();
+        assert!(e.contains("bytes of levels"), "{e}");
+        assert!(judged(100, 60, 41).is_err());
+        assert!(judged(100, -1, 0).is_err());
+        assert!(judged(100, 0, -5).is_err());
+    }
+
+    #[test]
+    fn headers_are_judged() {
+        let h = parse_header(&dictionary_header(800, 100)).unwrap();
+        assert_eq!(judge(&h, 64, false), Ok(()));
+        // 100 values of 64 bits do not fit in 799 bytes.
+        let h = parse_header(&dictionary_header(799, 100)).unwrap();
+        assert!(judge(&h, 64, false).unwrap_err().contains("100 values"));
+        let h = parse_header(&dictionary_header(-1, 100)).unwrap();
+        assert!(judge(&h, 64, false).unwrap_err().contains("uncompressed"));
+        let h = parse_header(&dictionary_header(MAX_PAGE_BYTES as i32 + 1, 1)).unwrap();
+        assert!(judge(&h, 64, false).is_err());
+        // A dictionary-encoded data page needs a dictionary page before it.
+        let h = Header {
+            uncompressed: Some(10),
+            compressed: Some(10),
+            data_encoding: Some(8),
+            ..Header::default()
+        };
+        assert!(judge(&h, 64, false)
+            .unwrap_err()
+            .contains("no dictionary page"));
+        assert_eq!(judge(&h, 64, true), Ok(()));
     }
 
     #[test]

@@ -7,8 +7,10 @@ use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use meteaudata_core::storage::TimeRange;
 use meteaudata_core::{batch_keys, Error, Index, IndexData, Result, Series};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::{parquet_to_arrow_field_levels, ProjectionMask};
 
 use crate::checksum::{CheckedFile, CHECKSUM_ENTRY};
+use crate::level_check::CheckedGroups;
 use crate::page_check::{check_footer, check_pages};
 use crate::source::ReadAt;
 use parquet::file::statistics::Statistics;
@@ -26,11 +28,11 @@ pub(crate) fn corrupt(location: &str, message: impl std::fmt::Display) -> Error 
 }
 
 /// Runs `f`, a call into the `parquet` crate, with a panic turned into `Corrupt`: the crate
-/// panics on some damaged files instead of returning an error (found by the `parquet_read`
-/// fuzz target: a dictionary-encoded page in a column chunk without a dictionary page,
-/// "Decoder for dict should have been set"; definition levels past the end of a page,
-/// "offset + len out of bounds" in arrow-buffer). Files with our checksums never reach it
-/// damaged; files without them (Python's) are read unverified.
+/// panics on some damaged files instead of returning an error. Every such file the
+/// `parquet_read` fuzz target found is now refused before the crate sees it (page headers:
+/// `page_check`; definition levels: `level_check`); this stays for the ones not found yet.
+/// Files with our checksums never reach it damaged; files without them (Python's) are read
+/// unverified.
 fn contained<T>(path: &str, f: impl FnOnce() -> T) -> Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
         let why = panic
@@ -62,15 +64,20 @@ impl Footer {
     }
 }
 
-fn open(file: Arc<dyn ReadAt>) -> Result<ParquetRecordBatchReaderBuilder<CheckedFile>> {
+fn open(
+    file: Arc<dyn ReadAt>,
+) -> Result<(CheckedFile, ParquetRecordBatchReaderBuilder<CheckedFile>)> {
     let path = file.location().to_string();
     let path = path.as_str();
     // Its Thrift structure is checked before the `parquet` crate decodes it (see page_check).
     check_footer(file.as_ref())?;
     // The footer of a file without checksums is decoded unverified here too.
     let file = contained(path, || CheckedFile::open(file))??;
-    contained(path, || ParquetRecordBatchReaderBuilder::try_new(file))?
-        .map_err(|e| corrupt(path, e))
+    let builder = contained(path, || {
+        ParquetRecordBatchReaderBuilder::try_new(file.clone())
+    })?
+    .map_err(|e| corrupt(path, e))?;
+    Ok((file, builder))
 }
 
 fn footer_of(meta: &HashMap<String, String>) -> Footer {
@@ -82,7 +89,7 @@ fn footer_of(meta: &HashMap<String, String>) -> Footer {
 
 /// Reads only the footer.
 pub fn read_footer(file: Arc<dyn ReadAt>) -> Result<Footer> {
-    let builder = open(file)?;
+    let (_, builder) = open(file)?;
     let meta: HashMap<String, String> = builder.schema().metadata().into();
     Ok(footer_of(&meta))
 }
@@ -117,7 +124,7 @@ pub struct ParquetScan {
     window: Option<TimeRange>,
     /// Position of the next batch's first row (meaningful without a window).
     at: usize,
-    /// Whether the decoder panicked (see [`contained`]).
+    /// Whether the decoder failed (an error or a panic, see [`contained`]): the scan is over.
     failed: bool,
     /// The footer.
     pub footer: Footer,
@@ -138,7 +145,7 @@ impl ParquetScan {
     ) -> Result<Self> {
         let location = file.location().to_string();
         let path = location.as_str();
-        let mut builder = open(Arc::clone(&file))?;
+        let (checked, builder) = open(Arc::clone(&file))?;
         let schema = Arc::clone(builder.schema());
         let meta: HashMap<String, String> = schema.metadata().into();
         let footer = footer_of(&meta);
@@ -176,7 +183,6 @@ impl ParquetScan {
         let mut selected: Vec<usize> = (0..builder.metadata().num_row_groups()).collect();
         if let (Some(r), Some(ic)) = (window, index_col) {
             selected = groups_meeting(&builder, schema.field(ic), r);
-            builder = builder.with_row_groups(selected.clone());
         }
         // Row counts come from the footer: a damaged one may claim any numbers.
         let rows = selected
@@ -194,9 +200,23 @@ impl ParquetScan {
         if !verified {
             check_pages(file.as_ref(), builder.metadata(), &selected)?;
         }
-        let batch_size = batch.unwrap_or(rows).max(1);
-        let reader = contained(path, || builder.with_batch_size(batch_size).build())?
-            .map_err(|e| corrupt(path, e))?;
+        let batch_size = batch.unwrap_or(rows).min(rows).max(1);
+        // The decoder reads pages whose definition levels are checked first (see level_check).
+        let levels = parquet_to_arrow_field_levels(
+            builder.parquet_schema(),
+            ProjectionMask::all(),
+            Some(schema.fields()),
+        )
+        .map_err(|e| corrupt(path, e))?;
+        let groups = CheckedGroups {
+            file: Arc::new(checked),
+            meta: Arc::clone(builder.metadata()),
+            groups: selected,
+        };
+        let reader = contained(path, || {
+            ParquetRecordBatchReader::try_new_with_row_groups(&levels, &groups, batch_size, None)
+        })?
+        .map_err(|e| corrupt(path, e))?;
         let index = match (index_col, &pandas) {
             (Some(ic), _) => IndexSource::Column(ic),
             (
@@ -339,8 +359,13 @@ impl Iterator for ParquetScan {
         let batch = match contained(&self.path, || self.reader.next()) {
             Ok(None) => return None,
             Ok(Some(Ok(b))) => b,
-            Ok(Some(Err(e))) => return Some(Err(corrupt(&self.path, e))),
-            // The reader's state is unknown after a panic: the scan ends with the error.
+            // The reader's state is unknown after an error or a panic (one column may have
+            // read its rows and another not, so later batches could pair values with the
+            // wrong timestamps): the scan ends with the error.
+            Ok(Some(Err(e))) => {
+                self.failed = true;
+                return Some(Err(corrupt(&self.path, e)));
+            }
             Err(e) => {
                 self.failed = true;
                 return Some(Err(e));
