@@ -53,6 +53,7 @@ mod pandas_meta;
 mod parquet_read;
 mod parquet_write;
 mod source;
+pub mod stem_store;
 
 pub use page_check::MAX_PAGE_BYTES;
 pub use parquet_read::{read_footer, read_series, Footer, ParquetScan};

@@ -14,19 +14,11 @@ use crate::atomic::{sync_dir, Pending};
 use meteaudata_parquet::layout::{
     candidate_stems, fnv1a, is_store_file, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
 };
+use meteaudata_parquet::stem_store::{self, Found, StemFiles};
 use meteaudata_parquet::{
-    write_series, FileSource, Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS,
+    write_series, FileSource, ParquetScan, ParquetSeriesWriter, ROW_GROUP_ROWS,
 };
 use std::sync::Arc;
-
-/// The data file at `path`, opened for reading.
-fn source(path: &Path) -> Result<Arc<dyn ReadAt>> {
-    Ok(Arc::new(FileSource::open(path)?))
-}
-
-fn read_footer(path: &Path) -> Result<Footer> {
-    meteaudata_parquet::read_footer(source(path)?)
-}
 
 /// Stores each series as `<stem>.parquet` plus a `<stem>_meta.yaml` sidecar in one directory,
 /// where `<stem>` is Python meteaudata's name for the key (`quickstart_Temperature#1_RAW#1`).
@@ -70,6 +62,11 @@ fn missing(key: &StorageKey, path: &Path) -> Error {
 }
 
 impl DiskBackend {
+    /// This store's files as [`stem_store`] sees them.
+    fn files(&self) -> Files<'_> {
+        Files(self)
+    }
+
     /// A backend in `base_path`; the directory is created on the first save.
     pub fn new(base_path: impl Into<PathBuf>) -> Self {
         DiskBackend {
@@ -90,108 +87,32 @@ impl DiskBackend {
         self.base.join(format!("{stem}{META_SUFFIX}"))
     }
 
-    /// Where `key` is stored now, if anywhere, with that file's footer.
-    fn locate_footer(&self, key: &StorageKey) -> Result<Option<(String, Footer)>> {
-        for stem in candidate_stems(key) {
-            let path = self.data_path(&stem);
-            if !path.exists() {
-                continue;
-            }
-            let footer = read_footer(&path)?;
-            if footer.key_of(&stem).as_ref() == Some(key) {
-                return Ok(Some((stem, footer)));
-            }
-        }
-        Ok(None)
-    }
-
     /// Where `key` is stored now, if anywhere.
     fn locate(&self, key: &StorageKey) -> Result<Option<String>> {
-        Ok(self.locate_footer(key)?.map(|(stem, _)| stem))
+        Ok(stem_store::locate(&self.files(), key)?.map(|found| found.stem))
     }
 
-    /// Where `key` should be written: where it is, else the first free name. A damaged file
-    /// under one of the key's names is replaced (a save repairs it).
+    /// Where `key` should be written (see [`stem_store::place`]).
     fn place(&self, key: &StorageKey) -> Result<String> {
-        let stems = candidate_stems(key);
-        let mut damaged = None;
-        for stem in &stems {
-            let path = self.data_path(stem);
-            if !path.exists() {
-                continue;
-            }
-            match read_footer(&path) {
-                Ok(footer) if footer.key_of(stem).as_ref() == Some(key) => return Ok(stem.clone()),
-                Ok(_) => {}
-                Err(_) => {
-                    damaged.get_or_insert_with(|| stem.clone());
-                }
-            }
-        }
-        if let Some(stem) = damaged {
-            return Ok(stem);
-        }
-        stems
-            .into_iter()
-            .find(|s| !self.data_path(s).exists())
-            .ok_or_else(|| {
-                Error::Conflict(format!(
-                    "{key}: every file name for this key is used by other keys in {}",
-                    self.base.display()
-                ))
-            })
+        Ok(stem_store::place(&self.files(), key)?.0)
     }
 
     fn io<T>(&self, path: &Path, r: std::io::Result<T>) -> Result<T> {
         r.map_err(|e| Error::io(path, e))
     }
 
-    fn read_metadata(&self, stem: &str, footer: &Footer) -> Result<TimeSeriesMetadata> {
-        match &footer.metadata {
-            Some(text) => TimeSeriesMetadata::from_yaml(text).map_err(|e| Error::Corrupt {
-                location: self.data_path(stem).display().to_string(),
-                message: e.to_string(),
-            }),
-            None => {
-                let path = self.meta_path(stem);
-                let text = self.io(&path, fs::read_to_string(&path))?;
-                TimeSeriesMetadata::from_yaml(&text).map_err(|e| Error::Corrupt {
-                    location: path.display().to_string(),
-                    message: e.to_string(),
-                })
-            }
-        }
-    }
-
-    /// Peeks at the frequency recorded in a foreign file's sidecar (Parquet cannot hold it).
-    fn sidecar_frequency(&self, stem: &str) -> Option<String> {
-        let text = fs::read_to_string(self.meta_path(stem)).ok()?;
-        TimeSeriesMetadata::from_yaml(&text)
-            .ok()?
-            .index_metadata?
-            .frequency
-    }
-
-    /// Where a stored key is: its stem, footer, and the frequency a foreign file's sidecar
-    /// records.
-    fn find(&self, key: &StorageKey) -> Result<(String, Footer, Option<String>)> {
-        let (stem, footer) = self
-            .locate_footer(key)?
+    /// Where a stored key is: its files and the frequency a foreign file's sidecar records.
+    fn find(&self, key: &StorageKey) -> Result<(Found<FileSource>, Option<String>)> {
+        let found = stem_store::locate(&self.files(), key)?
             .ok_or_else(|| missing(key, &self.data_path(&candidate_stems(key)[0])))?;
-        let freq = if footer.metadata.is_none() {
-            self.sidecar_frequency(&stem)
-        } else {
-            None
-        };
-        Ok((stem, footer, freq))
+        let freq = stem_store::sidecar_frequency(&self.files(), &found.stem, &found.footer);
+        Ok((found, freq))
     }
 
     fn load_stem(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
-        let (stem, _, freq) = self.find(key)?;
-        let path = self.data_path(&stem);
-        let (series, footer) =
-            meteaudata_parquet::read_series(source(&path)?, range, freq.as_deref())?;
-        let meta = self.read_metadata(&stem, &footer)?;
+        let (found, freq) = self.find(key)?;
+        let (series, footer) = meteaudata_parquet::read_series(found.data, range, freq.as_deref())?;
+        let meta = stem_store::read_metadata(&self.files(), &found.stem, &footer)?;
         Ok((series, meta))
     }
 
@@ -310,31 +231,6 @@ impl DiskBackend {
         Ok(())
     }
 
-    /// Rewrites the sidecar of `stem` from `embedded` (the metadata document its data file
-    /// carries) when it says something else or is missing: what a crash between the data
-    /// rename and the sidecar rename leaves. Best effort: a store we cannot write to is left
-    /// as it is (with a warning).
-    fn repair_sidecar(&self, stem: &str, embedded: &str) {
-        let path = self.meta_path(stem);
-        if fs::read_to_string(&path).is_ok_and(|text| text == embedded) {
-            return;
-        }
-        let written = Pending::create(&path).and_then(|(tmp, mut f)| {
-            f.write_all(embedded.as_bytes())?;
-            f.sync_all()?;
-            tmp.commit()
-        });
-        match written {
-            Ok(()) => {
-                sync_dir(&self.base);
-                tracing::warn!(path = %path.display(), "rewrote a sidecar that did not match its data file (an interrupted save)");
-            }
-            Err(e) => {
-                tracing::warn!(path = %path.display(), error = %e, "a sidecar does not match its data file and cannot be rewritten")
-            }
-        }
-    }
-
     /// The files of the directory that belong to stored keys (data, sidecars), and stale
     /// temporary files.
     fn entries(&self) -> Result<Vec<PathBuf>> {
@@ -396,8 +292,8 @@ impl StorageBackend for DiskBackend {
     }
 
     fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
-        let (stem, footer, _) = self.find(key)?;
-        self.read_metadata(&stem, &footer)
+        let (found, _) = self.find(key)?;
+        stem_store::read_metadata(&self.files(), &found.stem, &found.footer)
     }
 
     /// Row groups in batches of `chunk_points` rows; a window reads only the row groups whose
@@ -409,12 +305,11 @@ impl StorageBackend for DiskBackend {
         chunk_points: usize,
     ) -> Result<SeriesScan<'_>> {
         let chunk = meteaudata_core::storage::checked_chunk(chunk_points)?;
-        let (stem, footer, freq) = self.find(key)?;
-        let meta = self.read_metadata(&stem, &footer)?;
-        let window = range.bounded();
-        let file = source(&self.data_path(&stem))?;
+        let (found, freq) = self.find(key)?;
+        let meta = stem_store::read_metadata(&self.files(), &found.stem, &found.footer)?;
         // Decoding runs a chunk ahead on its own thread.
-        ParquetScan::open(file, window, Some(chunk), freq.as_deref())?.into_series_scan(meta)
+        ParquetScan::open(found.data, range.bounded(), Some(chunk), freq.as_deref())?
+            .into_series_scan(meta)
     }
 
     /// One Parquet file written row group by row group into a temporary file, renamed over
@@ -484,20 +379,9 @@ impl StorageBackend for DiskBackend {
             if name.starts_with(TMP_PREFIX) {
                 continue;
             }
-            match read_footer(&path) {
-                Ok(footer) => {
-                    if let Some(k) = footer.key_of(stem) {
-                        keys.push(k);
-                    }
-                    if let Some(embedded) = &footer.metadata {
-                        self.repair_sidecar(stem, embedded);
-                    }
-                }
-                // One damaged file must not hide the others; loading it reports the damage.
-                Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "skipping unreadable data file")
-                }
-            }
+            let footer =
+                FileSource::open(&path).and_then(|f| meteaudata_parquet::read_footer(Arc::new(f)));
+            keys.extend(stem_store::listed_key(&self.files(), stem, footer, false));
         }
         keys.sort();
         keys.dedup();
@@ -642,5 +526,48 @@ impl Drop for DiskWriter<'_> {
         if let Some(h) = self.encoder.take() {
             let _ = h.join();
         }
+    }
+}
+
+/// The directory's files, as [`stem_store`] sees them.
+struct Files<'a>(&'a DiskBackend);
+
+impl StemFiles for Files<'_> {
+    type Data = FileSource;
+
+    fn data(&self, stem: &str) -> Result<Option<Arc<FileSource>>> {
+        match FileSource::open(&self.0.data_path(stem)) {
+            Ok(f) => Ok(Some(Arc::new(f))),
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn sidecar(&self, stem: &str) -> Result<Option<String>> {
+        let path = self.0.meta_path(stem);
+        match fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// Through a temporary file, fsynced and renamed, then an fsync of the directory.
+    fn put_sidecar(&self, stem: &str, text: &str) -> Result<()> {
+        let path = self.0.meta_path(stem);
+        let written = Pending::create(&path).and_then(|(tmp, mut f)| {
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            tmp.commit()
+        });
+        self.0.io(&path, written)?;
+        sync_dir(&self.0.base);
+        Ok(())
+    }
+
+    fn location(&self, name: &str) -> String {
+        self.0.base.join(name).display().to_string()
     }
 }

@@ -10,12 +10,9 @@ use meteaudata_core::storage::{
     StorageBackend, StorageKey, Stored, TimeRange,
 };
 use meteaudata_core::{Error, Result, Series};
-use meteaudata_parquet::layout::{
-    candidate_stems, is_store_file, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
-};
-use meteaudata_parquet::{
-    BytesSource, Footer, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS,
-};
+use meteaudata_parquet::layout::{is_store_file, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX};
+use meteaudata_parquet::stem_store::{self, Found, Slot, StemFiles};
+use meteaudata_parquet::{BytesSource, ParquetScan, ParquetSeriesWriter, ReadAt, ROW_GROUP_ROWS};
 use object_store::path::{Path, PathPart};
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutPayload, UpdateVersion};
 
@@ -70,6 +67,11 @@ pub struct ObjectBackend {
 }
 
 impl ObjectBackend {
+    /// This store's files as [`stem_store`] sees them.
+    fn files(&self) -> Objects<'_> {
+        Objects(self)
+    }
+
     /// A backend at `url` (see the [`location`](crate#urls) table), with credentials and
     /// endpoints from the environment and the URL's query.
     pub fn new(url: &str) -> Result<Self> {
@@ -147,50 +149,9 @@ impl ObjectBackend {
         Ok(src.map(Arc::new))
     }
 
-    /// Where `key` is stored now, if anywhere: its stem, footer and opened data object.
-    fn locate(&self, key: &StorageKey) -> Result<Option<Located>> {
-        for stem in candidate_stems(key) {
-            let Some(src) = self.source(&stem)? else {
-                continue;
-            };
-            let footer = meteaudata_parquet::read_footer(Arc::clone(&src) as Arc<dyn ReadAt>)?;
-            if footer.key_of(&stem).as_ref() == Some(key) {
-                return Ok(Some((stem, footer, src)));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Where `key` should be written: where it is, else a damaged object under one of its
-    /// names (a save repairs it), else the first free name.
-    fn place(&self, key: &StorageKey) -> Result<(String, Slot)> {
-        let stems = candidate_stems(key);
-        let mut damaged = None;
-        let mut free = None;
-        for stem in &stems {
-            let Some(src) = self.source(stem)? else {
-                free.get_or_insert_with(|| stem.clone());
-                continue;
-            };
-            match meteaudata_parquet::read_footer(src) {
-                Ok(footer) if footer.key_of(stem).as_ref() == Some(key) => {
-                    return Ok((stem.clone(), Slot::Ours));
-                }
-                Ok(_) => {}
-                Err(_) => {
-                    damaged.get_or_insert_with(|| stem.clone());
-                }
-            }
-        }
-        if let Some(stem) = damaged {
-            return Ok((stem, Slot::Damaged));
-        }
-        free.map(|stem| (stem, Slot::Free)).ok_or_else(|| {
-            Error::Conflict(format!(
-                "{key}: every object name for this key is used by other keys in {}",
-                self.url
-            ))
-        })
+    /// Where `key` is stored now, if anywhere (see [`stem_store::locate`]).
+    fn locate(&self, key: &StorageKey) -> Result<Option<Found<ObjectSource>>> {
+        stem_store::locate(&self.files(), key)
     }
 
     fn get_text(&self, path: &Path) -> Result<Option<String>> {
@@ -230,37 +191,7 @@ impl ObjectBackend {
         }
     }
 
-    fn read_metadata(&self, stem: &str, footer: &Footer) -> Result<TimeSeriesMetadata> {
-        let (text, location) = match &footer.metadata {
-            Some(text) => (text.clone(), self.data_object(stem)?),
-            None => {
-                let path = self.meta_object(stem)?;
-                let text = self.get_text(&path)?.ok_or_else(|| Error::Corrupt {
-                    location: format!("{}/{path}", self.url),
-                    message: "the data object has no metadata and its sidecar is missing".into(),
-                })?;
-                (text, path)
-            }
-        };
-        TimeSeriesMetadata::from_yaml(&text).map_err(|e| Error::Corrupt {
-            location: format!("{}/{location}", self.url),
-            message: e.to_string(),
-        })
-    }
-
-    /// The frequency a foreign file's sidecar records (Parquet cannot hold it).
-    fn sidecar_frequency(&self, stem: &str, footer: &Footer) -> Option<String> {
-        if footer.metadata.is_some() {
-            return None;
-        }
-        let text = self.get_text(&self.meta_object(stem).ok()?).ok()??;
-        TimeSeriesMetadata::from_yaml(&text)
-            .ok()?
-            .index_metadata?
-            .frequency
-    }
-
-    fn find(&self, key: &StorageKey) -> Result<Located> {
+    fn find(&self, key: &StorageKey) -> Result<Found<ObjectSource>> {
         self.locate(key)?.ok_or_else(|| missing(key, &self.url))
     }
 
@@ -286,17 +217,17 @@ impl ObjectBackend {
     }
 
     fn load_window(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
-        let (stem, footer, src) = self.find(key)?;
-        let mut src: Arc<dyn ReadAt> = src;
+        let Found { stem, footer, data } = self.find(key)?;
+        let mut src: Arc<dyn ReadAt> = data;
         if range.is_none() {
             // A whole load needs every byte: one GET of the object (the decoder reads one
             // column across all row groups before the next, which would fetch each checked
             // block twice by ranges).
             src = self.whole(&stem, src.len())?;
         }
-        let freq = self.sidecar_frequency(&stem, &footer);
+        let freq = stem_store::sidecar_frequency(&self.files(), &stem, &footer);
         let (series, footer) = meteaudata_parquet::read_series(src, range, freq.as_deref())?;
-        let meta = self.read_metadata(&stem, &footer)?;
+        let meta = stem_store::read_metadata(&self.files(), &stem, &footer)?;
         Ok((series, meta))
     }
 
@@ -367,7 +298,7 @@ impl ObjectBackend {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (stem, slot) = self.place(key)?;
+            let (stem, slot) = stem_store::place(&self.files(), key)?;
             if create && slot == Slot::Ours {
                 return Err(key_taken(key));
             }
@@ -395,11 +326,11 @@ impl ObjectBackend {
 
     /// One try of [`StorageBackend::append`].
     fn append_once(&self, key: &StorageKey, more: &Series) -> Result<()> {
-        let (stem, footer, src) = self.find(key)?;
-        let version = src.version().clone();
-        let meta = self.read_metadata(&stem, &footer)?;
-        let freq = self.sidecar_frequency(&stem, &footer);
-        let mut scan = ParquetScan::open(src, None, Some(ROW_GROUP_ROWS), freq.as_deref())?
+        let Found { stem, footer, data } = self.find(key)?;
+        let version = data.version().clone();
+        let meta = stem_store::read_metadata(&self.files(), &stem, &footer)?;
+        let freq = stem_store::sidecar_frequency(&self.files(), &stem, &footer);
+        let mut scan = ParquetScan::open(data, None, Some(ROW_GROUP_ROWS), freq.as_deref())?
             .into_series_scan(meta.clone())?;
         let mut writer = self.new_writer(key, false)?;
         writer.expected = Some((stem, version));
@@ -408,28 +339,6 @@ impl ObjectBackend {
         }
         writer.push(more)?;
         Box::new(writer).commit(&meta)
-    }
-
-    /// Rewrites the sidecar of `stem` from the metadata its data object carries when it
-    /// says something else or is missing (a save killed between the two). Best effort.
-    fn repair_sidecar(&self, stem: &str, embedded: &str) {
-        let Ok(path) = self.meta_object(stem) else {
-            return;
-        };
-        if self
-            .get_text(&path)
-            .is_ok_and(|t| t.as_deref() == Some(embedded))
-        {
-            return;
-        }
-        match self.put_text(&path, embedded.to_string()) {
-            Ok(()) => {
-                tracing::warn!(object = %path, "rewrote a sidecar that did not match its data object (an interrupted save)")
-            }
-            Err(e) => {
-                tracing::warn!(object = %path, error = %e, "a sidecar does not match its data object and cannot be rewritten")
-            }
-        }
     }
 
     /// The objects directly under the prefix.
@@ -477,17 +386,6 @@ struct Listed {
     modified: meteaudata_core::chrono::DateTime<meteaudata_core::chrono::Utc>,
 }
 
-/// What a key's name holds when a write starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    /// Nothing: taken by a conditional put.
-    Free,
-    /// The key itself.
-    Ours,
-    /// An object that cannot be read (replaced).
-    Damaged,
-}
-
 /// Times an append starts again after another writer changed its key.
 const APPEND_ATTEMPTS: u32 = 10;
 
@@ -496,9 +394,6 @@ const PLACE_ATTEMPTS: usize = 8;
 
 /// Data objects whose footers are fetched at once by a listing.
 const LISTING_FETCHES: usize = 32;
-
-/// A stored key's stem, footer and opened data object.
-type Located = (String, Footer, Arc<ObjectSource>);
 
 impl StorageBackend for ObjectBackend {
     fn backend_type(&self) -> &str {
@@ -545,8 +440,8 @@ impl StorageBackend for ObjectBackend {
     }
 
     fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
-        let (stem, footer, _) = self.find(key)?;
-        self.read_metadata(&stem, &footer)
+        let found = self.find(key)?;
+        stem_store::read_metadata(&self.files(), &found.stem, &found.footer)
     }
 
     /// Row groups in batches of `chunk_points` rows, fetched as they are read; a window
@@ -558,11 +453,11 @@ impl StorageBackend for ObjectBackend {
         chunk_points: usize,
     ) -> Result<SeriesScan<'_>> {
         let chunk = meteaudata_core::storage::checked_chunk(chunk_points)?;
-        let (stem, footer, src) = self.find(key)?;
-        let meta = self.read_metadata(&stem, &footer)?;
-        let freq = self.sidecar_frequency(&stem, &footer);
+        let Found { stem, footer, data } = self.find(key)?;
+        let meta = stem_store::read_metadata(&self.files(), &stem, &footer)?;
+        let freq = stem_store::sidecar_frequency(&self.files(), &stem, &footer);
         // Fetching and decoding run a chunk ahead on their own thread.
-        ParquetScan::open(src, range.bounded(), Some(chunk), freq.as_deref())?
+        ParquetScan::open(data, range.bounded(), Some(chunk), freq.as_deref())?
             .into_series_scan(meta)
     }
 
@@ -601,7 +496,7 @@ impl StorageBackend for ObjectBackend {
     }
 
     fn delete(&self, key: &StorageKey) -> Result<()> {
-        let (stem, _, _) = self.find(key)?;
+        let stem = self.find(key)?.stem;
         let data = self.data_object(&stem)?;
         self.delete_object(&data)?;
         self.delete_object(&self.meta_object(&stem)?)
@@ -651,27 +546,16 @@ impl StorageBackend for ObjectBackend {
                 Ok(None) => continue,
                 Err(e) => Err(self.err(&path, e)),
             };
-            match footer {
-                Ok(footer) => {
-                    if let Some(k) = footer.key_of(stem) {
-                        keys.push(k);
-                    }
-                    if let Some(embedded) = &footer.metadata {
-                        // A sidecar written after its data object with the right size is
-                        // the one of that save.
-                        let fine = sidecars.get(stem).is_some_and(|m| {
-                            m.size == embedded.len() as u64 && m.modified >= l.modified
-                        });
-                        if !fine {
-                            self.repair_sidecar(stem, embedded);
-                        }
-                    }
-                }
-                // One damaged object must not hide the others; loading it reports the damage.
-                Err(e) => {
-                    tracing::warn!(object = %l.name, error = %e, "skipping unreadable data object")
-                }
-            }
+            // A sidecar written after its data object with the right size is the one of
+            // that save (no need to read it).
+            let fine = footer.as_ref().is_ok_and(|f| {
+                f.metadata.as_ref().is_some_and(|embedded| {
+                    sidecars.get(stem).is_some_and(|m| {
+                        m.size == embedded.len() as u64 && m.modified >= l.modified
+                    })
+                })
+            });
+            keys.extend(stem_store::listed_key(&self.files(), stem, footer, fine));
         }
         keys.sort();
         keys.dedup();
@@ -729,7 +613,7 @@ impl SeriesWriter for ObjectWriter<'_> {
                 // Small files need no name until then (no request here).
                 let (owner, key) = (b.clone(), self.key.clone());
                 let direct = !self.create && self.expected.is_none();
-                let choose = Box::new(move || match owner.place(&key)? {
+                let choose = Box::new(move || match stem_store::place(&owner.files(), &key)? {
                     (stem, Slot::Ours) if direct => owner.data_object(&stem),
                     _ => owner.temporary(),
                 });
@@ -771,5 +655,31 @@ impl SeriesWriter for ObjectWriter<'_> {
             }
         }
         done
+    }
+}
+
+/// The objects under the prefix, as [`stem_store`] sees them.
+struct Objects<'a>(&'a ObjectBackend);
+
+impl StemFiles for Objects<'_> {
+    type Data = ObjectSource;
+
+    /// Its footer fetched (the last 64 KiB) with the object's size and version.
+    fn data(&self, stem: &str) -> Result<Option<Arc<ObjectSource>>> {
+        self.0.source(stem)
+    }
+
+    fn sidecar(&self, stem: &str) -> Result<Option<String>> {
+        self.0.get_text(&self.0.meta_object(stem)?)
+    }
+
+    /// One PUT.
+    fn put_sidecar(&self, stem: &str, text: &str) -> Result<()> {
+        self.0
+            .put_text(&self.0.meta_object(stem)?, text.to_string())
+    }
+
+    fn location(&self, name: &str) -> String {
+        format!("{}/{name}", self.0.url.trim_end_matches('/'))
     }
 }
