@@ -4,8 +4,9 @@
 //! `cargo bench -p meteaudata-storage-disk` (sizes: `METEAUDATA_BENCH_SIZES=1000000,10000000`).
 
 use meteaudata_core::storage::{StorageBackend, StorageKey};
-use meteaudata_core::{Index, Series, TimeSeries, TimeZone};
+use meteaudata_core::TimeSeries;
 use meteaudata_storage_disk::DiskBackend;
+use meteaudata_testkit::generated::sensor_series;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use std::fs::File;
@@ -53,23 +54,7 @@ fn main() {
         .unwrap_or_else(|| vec![1_000_000, 10_000_000]);
     let dir = tempfile::tempdir().expect("temp dir");
     for n in sizes {
-        let start = 1_700_000_000_000_000_000i64;
-        let times: Vec<i64> = (0..n as i64).map(|i| start + i * 1_000_000_000).collect();
-        let values: Vec<f64> = (0..n)
-            .map(|i| {
-                if i % 97 == 0 {
-                    f64::NAN
-                } else {
-                    (i as f64 * 0.001).sin() * 10.0
-                }
-            })
-            .collect();
-        let series = Series::from_f64(
-            "Q#1_RAW#1",
-            Index::datetime_nanos(times, Some(TimeZone::Utc)).with_frequency("s"),
-            values,
-        )
-        .expect("series");
+        let series = sensor_series("Q#1_RAW#1", n, 1_000_000_000, "s");
         let ts = TimeSeries::new(series.clone());
         let meta = ts.metadata();
         let backend = DiskBackend::new(dir.path().join("store"));

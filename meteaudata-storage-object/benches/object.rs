@@ -6,9 +6,10 @@
 //! Sizes: `METEAUDATA_BENCH_SIZES=1000000,10000000`.
 
 use meteaudata_core::storage::{StorageBackend, StorageKey, TimeRange};
-use meteaudata_core::{Index, Series, TimeSeries, TimeZone};
+use meteaudata_core::TimeSeries;
 use meteaudata_storage_disk::DiskBackend;
 use meteaudata_storage_object::ObjectBackend;
+use meteaudata_testkit::generated::{sensor_series, START};
 use std::time::{Duration, Instant};
 
 fn best<F: FnMut()>(runs: usize, mut f: F) -> Duration {
@@ -39,27 +40,11 @@ fn main() {
     let disk = DiskBackend::new(dir.path().join("store"));
     println!("object store: {}", object.url());
     for n in sizes {
-        let start = 1_700_000_000_000_000_000i64;
-        let times: Vec<i64> = (0..n as i64).map(|i| start + i * 1_000_000_000).collect();
-        let values: Vec<f64> = (0..n)
-            .map(|i| {
-                if i % 97 == 0 {
-                    f64::NAN
-                } else {
-                    (i as f64 * 0.001).sin() * 10.0
-                }
-            })
-            .collect();
-        let series = Series::from_f64(
-            "Q#1_RAW#1",
-            Index::datetime_nanos(times, Some(TimeZone::Utc)).with_frequency("s"),
-            values,
-        )
-        .expect("series");
+        let series = sensor_series("Q#1_RAW#1", n, 1_000_000_000, "s");
         let meta = TimeSeries::new(series.clone()).metadata();
         let key: StorageKey = "bench/Q#1/RAW#1".parse().expect("key");
         // The middle 1 % of the points.
-        let from = start + (n as i64 / 2) * 1_000_000_000;
+        let from = START + (n as i64 / 2) * 1_000_000_000;
         let window = TimeRange::new(Some(from), Some(from + (n as i64 / 100) * 1_000_000_000));
         let runs = if n >= 10_000_000 { 3 } else { 5 };
         println!("{n} points");

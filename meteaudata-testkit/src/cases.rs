@@ -693,24 +693,7 @@ pub fn append_in_pieces(b: &dyn StorageBackend) -> CaseResult {
 /// A series of 10^6 points round-trips.
 pub fn large_series(b: &dyn StorageBackend) -> CaseResult {
     let ns = fresh_namespace("large");
-    let n = 1_000_000usize;
-    let start = 1_700_000_000_000_000_000i64;
-    let times: Vec<i64> = (0..n as i64).map(|i| start + i * 1_000_000_000).collect();
-    let values: Vec<f64> = (0..n)
-        .map(|i| {
-            if i % 97 == 0 {
-                f64::NAN
-            } else {
-                (i as f64).sin()
-            }
-        })
-        .collect();
-    let series = Series::from_f64(
-        "L#1_RAW#1",
-        Index::datetime_nanos(times, Some(TimeZone::Utc)).with_frequency("s"),
-        values,
-    )
-    .map_err(e2s("s"))?;
+    let series = crate::generated::sensor_series("L#1_RAW#1", 1_000_000, 1_000_000_000, "s");
     let ts = TimeSeries::new(series);
     let k = key(&ns, "L#1/RAW#1")?;
     save_ts(b, &k, &ts)?;

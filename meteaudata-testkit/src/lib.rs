@@ -42,6 +42,7 @@
 
 pub mod cases;
 mod create_cases;
+pub mod generated;
 pub mod strategies;
 mod stream_cases;
 
