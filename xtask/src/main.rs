@@ -22,12 +22,15 @@
 //!   processes opening a fresh store, saving colliding keys, overwriting or appending to one
 //!   key, importing into or processing one dataset; prints
 //!   `race: scenario=S backend=B rounds=R acknowledged=A lost=L`.
+//! * `spark [--install] [--days D]` — a local PySpark job reads a disk-backend directory as it
+//!   is and must get the hourly means of our `resample` (`spark.rs`); prints `spark: ok`.
 //! * `fuzz [--seconds N] [--target T]` — the cargo-fuzz targets of `fuzz/` (`fuzz.rs`), each for
 //!   N seconds (default 60); prints `fuzz: target=T seconds=N execs=E crashes=0`.
 
 mod crash;
 mod fuzz;
 mod race;
+mod spark;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -51,9 +54,10 @@ fn main() -> Result<()> {
         Some("crash") => crash::run(&args[1..]),
         Some("race") => race::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("spark") => spark::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <python-env | interop | screenshots | bench [scale --points N [--dir D] [--in-memory]] | crash [--backend B] [--kills K] | race [--rounds R] | fuzz [--seconds N] [--target T] | ci>"
+                "usage: cargo xtask <python-env | interop | screenshots | bench [scale --points N [--dir D] [--in-memory]] | crash [--backend B] [--kills K] | race [--rounds R] | fuzz [--seconds N] [--target T] | spark [--install] [--days D] | ci>"
             );
             bail!("unknown or missing command")
         }
