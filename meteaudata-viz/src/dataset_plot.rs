@@ -1,6 +1,7 @@
 //! Plot of a dataset: one row per signal, stacked on a shared time axis.
 //!
-//! Each row draws the requested series that belong to its signal. A series is named by its
+//! Each row draws the requested series that belong to its signal, in processing order
+//! ([`processing_order`]: each series over the ones it was made from). A series is named by its
 //! full name (`pH#1_RAW#1`), by the part after the signal (`RAW#1`) or by its base alone
 //! (`RAW`: every version). Rows share their x axis when their indexes are of one kind (Python
 //! always shares, even dates with numbers); otherwise each row keeps its own axis.
@@ -27,6 +28,7 @@
 use meteaudata_core::naming::SeriesName;
 use meteaudata_core::{Dataset, Error, Result};
 
+use crate::draw_order::processing_order;
 use crate::figure::{Figure, Panel};
 use crate::options::PlotOptions;
 use crate::output::Svg;
@@ -60,7 +62,9 @@ pub fn plot_dataset<S: AsRef<str>, T: AsRef<str>>(
         let signal = dataset.signal(sig_name.as_ref())?;
         let mut kind: Option<XKind> = None;
         let mut traces = Vec::new();
-        for (key, ts) in signal.time_series() {
+        // Processing order: each series over the ones it was made from.
+        for key in processing_order(signal) {
+            let ts = signal.get(key)?;
             let hit = series
                 .iter()
                 .enumerate()
@@ -73,7 +77,7 @@ pub fn plot_dataset<S: AsRef<str>, T: AsRef<str>>(
             for i in hit {
                 used[i] = true;
             }
-            let (k, t) = trace_of(ts, key.clone(), color)?;
+            let (k, t) = trace_of(ts, key.to_string(), color)?;
             color += 1;
             kind.get_or_insert(k);
             traces.push(t);

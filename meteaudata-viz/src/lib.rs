@@ -116,6 +116,7 @@ pub mod dataset_plot;
 pub mod decimate;
 pub mod display;
 pub mod dot;
+pub mod draw_order;
 pub mod escape;
 mod figure;
 pub mod files;
@@ -131,6 +132,7 @@ pub mod text_display;
 pub mod time_axis;
 
 pub use dataset_plot::plot_dataset;
+pub use draw_order::processing_order;
 pub use figure::MAX_MARKERS;
 pub use files::{write_display, write_lineage, write_plot};
 pub use options::{Bound, PlotOptions};

@@ -35,7 +35,9 @@ use crate::time_axis::XKind;
 /// Height of each subplot when a signal plot has several.
 pub const SUBPLOT_HEIGHT: u32 = 400;
 
-/// The SVG plot of the series `names` (full names) of `signal`.
+/// The SVG plot of the series `names` (full names) of `signal`, drawn in the order of `names`
+/// (later ones over earlier ones; [`processing_order`](crate::processing_order) gives the
+/// order Python meteaudata draws in).
 pub fn plot_signal<S: AsRef<str>>(signal: &Signal, names: &[S], opts: &PlotOptions) -> Result<Svg> {
     let mut groups: Vec<(XKind, Vec<Trace>)> = Vec::new();
     for (i, name) in names.iter().enumerate() {
