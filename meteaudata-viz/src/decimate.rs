@@ -1,4 +1,6 @@
-//! Decimation: reducing a long series to what a picture of a given width can show.
+//! Decimation: reducing a long series to what a picture of a given width can show: lines by
+//! the extremes of each pixel column ([`min_max`]), markers by a stride that keeps their
+//! apparent density ([`thin`]).
 //!
 //! The x range is cut into pixel columns. Within each column only the first, the lowest, the
 //! highest and the last value are kept (in their original order), plus one gap marker when the
@@ -62,6 +64,44 @@ pub fn min_max(xs: &[f64], ys: &[f64], x_lo: f64, x_hi: f64, columns: usize) -> 
     }
     bucket.flush(xs, ys, &mut out);
     out
+}
+
+/// The points of a markers-only trace to draw: every finite point of `[x_lo, x_hi]` while
+/// there are at most `budget`, else every k-th of them (k the smallest stride that fits the
+/// budget) plus the lowest and the highest point, so that no extreme is lost. Unlike
+/// [`min_max`], which keeps the extremes of every column and so makes uniform noise look
+/// bimodal once drawn as markers, a stride keeps the apparent density of the points. Returns
+/// the points (in their original order) and how many finite points the range held.
+///
+/// ```
+/// use meteaudata_viz::decimate::thin;
+/// let xs: Vec<f64> = (0..1_000_000).map(f64::from).collect();
+/// let mut ys: Vec<f64> = xs.iter().map(|x| (x * 7.3).sin()).collect();
+/// ys[500_001] = 42.0; // one spike, between two kept points
+/// let (shown, total) = thin(&xs, &ys, 0.0, 999_999.0, 6_000);
+/// assert_eq!(total, 1_000_000);
+/// assert_eq!(shown.len(), 5_989 + 2); // every 167th point, the lowest and the spike
+/// assert!(shown.contains(&(500_001.0, 42.0)));
+/// ```
+pub fn thin(xs: &[f64], ys: &[f64], x_lo: f64, x_hi: f64, budget: usize) -> (Vec<Point>, usize) {
+    let finite: Vec<usize> = (0..xs.len().min(ys.len()))
+        .filter(|&i| xs[i].is_finite() && xs[i] >= x_lo && xs[i] <= x_hi && ys[i].is_finite())
+        .collect();
+    let total = finite.len();
+    let stride = total.div_ceil(budget.max(1)).max(1);
+    if stride == 1 {
+        return (finite.iter().map(|&i| (xs[i], ys[i])).collect(), total);
+    }
+    let by_y = |a: &&usize, b: &&usize| ys[**a].total_cmp(&ys[**b]);
+    let extremes = [
+        finite.iter().min_by(by_y).copied(),
+        finite.iter().max_by(by_y).copied(),
+    ];
+    let mut kept: Vec<usize> = finite.iter().step_by(stride).copied().collect();
+    kept.extend(extremes.into_iter().flatten());
+    kept.sort_unstable();
+    kept.dedup();
+    (kept.into_iter().map(|i| (xs[i], ys[i])).collect(), total)
 }
 
 /// The remarkable points of one column, as indexes.

@@ -11,16 +11,18 @@ use std::fmt::Write as _;
 
 use meteaudata_core::{Error, Result};
 
-use crate::decimate::{min_max, Point};
+use crate::decimate::{min_max, thin, Point};
 use crate::escape::{truncate, xml};
 use crate::output::Svg;
+use crate::styles::Mode;
 use crate::styles::{color, Marker, TraceStyle};
 use crate::time_axis::{category_ticks, numeric_ticks, time_ticks, Tick, XKind};
 
 /// Font stack of every picture (no font files needed: the viewer picks what it has).
 pub(crate) const FONT: &str = "'Open Sans', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif";
-/// Markers drawn per trace at most; beyond that only the line (or the decimated extremes of a
-/// markers-only trace, which stay below this) is drawn.
+/// Markers drawn per trace at most: beyond that, a trace with a line draws only its line, and a
+/// markers-only trace every k-th point (see [`thin`](crate::decimate::thin)), which its legend
+/// entry says.
 pub const MAX_MARKERS: usize = 6000;
 
 /// One series to draw.
@@ -136,6 +138,8 @@ height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\">\
         );
 
         let last = self.panels.len().saturating_sub(1);
+        // Per trace, in legend order: (shown, total) when its markers were thinned.
+        let mut thinned: Vec<Option<(usize, usize)>> = Vec::with_capacity(names.len());
         for (i, p) in self.panels.iter().enumerate() {
             let y0 = TOP + i as f64 * (panel_h + gap);
             let area = Area {
@@ -145,45 +149,56 @@ height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\">\
                 h: panel_h,
             };
             let show_x = !self.shared_x || i == last;
-            self.render_panel(&mut s, i, p, &area, ranges[i], columns, show_x);
+            thinned.extend(self.render_panel(&mut s, i, p, &area, ranges[i], columns, show_x));
         }
 
         // Legend.
         let lx = plot_x + plot_w + 16.0;
         let _ = writeln!(s, "<g class=\"legend\">");
         let mut ly = TOP + 8.0;
-        for p in &self.panels {
-            for t in &p.traces {
-                let c = color(t.color_index);
+        let traces = self.panels.iter().flat_map(|p| &p.traces);
+        for (t, thinned) in traces.zip(thinned.iter().chain(std::iter::repeat(&None))) {
+            let c = color(t.color_index);
+            let _ = write!(
+                s,
+                "<g class=\"legend-item\" data-name=\"{}\"><title>{}</title>",
+                xml(&t.name),
+                xml(&t.name)
+            );
+            if t.style.mode.has_line() {
                 let _ = write!(
-                    s,
-                    "<g class=\"legend-item\" data-name=\"{}\"><title>{}</title>",
-                    xml(&t.name),
-                    xml(&t.name)
-                );
-                if t.style.mode.has_line() {
-                    let _ = write!(
                         s,
                         "<line x1=\"{lx}\" y1=\"{ly}\" x2=\"{:.1}\" y2=\"{ly}\" stroke=\"{c}\" stroke-width=\"2\"/>",
                         lx + 30.0
                     );
-                }
-                if t.style.mode.has_markers() {
-                    let _ = write!(
-                        s,
-                        "<use href=\"#mk-{}\" x=\"{:.1}\" y=\"{ly}\" fill=\"{c}\"/>",
-                        t.style.marker.as_str(),
-                        lx + 15.0
-                    );
-                }
+            }
+            if t.style.mode.has_markers() {
+                let _ = write!(
+                    s,
+                    "<use href=\"#mk-{}\" x=\"{:.1}\" y=\"{ly}\" fill=\"{c}\"/>",
+                    t.style.marker.as_str(),
+                    lx + 15.0
+                );
+            }
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#2a3f5f\">{}</text></g>",
+                lx + 38.0,
+                ly + 4.0,
+                xml(&truncate(&t.name, 40))
+            );
+            ly += 20.0;
+            // Said where the series is named: these are not all its points.
+            if let Some((shown, total)) = thinned {
                 let _ = writeln!(
                     s,
-                    "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#2a3f5f\">{}</text></g>",
+                    "<text class=\"thinned-note\" data-name=\"{}\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#506784\">{shown} of {total} points shown (1 in {})</text>",
+                    xml(&t.name),
                     lx + 38.0,
-                    ly + 4.0,
-                    xml(&truncate(&t.name, 40))
+                    ly - 2.0,
+                    total.div_ceil(MAX_MARKERS)
                 );
-                ly += 20.0;
+                ly += 14.0;
             }
         }
         s.push_str("</g>\n</svg>\n");
@@ -234,7 +249,7 @@ height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\">\
         range: Option<(f64, f64)>,
         columns: usize,
         show_x: bool,
-    ) {
+    ) -> Vec<Option<(usize, usize)>> {
         // Window and decimate each trace.
         let (xlo, xhi) = range.unwrap_or((0.0, 1.0));
         let kept: Vec<(usize, Vec<Point>)> = p
@@ -349,8 +364,21 @@ height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\">\
         );
 
         // Traces.
+        let mut notes = Vec::with_capacity(p.traces.len());
         for (t, (in_window, pts)) in p.traces.iter().zip(&kept) {
             let c = color(t.color_index);
+            // Markers alone: thinned by a stride (the extremes of `pts` would change how the
+            // points look), and the legend says so.
+            let thinned = range
+                .filter(|_| t.style.mode == Mode::Markers)
+                .map(|(lo, hi)| thin(&t.xs, &t.ys, lo, hi, MAX_MARKERS));
+            notes.push(
+                thinned
+                    .as_ref()
+                    .filter(|(shown, total)| shown.len() < *total)
+                    .map(|(shown, total)| (shown.len(), *total)),
+            );
+            let pts = thinned.as_ref().map_or(pts, |(shown, _)| shown);
             let markers = t.style.mode.has_markers()
                 && pts.iter().filter(|p| p.1.is_finite()).count() <= MAX_MARKERS;
             let _ = writeln!(
@@ -404,6 +432,7 @@ data-markers=\"{}\" clip-path=\"url(#clip-{i})\">",
             s.push_str("</g>\n");
         }
         s.push_str("</g>\n");
+        notes
     }
 }
 

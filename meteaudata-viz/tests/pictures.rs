@@ -4,7 +4,7 @@
 use meteaudata_core::{Index, ProcessOptions, Series, Signal};
 use meteaudata_viz::display::Tree;
 use meteaudata_viz::lineage::Lineage;
-use meteaudata_viz::{plot_dataset, plot_series, plot_signal, PlotOptions, Svg};
+use meteaudata_viz::{plot_dataset, plot_series, plot_signal, PlotOptions, Svg, MAX_MARKERS};
 use roxmltree::{Document, Node};
 
 #[path = "../examples/support/demo_data.rs"]
@@ -51,7 +51,8 @@ fn series_plot_of_raw_data_is_diamond_markers_with_python_defaults() {
     assert_eq!(attr(&t[0], "data-mode"), "markers");
     assert_eq!(attr(&t[0], "data-marker"), "diamond");
     // 48 points, 4 missing: 44 markers, no line.
-    assert_eq!(attr(&t[0], "data-points"), "48");
+    assert_eq!(attr(&t[0], "data-points"), "44");
+    assert_eq!(attr(&t[0], "data-total-points"), "48");
     let markers = t[0].descendants().filter(|n| n.has_tag_name("use")).count();
     assert_eq!(markers, 44);
     assert!(t[0].descendants().all(|n| attr(&n, "class") != "line"));
@@ -222,10 +223,9 @@ fn decimation_keeps_the_extremes_and_bounds_the_points() {
         .and_then(|n| n.attribute("width"))
         .and_then(|w| w.parse::<f64>().ok())
         .unwrap();
-    assert!(
-        drawn <= 4 * plot_w.round() as usize + 4,
-        "{drawn} points for {plot_w} px"
-    );
+    // Markers alone are thinned by a stride to the marker budget (lines, to the extremes of
+    // each pixel column: `lines_are_decimated_to_the_extremes_of_each_column`).
+    assert!(drawn <= MAX_MARKERS + 2, "{drawn} points for {plot_w} px");
     assert!(drawn > plot_w as usize); // at least one point per column
                                       // The spike (40, far above the 5..15 cycle) is the topmost marker.
     let ys: Vec<f64> = t
@@ -243,6 +243,39 @@ fn decimation_keeps_the_extremes_and_bounds_the_points() {
         second - top > 50.0,
         "the spike stands out: {top} vs {second}"
     );
+}
+
+#[test]
+fn lines_are_decimated_to_the_extremes_of_each_column() {
+    let mut s = demo_data::large(200_000).unwrap();
+    s.process(
+        &["Flow#1_RAW#1"],
+        &meteaudata_processing::linear_interpolation(),
+        ProcessOptions::new(),
+    )
+    .unwrap();
+    let svg = plot_series(
+        s.get("Flow#1_LIN-INT#1").unwrap(),
+        &PlotOptions::new().size(600, 300),
+    )
+    .unwrap();
+    let doc = parse(&svg);
+    let t = &traces(&doc)[0];
+    assert_eq!(attr(t, "data-mode"), "lines+markers");
+    let drawn: usize = attr(t, "data-points").parse().unwrap();
+    let plot_w = doc
+        .descendants()
+        .find(|n| attr(n, "class") == "plot-area")
+        .and_then(|n| n.attribute("width"))
+        .and_then(|w| w.parse::<f64>().ok())
+        .unwrap();
+    assert!(
+        drawn <= 4 * plot_w.round() as usize + 4,
+        "{drawn} points for {plot_w} px"
+    );
+    assert!(drawn > plot_w as usize);
+    // No thinning note: the line shows every column's extremes.
+    assert!(!svg.as_str().contains("thinned-note"));
 }
 
 #[test]
