@@ -30,6 +30,7 @@ use meteaudata_core::{Dataset, Error, Result};
 
 use crate::draw_order::processing_order;
 use crate::figure::{Figure, Panel};
+use crate::interactive::Interactive;
 use crate::options::PlotOptions;
 use crate::output::Svg;
 use crate::series_plot::{trace_of, DEFAULT_HEIGHT, DEFAULT_WIDTH};
@@ -53,6 +54,26 @@ pub fn plot_dataset<S: AsRef<str>, T: AsRef<str>>(
     series: &[T],
     opts: &PlotOptions,
 ) -> Result<Svg> {
+    dataset_figure(dataset, signals, series, opts)?.render()
+}
+
+/// The interactive plot of a dataset (see [`plot_dataset`] and
+/// [`interactive`](crate::interactive)).
+pub fn interactive_dataset<S: AsRef<str>, T: AsRef<str>>(
+    dataset: &Dataset,
+    signals: &[S],
+    series: &[T],
+    opts: &PlotOptions,
+) -> Result<Interactive> {
+    dataset_figure(dataset, signals, series, opts)?.interactive()
+}
+
+fn dataset_figure<S: AsRef<str>, T: AsRef<str>>(
+    dataset: &Dataset,
+    signals: &[S],
+    series: &[T],
+    opts: &PlotOptions,
+) -> Result<Figure> {
     let y_word = opts.y_label.as_deref().unwrap_or("Values");
     let x_title = opts.x_label.as_deref().unwrap_or("Time");
     let mut panels = Vec::with_capacity(signals.len());
@@ -114,7 +135,7 @@ pub fn plot_dataset<S: AsRef<str>, T: AsRef<str>>(
             }
         })
         .collect();
-    Figure {
+    Ok(Figure {
         title: opts
             .title
             .clone()
@@ -124,6 +145,6 @@ pub fn plot_dataset<S: AsRef<str>, T: AsRef<str>>(
         panels,
         shared_x: shared,
         window: (opts.start.clone(), opts.end.clone()),
-    }
-    .render()
+        fixed_width: opts.width.is_some(),
+    })
 }

@@ -56,6 +56,8 @@ pub(crate) struct Figure {
     /// Panels share one x range; only the bottom one shows x ticks and title.
     pub shared_x: bool,
     pub window: (Option<crate::options::Bound>, Option<crate::options::Bound>),
+    /// The width was asked for (interactive pages otherwise fill the window's width).
+    pub fixed_width: bool,
 }
 
 const LEFT: f64 = 78.0;
@@ -206,7 +208,7 @@ height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\">\
     }
 
     /// The x range of a panel: the window bounds where given, the data extent otherwise.
-    fn x_range(&self, p: &Panel) -> Result<Option<(f64, f64)>> {
+    pub(crate) fn x_range(&self, p: &Panel) -> Result<Option<(f64, f64)>> {
         let start = self
             .window
             .0

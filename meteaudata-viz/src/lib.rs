@@ -8,6 +8,7 @@
 //! | what | functions | output |
 //! |---|---|---|
 //! | a time series | [`plot_series`] | [`Svg`] → `.svg` or a standalone `.html` page |
+| any of these, interactive | [`interactive_series`], [`interactive_signal`], [`interactive_dataset`] | [`Interactive`]: plotly JSON, offline page ([`interactive`]) |
 //! | several series of a signal | [`plot_signal`] (subplots when index kinds differ) | [`Svg`] |
 //! | a dataset, one row per signal | [`plot_dataset`] (shared time axis) | [`Svg`] |
 //! | lineage of a series, signal or dataset | [`Lineage`](lineage::Lineage) | SVG, HTML, DOT |
@@ -122,6 +123,7 @@ mod figure;
 pub mod files;
 pub mod graph_layout;
 pub mod html_display;
+pub mod interactive;
 pub mod lineage;
 pub mod options;
 pub mod output;
@@ -131,11 +133,12 @@ pub mod styles;
 pub mod text_display;
 pub mod time_axis;
 
-pub use dataset_plot::plot_dataset;
+pub use dataset_plot::{interactive_dataset, plot_dataset};
 pub use draw_order::processing_order;
 pub use figure::MAX_MARKERS;
 pub use files::{write_display, write_lineage, write_plot};
+pub use interactive::{Interactive, PlotlyJs};
 pub use options::{Bound, PlotOptions};
 pub use output::{Format, Html, Svg};
-pub use series_plot::plot_series;
-pub use signal_plot::plot_signal;
+pub use series_plot::{interactive_series, plot_series};
+pub use signal_plot::{interactive_signal, plot_signal};

@@ -36,6 +36,7 @@ use meteaudata_core::Frequency;
 use meteaudata_core::{Error, ParameterValue, ProcessingType, Result, TimeSeries};
 
 use crate::figure::{Figure, Panel, Trace};
+use crate::interactive::Interactive;
 use crate::options::PlotOptions;
 use crate::output::Svg;
 use crate::styles::TraceStyle;
@@ -48,6 +49,16 @@ pub const DEFAULT_HEIGHT: u32 = 450;
 
 /// The SVG plot of one time series.
 pub fn plot_series(ts: &TimeSeries, opts: &PlotOptions) -> Result<Svg> {
+    series_figure(ts, opts)?.render()
+}
+
+/// The interactive plot of one time series (see [`plot_series`] and
+/// [`interactive`](crate::interactive)).
+pub fn interactive_series(ts: &TimeSeries, opts: &PlotOptions) -> Result<Interactive> {
+    series_figure(ts, opts)?.interactive()
+}
+
+fn series_figure(ts: &TimeSeries, opts: &PlotOptions) -> Result<Figure> {
     let name = SeriesName::parse(ts.name());
     let signal = if name.signal.is_empty() {
         "<No signal>".to_string()
@@ -72,7 +83,7 @@ pub fn plot_series(ts: &TimeSeries, opts: &PlotOptions) -> Result<Svg> {
         kind,
         traces: vec![trace.1],
     };
-    Figure {
+    Ok(Figure {
         title: opts
             .title
             .clone()
@@ -82,8 +93,8 @@ pub fn plot_series(ts: &TimeSeries, opts: &PlotOptions) -> Result<Svg> {
         panels: vec![panel],
         shared_x: false,
         window: (opts.start.clone(), opts.end.clone()),
-    }
-    .render()
+        fixed_width: opts.width.is_some(),
+    })
 }
 
 /// The unit of a normalised index: the `unit` parameter of the newest transformation step

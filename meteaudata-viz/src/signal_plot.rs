@@ -27,6 +27,7 @@
 use meteaudata_core::{Result, Signal};
 
 use crate::figure::{Figure, Panel, Trace};
+use crate::interactive::Interactive;
 use crate::options::PlotOptions;
 use crate::output::Svg;
 use crate::series_plot::{trace_of, DEFAULT_HEIGHT, DEFAULT_WIDTH};
@@ -39,6 +40,24 @@ pub const SUBPLOT_HEIGHT: u32 = 400;
 /// (later ones over earlier ones; [`processing_order`](crate::processing_order) gives the
 /// order Python meteaudata draws in).
 pub fn plot_signal<S: AsRef<str>>(signal: &Signal, names: &[S], opts: &PlotOptions) -> Result<Svg> {
+    signal_figure(signal, names, opts)?.render()
+}
+
+/// The interactive plot of the series `names` of `signal` (see [`plot_signal`] and
+/// [`interactive`](crate::interactive)).
+pub fn interactive_signal<S: AsRef<str>>(
+    signal: &Signal,
+    names: &[S],
+    opts: &PlotOptions,
+) -> Result<Interactive> {
+    signal_figure(signal, names, opts)?.interactive()
+}
+
+fn signal_figure<S: AsRef<str>>(
+    signal: &Signal,
+    names: &[S],
+    opts: &PlotOptions,
+) -> Result<Figure> {
     let mut groups: Vec<(XKind, Vec<Trace>)> = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let ts = signal.get(name.as_ref())?;
@@ -63,7 +82,7 @@ pub fn plot_signal<S: AsRef<str>>(signal: &Signal, names: &[S], opts: &PlotOptio
             traces,
         })
         .collect();
-    Figure {
+    Ok(Figure {
         title: opts
             .title
             .clone()
@@ -77,6 +96,6 @@ pub fn plot_signal<S: AsRef<str>>(signal: &Signal, names: &[S], opts: &PlotOptio
         panels,
         shared_x: false,
         window: (opts.start.clone(), opts.end.clone()),
-    }
-    .render()
+        fixed_width: opts.width.is_some(),
+    })
 }

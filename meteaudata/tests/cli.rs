@@ -449,6 +449,30 @@ fn plot_and_lineage_files() {
             "{file} loads nothing from the network"
         );
     }
+    // `.html` plots are interactive (plotly.js in the page, offline); `--static` keeps the SVG.
+    let page = std::fs::read_to_string(dir.path().join("all.html")).unwrap();
+    assert!(page.contains("Plotly.newPlot") && page.contains("plotly.js v3"));
+    assert!(!page.contains("<script src="), "plotly.js is in the page");
+    ok(
+        &[
+            "plot",
+            "./s",
+            "small.html",
+            "--plotly-js",
+            "cdn",
+            "--width",
+            "800",
+            "--height",
+            "500",
+        ],
+        dir.path(),
+    );
+    let small = std::fs::read_to_string(dir.path().join("small.html")).unwrap();
+    assert!(small.contains("<script src=\"https://cdn.plot.ly/"));
+    assert!(small.contains("\"width\":800") && small.contains("\"height\":500"));
+    ok(&["plot", "./s", "static.html", "--static"], dir.path());
+    let fixed = std::fs::read_to_string(dir.path().join("static.html")).unwrap();
+    assert!(fixed.contains("<svg") && !fixed.contains("<script"));
     let lineage = std::fs::read_to_string(dir.path().join("avg.svg")).unwrap();
     assert!(
         lineage.contains("CODa#1_RAW#1") && lineage.contains("CODb#1_RAW#1"),

@@ -14,7 +14,8 @@ use crate::target::Target;
 pub struct PlotCmd {
     /// Where the data is.
     pub target: String,
-    /// Output file: `.svg` or `.html` (a standalone page).
+    /// Output file: `.html` (an interactive page: hover, zoom, legend toggles; offline) or
+    /// `.svg` (a static picture).
     pub output: PathBuf,
     /// Dataset (optional when the target holds one).
     #[arg(long)]
@@ -34,6 +35,24 @@ pub struct PlotCmd {
     /// Title.
     #[arg(long)]
     pub title: Option<String>,
+    /// Width in pixels (default: an `.html` page fills the window, an `.svg` is 1000 wide).
+    #[arg(long)]
+    pub width: Option<u32>,
+    /// Height in pixels (default: by the number of rows).
+    #[arg(long)]
+    pub height: Option<u32>,
+    /// Where an interactive page gets plotly.js: `inline` (in the page, about 4.7 MB, works
+    /// offline), `cdn` (a small page that needs the network) or a path or URL of a copy,
+    /// relative to the page.
+    #[arg(
+        long = "plotly-js",
+        value_name = "inline|cdn|FILE",
+        default_value = "inline"
+    )]
+    pub plotly_js: String,
+    /// Write the static SVG picture in the `.html` page instead of the interactive plot.
+    #[arg(long = "static")]
+    pub static_page: bool,
 }
 
 #[derive(Args)]
@@ -70,14 +89,23 @@ fn options(c: &PlotCmd) -> PlotOptions {
     if let Some(e) = &c.end {
         o = o.end(bound(e));
     }
+    o.width = c.width;
+    o.height = c.height;
     o
+}
+
+/// What to draw: one series, several of one signal, or rows of signals.
+enum Drawn {
+    Series(String),
+    Signal(String, Vec<String>),
+    Rows(Vec<String>, Vec<String>),
 }
 
 /// `plot`.
 pub fn plot(c: &PlotCmd) -> Result<()> {
     let dataset = Target::existing(&c.target)?.dataset(c.dataset.as_deref())?;
     let opts = options(c);
-    let svg = if !c.series.is_empty() {
+    let drawn = if !c.series.is_empty() {
         let signal = SeriesName::parse(&c.series[0]).signal;
         if c.series
             .iter()
@@ -85,11 +113,10 @@ pub fn plot(c: &PlotCmd) -> Result<()> {
         {
             bail!("--series names must belong to one signal; use --signal for several signals");
         }
-        let sig = dataset.signal(&signal)?;
         if c.series.len() == 1 {
-            viz::plot_series(sig.get(&c.series[0])?, &opts)?
+            Drawn::Series(c.series[0].clone())
         } else {
-            viz::plot_signal(sig, &c.series, &opts)?
+            Drawn::Signal(signal, c.series.clone())
         }
     } else {
         let signals: Vec<String> = if c.signals.is_empty() {
@@ -111,12 +138,44 @@ pub fn plot(c: &PlotCmd) -> Result<()> {
                     .map(|k| k.to_string()),
             );
         }
-        viz::plot_dataset(&dataset, &signals, &series, &opts)?
+        Drawn::Rows(signals, series)
     };
     let title = c
         .title
         .clone()
         .unwrap_or_else(|| dataset.name().to_string());
+    let interactive =
+        matches!(viz::Format::from_path(&c.output)?, viz::Format::Html) && !c.static_page;
+    if interactive {
+        let js = match c.plotly_js.as_str() {
+            "inline" => viz::PlotlyJs::Inline,
+            "cdn" => viz::PlotlyJs::Cdn,
+            file => viz::PlotlyJs::File(file.to_string()),
+        };
+        let plot = match &drawn {
+            Drawn::Series(name) => {
+                let sig = dataset.signal(&SeriesName::parse(name).signal)?;
+                viz::interactive_series(sig.get(name)?, &opts)?
+            }
+            Drawn::Signal(signal, names) => {
+                viz::interactive_signal(dataset.signal(signal)?, names, &opts)?
+            }
+            Drawn::Rows(signals, series) => {
+                viz::interactive_dataset(&dataset, signals, series, &opts)?
+            }
+        };
+        plot.to_html_page(&js).write(&c.output)?;
+        say!("wrote {} (interactive HTML)", c.output.display());
+        return Ok(());
+    }
+    let svg = match &drawn {
+        Drawn::Series(name) => {
+            let sig = dataset.signal(&SeriesName::parse(name).signal)?;
+            viz::plot_series(sig.get(name)?, &opts)?
+        }
+        Drawn::Signal(signal, names) => viz::plot_signal(dataset.signal(signal)?, names, &opts)?,
+        Drawn::Rows(signals, series) => viz::plot_dataset(&dataset, signals, series, &opts)?,
+    };
     let format = viz::write_plot(&c.output, &svg, &title)?;
     say!("wrote {} ({format:?})", c.output.display());
     Ok(())
