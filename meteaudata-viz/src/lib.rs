@@ -8,7 +8,7 @@
 //! | what | functions | output |
 //! |---|---|---|
 //! | a time series | [`plot_series`] | [`Svg`] → `.svg` or a standalone `.html` page |
-| any of these, interactive | [`interactive_series`], [`interactive_signal`], [`interactive_dataset`] | [`Interactive`]: plotly JSON, offline page ([`interactive`]) |
+//! | any of these, interactive | [`interactive_series`], [`interactive_signal`], [`interactive_dataset`] | [`Interactive`]: plotly JSON, offline page ([`interactive`]) |
 //! | several series of a signal | [`plot_signal`] (subplots when index kinds differ) | [`Svg`] |
 //! | a dataset, one row per signal | [`plot_dataset`] (shared time axis) | [`Svg`] |
 //! | lineage of a series, signal or dataset | [`Lineage`](lineage::Lineage) | SVG, HTML, DOT |
