@@ -9,7 +9,8 @@ use meteaudata_core::Result;
 use meteaudata_viz::display::Tree;
 use meteaudata_viz::lineage::Lineage;
 use meteaudata_viz::{
-    plot_dataset, plot_series, plot_signal, write_display, write_lineage, write_plot, PlotOptions,
+    interactive_dataset, interactive_signal, plot_dataset, plot_series, plot_signal, write_display,
+    write_lineage, write_plot, PlotOptions, PlotlyJs,
 };
 
 #[path = "support/demo_data.rs"]
@@ -72,6 +73,18 @@ fn main() -> Result<()> {
         )?,
         "A dataset",
     )?;
+    // The same figures, interactive (plotly.js in the page).
+    interactive_signal(&temperature, &dated, &PlotOptions::new())?
+        .to_html_page(&PlotlyJs::Inline)
+        .write(dir.join("07_signal_interactive.html"))?;
+    interactive_dataset(
+        &tank,
+        &["Temperature#1", "pH#1"],
+        &["RAW", "LIN-INT"],
+        &PlotOptions::new().size(1150, 640),
+    )?
+    .to_html_page(&PlotlyJs::Inline)
+    .write(dir.join("08_dataset_interactive.html"))?;
     let big = demo_data::large(1_000_000)?;
     write_plot(
         dir.join("06_large_series.html"),

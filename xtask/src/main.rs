@@ -156,8 +156,9 @@ fn ci() -> Result<()> {
 }
 
 /// The pictures the README shows: (gallery page, window size, file in `docs/images`).
-const README_PICTURES: [(&str, &str, &str); 2] = [
+const README_PICTURES: [(&str, &str, &str); 3] = [
     ("03_signal_multi", "1200,640", "plot-signal.png"),
+    ("07_signal_interactive", "1200,640", "plot-interactive.png"),
     ("10_lineage_average", "1200,800", "lineage-graph.png"),
 ];
 
@@ -252,6 +253,8 @@ fn chromium_screenshot(browser: &str, page: &Path, png: &Path, size: &str) -> Re
             "--disable-sync",
             "--no-first-run",
             "--hide-scrollbars",
+            // Interactive pages draw with plotly.js once loaded.
+            "--virtual-time-budget=3000",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--screenshot={}", png.display()))
