@@ -89,7 +89,9 @@ impl Page {
             _dir: dir,
         };
         // Drawn: every trace has its group in the scatter layer.
-        page.wait_for("document.querySelectorAll('.cartesianlayer .scatterlayer .trace').length > 0");
+        page.wait_for(
+            "document.querySelectorAll('.cartesianlayer .scatterlayer .trace').length > 0",
+        );
         page
     }
 
