@@ -323,8 +323,9 @@ stroke=\"#6e7781\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
         Svg::from_string(s)
     }
 
-    /// A standalone page: the picture, then one collapsible section per series (kind,
-    /// creation time, steps) and the list of steps drawn as arrows.
+    /// A standalone page: the picture (hover a node for its steps; click it to highlight its
+    /// ancestry), then one collapsible section per series (kind, creation time, steps) and the
+    /// list of steps drawn as arrows.
     pub fn to_html(&self) -> Html {
         let mut body = format!("<div class=\"picture\">{}</div>\n", self.to_svg());
         body.push_str("<h2>Series</h2>\n");
@@ -375,9 +376,58 @@ stroke=\"#6e7781\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
             }
             body.push_str("</tbody></table>\n");
         }
+        body.push_str(ANCESTRY_SCRIPT);
         Html::page(&format!("Lineage of {}", self.title()), &body, GRAPH_CSS)
     }
 }
+
+/// Clicking a node of the page's graph highlights it and its ancestry (the series it was made
+/// from, back to the raw data) and fades the rest; clicking it again, or the background,
+/// shows everything. Inline and offline; a CDATA section keeps the page well-formed XML.
+const ANCESTRY_SCRIPT: &str = "<script>//<![CDATA[
+(function () {
+  var svg = document.querySelector('svg.meteaudata-lineage');
+  if (!svg) { return; }
+  var nodes = Array.prototype.slice.call(svg.querySelectorAll('g.node'));
+  var edges = Array.prototype.slice.call(svg.querySelectorAll('g.edge'));
+  var parents = {};
+  edges.forEach(function (e) {
+    var to = e.getAttribute('data-to');
+    (parents[to] = parents[to] || []).push(e.getAttribute('data-from'));
+  });
+  var selected = null;
+  function show(name) {
+    selected = name;
+    var keep = {};
+    var todo = name === null ? [] : [name];
+    while (todo.length) {
+      var n = todo.pop();
+      if (keep[n]) { continue; }
+      keep[n] = true;
+      (parents[n] || []).forEach(function (p) { todo.push(p); });
+    }
+    nodes.forEach(function (g) {
+      var on = name === null || keep[g.getAttribute('data-name')];
+      g.classList.toggle('faded', !on);
+      g.classList.toggle('selected', name !== null && g.getAttribute('data-name') === name);
+    });
+    edges.forEach(function (e) {
+      var on = name === null || (keep[e.getAttribute('data-from')] && keep[e.getAttribute('data-to')]);
+      e.classList.toggle('faded', !on);
+    });
+  }
+  nodes.forEach(function (g) {
+    g.style.cursor = 'pointer';
+    g.addEventListener('click', function (ev) {
+      ev.stopPropagation();
+      var name = g.getAttribute('data-name');
+      show(selected === name ? null : name);
+    });
+  });
+  svg.addEventListener('click', function () { show(null); });
+})();
+//]]></script>
+";
 
 const GRAPH_CSS: &str = "h2 { font-size: 16px; margin: 20px 0 8px 0; } \
 details.node-details { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 10px; margin: 4px 0; max-width: 900px; } \
@@ -386,4 +436,6 @@ details.node-details summary { cursor: pointer; font-weight: 600; } \
 .kind { color: #57606a; font-weight: normal; font-size: 12px; margin-left: 6px; } \
 .body { padding: 6px 0 0 16px; } \
 table { border-collapse: collapse; font-size: 13px; } \
-td, th { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; }";
+td, th { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; } \
+svg.meteaudata-lineage .faded { opacity: 0.15; } \
+svg.meteaudata-lineage g.node.selected rect { stroke: #24292f; stroke-width: 3; }";

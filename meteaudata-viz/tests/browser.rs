@@ -2,7 +2,8 @@
 //! `METEAUDATA_CHROMIUM` names; never downloaded) opens a signal page and a dataset page
 //! written with plotly.js inline, and checks that they work: no console error, the traces and
 //! their order, a legend click hides its trace, hovering a known point shows its time, value
-//! and unit, dragging over the plot zooms the time axis. Without Chromium the tests say so and
+//! and unit, dragging over the plot zooms the time axis; and a lineage page, where a click on a
+//! node highlights its ancestry. Without Chromium the tests say so and
 //! pass, except in CI (`CI=true`), where that is a failure.
 
 use headless_chrome::protocol::cdp::types::Event;
@@ -42,7 +43,18 @@ struct Page {
 }
 
 impl Page {
+    /// A plot page, once plotly has drawn it.
     fn open(chromium: PathBuf, html: &str) -> Page {
+        let page = Page::open_html(chromium, html);
+        // Drawn: every trace has its group in the scatter layer.
+        page.wait_for(
+            "document.querySelectorAll('.cartesianlayer .scatterlayer .trace').length > 0",
+        );
+        page
+    }
+
+    /// Any page, once loaded.
+    fn open_html(chromium: PathBuf, html: &str) -> Page {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("plot.html");
         std::fs::write(&file, html).unwrap();
@@ -82,17 +94,12 @@ impl Page {
         tab.navigate_to(&format!("file://{}", file.display()))
             .unwrap();
         tab.wait_until_navigated().unwrap();
-        let page = Page {
+        Page {
             _browser: browser,
             tab,
             errors,
             _dir: dir,
-        };
-        // Drawn: every trace has its group in the scatter layer.
-        page.wait_for(
-            "document.querySelectorAll('.cartesianlayer .scatterlayer .trace').length > 0",
-        );
-        page
+        }
     }
 
     /// The value of a JavaScript expression (returned through JSON).
@@ -247,5 +254,65 @@ fn a_dataset_page_has_a_row_per_signal() {
         .as_f64()
         .unwrap();
     assert!(width > 1000.0, "{width}");
+    assert_eq!(page.errors(), Vec::<String>::new());
+}
+
+/// The lineage page: clicking a node highlights its ancestry and fades the rest; clicking it
+/// again shows everything.
+#[test]
+fn a_lineage_page_highlights_the_ancestry_of_a_clicked_node() {
+    let Some(chromium) = chromium() else { return };
+    let mut s = Signal::new("Temperature", "°C")
+        .unwrap()
+        .with_series(
+            Series::from_f64(
+                "RAW",
+                half_hours(48, None),
+                (0..48).map(f64::from).collect(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    let p = ProcessOptions::new;
+    s.process(
+        &["Temperature#1_RAW#1"],
+        &meteaudata_processing::resample("2h").unwrap(),
+        p(),
+    )
+    .unwrap();
+    s.process(
+        &["Temperature#1_RESAMPLED#1"],
+        &meteaudata_processing::linear_interpolation(),
+        p(),
+    )
+    .unwrap();
+    s.process(
+        &["Temperature#1_RAW#1"],
+        &meteaudata_processing::predict_from_previous_point(),
+        p(),
+    )
+    .unwrap();
+    let html = meteaudata_viz::lineage::Lineage::of_signal(&s).to_html();
+    let page = Page::open_html(chromium, html.as_str());
+    let faded = "Array.from(document.querySelectorAll('g.node.faded')).map(g => g.getAttribute('data-name')).sort()";
+    assert_eq!(page.js(faded), serde_json::json!([]));
+    page.js(
+        "(document.querySelector('g.node[data-name=\"Temperature#1_LIN-INT#1\"]')
+            .dispatchEvent(new MouseEvent('click', {bubbles: true})), true)",
+    );
+    // LIN-INT comes from RESAMPLED, from RAW: only the prediction fades.
+    assert_eq!(
+        page.js(faded),
+        serde_json::json!(["Temperature#1_PREV-PRED#1"])
+    );
+    assert_eq!(
+        page.js("document.querySelectorAll('g.edge.faded').length"),
+        1
+    );
+    page.js(
+        "(document.querySelector('g.node[data-name=\"Temperature#1_LIN-INT#1\"]')
+            .dispatchEvent(new MouseEvent('click', {bubbles: true})), true)",
+    );
+    assert_eq!(page.js(faded), serde_json::json!([]));
     assert_eq!(page.errors(), Vec::<String>::new());
 }
