@@ -272,7 +272,7 @@ stroke=\"#6e7781\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
         s.push_str("</g>\n<g class=\"nodes\">\n");
         for (n, p) in self.nodes().iter().zip(&placed) {
             let steps: Vec<String> = n.steps.iter().map(|(f, t)| format!("{f} ({t})")).collect();
-            let tip = format!(
+            let mut tip = format!(
                 "{}\n{}{}",
                 n.name,
                 n.kind.as_str(),
@@ -282,6 +282,13 @@ stroke=\"#6e7781\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
                     format!(": {}", steps.join(" → "))
                 }
             );
+            // The step that made it, with its parameters, and when it ran.
+            if let Some(e) = self.edges().iter().find(|e| e.to == n.name) {
+                let _ = write!(tip, "\nmade by {}", e.label());
+            }
+            if let Some(run) = &n.last_run {
+                let _ = write!(tip, "\nran {run}");
+            }
             let dash = if n.kind == NodeKind::External {
                 " stroke-dasharray=\"5 3\""
             } else {

@@ -67,6 +67,8 @@ pub struct LineageNode {
     pub created_on: Option<String>,
     /// The whole history: function name and step type of every step, oldest first.
     pub steps: Vec<(String, ProcessingType)>,
+    /// When the last step ran (ISO text); `None` for raw and external nodes.
+    pub last_run: Option<String>,
     /// Fill colour.
     pub color: &'static str,
 }
@@ -253,6 +255,7 @@ where
                 kind: NodeKind::External,
                 created_on: None,
                 steps: Vec::new(),
+                last_run: None,
                 color: EXTERNAL_COLOR,
             },
             Some(ts) => {
@@ -274,6 +277,10 @@ where
                     name,
                     kind,
                     created_on: Some(ts.created_on.to_string()),
+                    last_run: ts
+                        .processing_steps
+                        .last()
+                        .map(|s| s.run_datetime.to_string()),
                     steps,
                     color,
                 }

@@ -432,6 +432,25 @@ fn lineage_of_the_average_crosses_signals() {
     }
     let labels = texts(&doc);
     assert!(labels.iter().any(|l| l == "frequency=5min"));
+    // Hovering a node shows the step that made it, with its parameters, and when it ran.
+    let tip = doc
+        .descendants()
+        .find(|n| attr(n, "class") == "node" && attr(n, "data-name") == "COD#1_5MIN-RESAMPLED#1")
+        .and_then(|n| n.children().find(|c| c.has_tag_name("title")))
+        .and_then(|t| t.text())
+        .unwrap()
+        .to_string();
+    let node = g
+        .nodes()
+        .iter()
+        .find(|n| n.name == "COD#1_5MIN-RESAMPLED#1")
+        .unwrap();
+    let ran = node
+        .last_run
+        .clone()
+        .expect("a processed node has a run time");
+    assert!(tip.contains("made by resample(frequency=5min)"), "{tip}");
+    assert!(tip.contains(&format!("ran {ran}")), "{tip}");
 
     // The average's own signal alone sees its inputs as external.
     let alone = Lineage::of_signal(ds.signal("AVG#1").unwrap());
