@@ -156,6 +156,9 @@ height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\">\
 
         // Legend.
         let lx = plot_x + plot_w + 16.0;
+        // Labels are cut to what fits before the right edge (the full name is the entry's
+        // tooltip): never clipped.
+        let legend_chars = (((w - lx - 38.0 - 6.0) / CHAR_W).floor() as usize).clamp(4, 40);
         let _ = writeln!(s, "<g class=\"legend\">");
         let mut ly = TOP + 8.0;
         let traces = self.panels.iter().flat_map(|p| &p.traces);
@@ -187,7 +190,7 @@ height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\">\
                 "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#2a3f5f\">{}</text></g>",
                 lx + 38.0,
                 ly + 4.0,
-                xml(&truncate(&t.name, 40))
+                xml(&truncate(&t.name, legend_chars))
             );
             ly += 20.0;
             // Said where the series is named: these are not all its points.

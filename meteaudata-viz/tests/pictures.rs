@@ -566,3 +566,40 @@ fn files_are_written_by_extension() {
         .collect();
     assert!(left.is_empty());
 }
+
+/// Legend labels are cut to fit: none runs past the right edge, even in a narrow picture.
+#[test]
+fn legends_are_never_clipped() {
+    let long = "Temperature-of-the-aeration-tank-number-three-north-side";
+    let s = Signal::new(long, "°C")
+        .unwrap()
+        .with_series(Series::from_f64("RAW", Index::range(10), vec![1.0; 10]).unwrap())
+        .unwrap();
+    for width in [300, 600, 1000] {
+        let svg = plot_signal(
+            &s,
+            &s.all_time_series(),
+            &PlotOptions::new().size(width, 300),
+        )
+        .unwrap();
+        let doc = parse(&svg);
+        let legend = doc
+            .descendants()
+            .find(|n| attr(n, "class") == "legend")
+            .unwrap();
+        for text in legend.descendants().filter(|n| n.has_tag_name("text")) {
+            let x: f64 = text.attribute("x").unwrap().parse().unwrap();
+            let chars = text.text().unwrap_or_default().chars().count() as f64;
+            // 7 px a character at font size 12 (the layout's estimate).
+            assert!(
+                x + chars * 7.0 <= f64::from(width),
+                "{width}: {:?}",
+                text.text()
+            );
+        }
+        // The full name stays available as the entry's tooltip.
+        assert!(svg
+            .as_str()
+            .contains(&format!("<title>{long}#1_RAW#1</title>")));
+    }
+}
