@@ -1,6 +1,7 @@
 //! Interactive plots: the same figures as the SVG plots, as plotly figures (through the
 //! `plotly` crate) in a page that works offline: hover a point for its time (in the series'
-//! zone), value and unit, zoom and pan the time axis (a range slider under a single chart),
+//! zone), value and unit, zoom and pan the time axis (a range slider under a single chart of
+//! up to [`SLIDER_POINTS`] points),
 //! click a legend entry to hide its series. Python meteaudata's figures are plotly figures
 //! too; these follow them (trace names, modes and marker symbols by processing step, titles,
 //! axis titles, stacked subplots, plotly's colourway and template colours).
@@ -48,7 +49,10 @@ use meteaudata_core::{nanos_to_naive, Result, Timestamp};
 /// Columns long lines are reduced to (the extremes of each): about two screens of detail.
 pub const INTERACTIVE_COLUMNS: usize = 4000;
 /// Markers a markers-only trace keeps before it is thinned.
-pub const INTERACTIVE_MARKERS: usize = 20_000;
+pub const INTERACTIVE_MARKERS: usize = 10_000;
+/// Points a single time chart may send and still get a range slider (which draws every trace
+/// a second time: it doubled the drawing time of a page of 10⁶ points).
+pub const SLIDER_POINTS: usize = 20_000;
 
 /// Where the page gets plotly.js from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,14 +95,16 @@ impl Interactive {
             PlotlyJs::Cdn => CDN_SCRIPT.to_string(),
             PlotlyJs::File(src) => format!("<script src=\"{}\"></script>", xml(src)),
         };
-        // `</` cannot end the script early: JSON strings escape it.
+        // The figure as JSON data (parsed faster than a script literal); `</` cannot end it
+        // early (`<\/` is the same JSON string).
         let json = self.figure.to_string().replace("</", "<\\/");
         Html::from_string(format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>{}</title>\n{scripts}\n\
 <style>html, body {{ margin: 0; padding: 0; }} #plot {{ width: 100%; }}</style>\n</head>\n<body>\n\
-<div id=\"plot\" class=\"meteaudata-interactive\"></div>\n<script>\n\
-const figure = {json};\n\
+<div id=\"plot\" class=\"meteaudata-interactive\"></div>\n\
+<script type=\"application/json\" id=\"figure\">{json}</script>\n<script>\n\
+const figure = JSON.parse(document.getElementById('figure').textContent);\n\
 Plotly.newPlot(document.getElementById('plot'), figure.data, figure.layout, figure.config);\n\
 </script>\n</body>\n</html>\n",
             xml(&self.title)
@@ -134,8 +140,11 @@ impl Figure {
         let mut axes: Vec<(Axis, Axis)> = Vec::with_capacity(n);
         for (i, panel) in self.panels.iter().enumerate() {
             let range = self.x_range(panel)?;
+            let mut sent = 0;
             for trace in &panel.traces {
-                plot.add_trace(scatter(trace, panel, i, range));
+                let reduced = reduce(trace, range);
+                sent += reduced.0.len();
+                plot.add_trace(scatter(trace, reduced, panel, i));
             }
             let top = 1.0 - i as f64 * (row_h + spacing);
             let suffix = |s: &str| {
@@ -154,7 +163,8 @@ impl Figure {
             if self.shared_x && n > 1 && i + 1 < n {
                 x = x.matches(&format!("x{n}")).show_tick_labels(false);
             }
-            if n == 1 && matches!(panel.kind, XKind::Time { .. }) {
+            // The slider draws every trace again: only for figures that stay quick to draw.
+            if n == 1 && matches!(panel.kind, XKind::Time { .. }) && sent <= SLIDER_POINTS {
                 x = x.range_slider(RangeSlider::new().visible(true));
             }
             let y = Axis::new()
@@ -210,14 +220,13 @@ impl Figure {
     }
 }
 
-/// The plotly trace of `t`, in panel `i` (whose x window is `range`).
+/// The plotly trace of `t` (its points reduced, see [`reduce`]), in panel `i`.
 fn scatter(
     t: &Trace,
+    (points, note): (Vec<Point>, Option<(usize, usize)>),
     panel: &Panel,
     i: usize,
-    range: Option<(f64, f64)>,
 ) -> Box<Scatter<Value, f64>> {
-    let (points, note) = reduce(t, range);
     let xs: Vec<Value> = points.iter().map(|p| x_value(&panel.kind, p.0)).collect();
     let ys: Vec<f64> = points.iter().map(|p| p.1).collect();
     let name = match note {

@@ -158,6 +158,10 @@ fn a_signal_page_hovers_hides_and_zooms() {
         .to_html_page(&PlotlyJs::Inline);
     let page = Page::open(chromium, html.as_str());
     let gd = "document.getElementById('plot')";
+    eprintln!(
+        "a page of 60 points: loaded and drawn {:.2} s after navigation",
+        page.js("performance.now()").as_f64().unwrap() / 1000.0
+    );
 
     // The traces, in order.
     assert_eq!(
@@ -314,5 +318,43 @@ fn a_lineage_page_highlights_the_ancestry_of_a_clicked_node() {
             .dispatchEvent(new MouseEvent('click', {bubbles: true})), true)",
     );
     assert_eq!(page.js(faded), serde_json::json!([]));
+    assert_eq!(page.errors(), Vec::<String>::new());
+}
+
+/// A page of 10⁶ points (raw markers and an interpolated line), plotly.js inline, draws in
+/// the browser without error; how long it took is printed (the figure in docs/compatibility.md,
+/// never asserted).
+#[test]
+fn a_page_of_a_million_points_draws() {
+    let Some(chromium) = chromium() else { return };
+    let n = 1_000_000;
+    let start = NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let index = Index::date_range(start, n, TimeDelta::seconds(10), None).unwrap();
+    let values: Vec<f64> = (0..n).map(|i| (i as f64 / 3000.0).sin()).collect();
+    let mut s = Signal::new("Flow", "m3/h")
+        .unwrap()
+        .with_series(Series::from_f64("RAW", index, values).unwrap())
+        .unwrap();
+    s.process(
+        &["Flow#1_RAW#1"],
+        &meteaudata_processing::linear_interpolation(),
+        ProcessOptions::new(),
+    )
+    .unwrap();
+    let html = interactive_signal(&s, &s.all_time_series(), &PlotOptions::new())
+        .unwrap()
+        .to_html_page(&PlotlyJs::Inline);
+    let page = Page::open(chromium, html.as_str());
+    page.wait_for("document.querySelectorAll('.cartesianlayer .scatterlayer .trace').length === 2");
+    // Since the navigation started (to within the 0.1 s polling of `wait_for`).
+    let ms = page.js("performance.now()").as_f64().unwrap();
+    eprintln!(
+        "a page of 10^6 points ({} bytes): loaded and drawn {:.2} s after navigation",
+        html.as_str().len(),
+        ms / 1000.0
+    );
     assert_eq!(page.errors(), Vec::<String>::new());
 }
