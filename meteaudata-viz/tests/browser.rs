@@ -133,6 +133,21 @@ fn half_hours(n: usize, tz: Option<TimeZone>) -> Index {
     Index::date_range(start, n, TimeDelta::minutes(30), tz).unwrap()
 }
 
+/// A naive Temperature signal whose RAW series is 0, 1, …, 47.
+fn ramp() -> Signal {
+    Signal::new("Temperature", "°C")
+        .unwrap()
+        .with_series(
+            Series::from_f64(
+                "RAW",
+                half_hours(48, None),
+                (0..48).map(f64::from).collect(),
+            )
+            .unwrap(),
+        )
+        .unwrap()
+}
+
 fn temperature() -> Signal {
     let values: Vec<f64> = (0..48).map(|i| 20.0 + f64::from(i) / 8.0).collect();
     let tz: TimeZone = "Europe/Paris".parse().unwrap();
@@ -220,17 +235,7 @@ fn a_dataset_page_has_a_row_per_signal() {
         .unwrap()
         .with_series(Series::from_f64("RAW", half_hours(48, None), vec![7.0; 48]).unwrap())
         .unwrap();
-    let t = Signal::new("Temperature", "°C")
-        .unwrap()
-        .with_series(
-            Series::from_f64(
-                "RAW",
-                half_hours(48, None),
-                (0..48).map(f64::from).collect(),
-            )
-            .unwrap(),
-        )
-        .unwrap();
+    let t = ramp();
     let ds = Dataset::new("tank").unwrap().with_signals([t, ph]).unwrap();
     let html = interactive_dataset(
         &ds,
@@ -266,17 +271,7 @@ fn a_dataset_page_has_a_row_per_signal() {
 #[test]
 fn a_lineage_page_highlights_the_ancestry_of_a_clicked_node() {
     let Some(chromium) = chromium() else { return };
-    let mut s = Signal::new("Temperature", "°C")
-        .unwrap()
-        .with_series(
-            Series::from_f64(
-                "RAW",
-                half_hours(48, None),
-                (0..48).map(f64::from).collect(),
-            )
-            .unwrap(),
-        )
-        .unwrap();
+    let mut s = ramp();
     let p = ProcessOptions::new;
     s.process(
         &["Temperature#1_RAW#1"],

@@ -205,6 +205,15 @@ fn zoned_index_names_its_zone_and_ticks_in_local_time() {
     assert!(t.iter().any(|l| l == "00:00"), "{t:?}");
 }
 
+/// The width of the (first) plot area.
+fn plot_area_width(doc: &Document<'_>) -> f64 {
+    doc.descendants()
+        .find(|n| attr(n, "class") == "plot-area")
+        .and_then(|n| n.attribute("width"))
+        .and_then(|w| w.parse::<f64>().ok())
+        .unwrap()
+}
+
 #[test]
 fn decimation_keeps_the_extremes_and_bounds_the_points() {
     let s = demo_data::large(200_000).unwrap();
@@ -217,12 +226,7 @@ fn decimation_keeps_the_extremes_and_bounds_the_points() {
     let t = &traces(&doc)[0];
     let drawn: usize = attr(t, "data-points").parse().unwrap();
     assert_eq!(attr(t, "data-total-points"), "200000");
-    let plot_w = doc
-        .descendants()
-        .find(|n| attr(n, "class") == "plot-area")
-        .and_then(|n| n.attribute("width"))
-        .and_then(|w| w.parse::<f64>().ok())
-        .unwrap();
+    let plot_w = plot_area_width(&doc);
     // Markers alone are thinned by a stride to the marker budget (lines, to the extremes of
     // each pixel column: `lines_are_decimated_to_the_extremes_of_each_column`).
     assert!(drawn <= MAX_MARKERS + 2, "{drawn} points for {plot_w} px");
@@ -263,12 +267,7 @@ fn lines_are_decimated_to_the_extremes_of_each_column() {
     let t = &traces(&doc)[0];
     assert_eq!(attr(t, "data-mode"), "lines+markers");
     let drawn: usize = attr(t, "data-points").parse().unwrap();
-    let plot_w = doc
-        .descendants()
-        .find(|n| attr(n, "class") == "plot-area")
-        .and_then(|n| n.attribute("width"))
-        .and_then(|w| w.parse::<f64>().ok())
-        .unwrap();
+    let plot_w = plot_area_width(&doc);
     assert!(
         drawn <= 4 * plot_w.round() as usize + 4,
         "{drawn} points for {plot_w} px"
