@@ -48,8 +48,8 @@ use meteaudata_core::{nanos_to_naive, Result, Timestamp};
 
 /// Columns long lines are reduced to (the extremes of each): a wide screen's pixels. (Twice as
 /// many points, and twice as many markers, made a page of 10⁶ points take 5.9 s to draw
-/// instead of 3.4 s, as long as a page of 60 points, in headless Chromium on the 2-core
-/// machine.)
+/// instead of 3.4 to 4.9 s, in headless Chromium on the 2-core machine, where a page of 60
+/// points takes 3.35 s.)
 pub const INTERACTIVE_COLUMNS: usize = 2000;
 /// Markers a markers-only trace keeps before it is thinned.
 pub const INTERACTIVE_MARKERS: usize = 5_000;
