@@ -33,9 +33,34 @@ pub(crate) fn connect(path: &str) -> meteaudata_core::Result<Conn> {
     } else {
         "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;"
     };
-    conn.batch_execute(pragmas)
-        .map_err(|e| meteaudata_core::Error::backend(NAME, format!("cannot set up {path:?}"), e))?;
-    Ok(conn)
+    // Two processes opening a new database at once both switch it to WAL, and SQLite answers
+    // one of them "database is locked" at once, without waiting for the busy timeout (the race
+    // harness's `open` scenario lost a writer this way in most rounds): retried for as long as
+    // the busy timeout would have waited.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut pause = std::time::Duration::from_millis(2);
+    loop {
+        match conn.batch_execute(pragmas) {
+            Ok(()) => return Ok(conn),
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            Err(e) => {
+                return Err(meteaudata_core::Error::backend(
+                    NAME,
+                    format!("cannot set up {path:?}"),
+                    e,
+                ))
+            }
+        }
+    }
+}
+
+/// Whether SQLite refused for a lock another connection holds.
+fn is_busy(e: &diesel::result::Error) -> bool {
+    let text = e.to_string();
+    text.contains("database is locked") || text.contains("database is busy")
 }
 
 /// Nothing to wait for: SQLite's migrations run in transactions that take the database's
