@@ -10,6 +10,7 @@
 //!
 //! Everything else is the `parquet` crate's: the same page readers, handed on unchanged.
 
+use crate::page_check::Reader;
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::RowGroups;
 use parquet::basic::Encoding;
@@ -173,7 +174,14 @@ pub(crate) fn check_levels(
     let mut at = 0usize;
     let mut left = count;
     while left > 0 {
-        let (header, n) = varint(&levels[at.min(levels.len())..])
+        let mut reader = Reader {
+            buf: &levels[at.min(levels.len())..],
+            pos: 0,
+        };
+        let (header, n) = reader
+            .varint()
+            .ok()
+            .map(|h| (h, reader.pos))
             .ok_or_else(|| format!("end after {} of its {count} values", count - left))?;
         at += n;
         let run = header >> 1;
@@ -200,19 +208,6 @@ pub(crate) fn check_levels(
         }
     }
     Ok(())
-}
-
-/// A ULEB128 varint (at most 10 bytes) and the bytes it took; `None` when cut short or too
-/// long.
-fn varint(bytes: &[u8]) -> Option<(u64, usize)> {
-    let mut out = 0u64;
-    for (i, &b) in bytes.iter().take(10).enumerate() {
-        out |= u64::from(b & 0x7f).checked_shl(7 * i as u32)?;
-        if b & 0x80 == 0 {
-            return Some((out, i + 1));
-        }
-    }
-    None
 }
 
 impl<R: ChunkReader> Iterator for LevelChecked<R> {

@@ -210,7 +210,7 @@ fn read_header(file: &dyn ReadAt, at: u64, end: u64) -> std::result::Result<Head
 use ParseError::{Bad, Short};
 
 #[derive(Debug, PartialEq, Eq)]
-enum ParseError {
+pub(crate) enum ParseError {
     /// The bytes end before the header does.
     Short,
     /// Not a Thrift compact structure.
@@ -220,9 +220,9 @@ enum ParseError {
 type Parsed<T> = std::result::Result<T, ParseError>;
 
 /// A Thrift compact protocol reader over a byte slice.
-struct Reader<'b> {
-    buf: &'b [u8],
-    pos: usize,
+pub(crate) struct Reader<'b> {
+    pub(crate) buf: &'b [u8],
+    pub(crate) pos: usize,
 }
 
 impl Reader<'_> {
@@ -232,7 +232,8 @@ impl Reader<'_> {
         Ok(b)
     }
 
-    fn varint(&mut self) -> Parsed<u64> {
+    /// A ULEB128 varint (at most 10 bytes).
+    pub(crate) fn varint(&mut self) -> Parsed<u64> {
         let mut out: u64 = 0;
         for shift in (0..70).step_by(7) {
             let b = self.byte()?;

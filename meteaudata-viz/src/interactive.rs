@@ -43,8 +43,8 @@ use crate::escape::xml;
 use crate::figure::{Figure, Panel, Trace};
 use crate::output::Html;
 use crate::styles::{color, Marker as OurMarker, Mode};
-use crate::time_axis::XKind;
-use meteaudata_core::{nanos_to_naive, Result, Timestamp};
+use crate::time_axis::{local_time, XKind};
+use meteaudata_core::Result;
 
 /// Columns long lines are reduced to (the extremes of each): a wide screen's pixels. (Twice as
 /// many points, and twice as many markers, made a page of 10⁶ points take 5.9 s to draw
@@ -302,22 +302,9 @@ fn reduce(t: &Trace, range: Option<(f64, f64)>) -> (Vec<Point>, Option<(usize, u
 /// (`2024-01-01T00:30:00`, plotly has no zones), a category as its label, a number as is.
 fn x_value(kind: &XKind, x: f64) -> Value {
     match kind {
-        XKind::Time { tz } => {
-            let nanos = (x * 1e9).round();
-            if !nanos.is_finite() || nanos.abs() > 9.2e18 {
-                return Value::Null;
-            }
-            let nanos = nanos as i64;
-            let local = match tz {
-                Some(z) => Timestamp {
-                    nanos,
-                    tz: Some(*z),
-                }
-                .local(),
-                None => nanos_to_naive(nanos),
-            };
+        XKind::Time { tz } => local_time(x, *tz).map_or(Value::Null, |local| {
             Value::String(local.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
-        }
+        }),
         XKind::Category { labels } => labels
             .get(x.round().max(0.0) as usize)
             .map_or(Value::Null, |l| Value::String(l.clone())),

@@ -201,13 +201,7 @@ pub fn time_ticks(lo: f64, hi: f64, tz: Option<TimeZone>, max_ticks: usize) -> V
             step = Step::Months(12 * years);
         }
     }
-    let to_local = |secs: f64| -> Option<NaiveDateTime> {
-        let nanos = secs_to_nanos(secs)?;
-        Some(match tz {
-            Some(z) => Timestamp { nanos, tz: Some(z) }.local(),
-            None => nanos_to_naive(nanos),
-        })
-    };
+    let to_local = |secs: f64| local_time(secs, tz);
     let to_instant = |local: &NaiveDateTime| -> Option<f64> {
         let utc = match tz {
             Some(z) => z.local_to_utc(local).ok()?,
@@ -303,6 +297,16 @@ fn month_start(months: i64) -> Option<NaiveDateTime> {
     let year = i32::try_from(months.div_euclid(12)).ok()?;
     let month = u32::try_from(months.rem_euclid(12) + 1).ok()?;
     NaiveDate::from_ymd_opt(year, month, 1)?.and_hms_opt(0, 0, 0)
+}
+
+/// The wall-clock time in `tz` (the time itself for naive indexes) of an axis position in
+/// seconds since the epoch; `None` when out of range.
+pub(crate) fn local_time(secs: f64, tz: Option<TimeZone>) -> Option<NaiveDateTime> {
+    let nanos = secs_to_nanos(secs)?;
+    Some(match tz {
+        Some(z) => Timestamp { nanos, tz: Some(z) }.local(),
+        None => nanos_to_naive(nanos),
+    })
 }
 
 fn secs_to_nanos(secs: f64) -> Option<i64> {
