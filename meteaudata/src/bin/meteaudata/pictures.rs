@@ -41,7 +41,7 @@ pub struct PlotCmd {
     /// Height in pixels (default: by the number of rows).
     #[arg(long)]
     pub height: Option<u32>,
-    /// Where an interactive page gets plotly.js: `inline` (in the page, about 4.7 MB, works
+    /// Where an interactive page gets plotly.js: `inline` (in the page, about 1 MB, works
     /// offline), `cdn` (a small page that needs the network) or a path or URL of a copy,
     /// relative to the page.
     #[arg(
