@@ -55,6 +55,7 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod content_hash;
 mod dataset;
 mod error;
 pub mod frequency;
@@ -84,6 +85,7 @@ mod timestamp;
 mod tz;
 mod yaml_writer;
 
+pub use content_hash::{ContentHash, ContentHasher};
 pub use dataset::{validate_dataset_name, Dataset};
 pub use error::{Error, ErrorKind, Result};
 pub use frequency::{Frequency, FrequencyUnit};

@@ -66,6 +66,10 @@ fn main() {
             let (s, _) = backend.load(&key).expect("load");
             assert_eq!(s.len(), n);
         });
+        // The content hash a versioned save computes (issue 18).
+        let hash = best(runs, || {
+            std::hint::black_box(series.content_hash().expect("hash"));
+        });
 
         let batch = series.to_record_batch();
         let bare_path = dir.path().join("bare.parquet");
@@ -118,6 +122,11 @@ fn main() {
         let bare_size = std::fs::metadata(&bare_path).map(|m| m.len()).unwrap_or(0);
         println!("{n} points");
         println!("  backend save     {}", rate(n, save));
+        println!(
+            "  content hash     {}   {:.1}% of a save",
+            rate(n, hash),
+            100.0 * hash.as_secs_f64() / save.as_secs_f64()
+        );
         println!(
             "  bare write       {}   ratio {:.2}",
             rate(n, bare_write),

@@ -652,6 +652,8 @@ impl StorageBackend for SqlBackend {
         let mut c = Capabilities::all();
         c.persistent = !self.memory;
         c.concurrent_writers = !self.memory;
+        // Versions (issue 18) are not kept yet: a save replaces the key's rows.
+        c.versions = false;
         c
     }
 

@@ -4,7 +4,8 @@ use std::fmt::Debug;
 
 use crate::metadata::TimeSeriesMetadata;
 use crate::series_ops::TimeRange;
-use crate::storage::{BufferedWriter, SeriesScan, SeriesWriter, StorageKey};
+use crate::storage::versions::versions_unsupported;
+use crate::storage::{BufferedWriter, Retention, SeriesScan, SeriesWriter, StorageKey, VersionInfo};
 use crate::{Error, Result, Series};
 
 /// What a backend supports beyond the required operations. The conformance suite skips, with
@@ -31,6 +32,10 @@ pub struct Capabilities {
     /// free and write in one atomic step: of two writers creating one key, exactly one
     /// succeeds (the defaults check, then write, and can both succeed).
     pub atomic_create: bool,
+    /// Every save of a key keeps the previous value as a version:
+    /// [`StorageBackend::list_versions`], [`StorageBackend::load_version`] and
+    /// [`StorageBackend::prune_versions`] work (the defaults say `Unsupported`).
+    pub versions: bool,
 }
 
 impl Capabilities {
@@ -45,6 +50,7 @@ impl Capabilities {
             concurrent_writers: true,
             streaming: true,
             atomic_create: true,
+            versions: true,
         }
     }
 
@@ -157,10 +163,33 @@ pub trait StorageBackend: Debug + Send + Sync {
         Ok(Box::new(BufferedWriter::creating(self, key)))
     }
 
+    /// The kept versions of `key`, oldest first (the last is what [`load`](Self::load)
+    /// reads); a missing key is [`NotFound`](crate::ErrorKind::NotFound). Backends without
+    /// [`Capabilities::versions`] answer [`Unsupported`](crate::ErrorKind::Unsupported).
+    fn list_versions(&self, key: &StorageKey) -> Result<Vec<VersionInfo>> {
+        let _ = key;
+        Err(versions_unsupported(self.backend_type()))
+    }
+
+    /// Version `version` of `key`; a version not kept is [`NotFound`](crate::ErrorKind::NotFound)
+    /// naming the kept ones.
+    fn load_version(&self, key: &StorageKey, version: u64) -> Result<Stored> {
+        let _ = (key, version);
+        Err(versions_unsupported(self.backend_type()))
+    }
+
+    /// Removes the versions of `key` that `retention` does not keep (never the latest) and
+    /// returns their numbers.
+    fn prune_versions(&self, key: &StorageKey, retention: Retention) -> Result<Vec<u64>> {
+        let _ = (key, retention);
+        Err(versions_unsupported(self.backend_type()))
+    }
+
     /// Whether `key` holds a value.
     fn exists(&self, key: &StorageKey) -> Result<bool>;
 
-    /// Removes `key`; a missing key is [`NotFound`](crate::ErrorKind::NotFound).
+    /// Removes `key` (with all its versions); a missing key is
+    /// [`NotFound`](crate::ErrorKind::NotFound).
     fn delete(&self, key: &StorageKey) -> Result<()>;
 
     /// Every key, sorted.

@@ -1,16 +1,18 @@
 //! The in-memory backend: a sorted map behind a lock. No dependencies, passes the whole
-//! conformance suite; handy for tests and for pipelines that need no persistence.
+//! conformance suite; handy for tests and for pipelines that need no persistence. It keeps
+//! every version of every key until pruned ([`StorageBackend::prune_versions`]).
 
 use std::collections::BTreeMap;
 use std::sync::{PoisonError, RwLock};
 
 use crate::metadata::TimeSeriesMetadata;
 use crate::series_ops::TimeRange;
+use crate::storage::versions::version_not_found;
 use crate::storage::{
-    check_save_input, key_taken, Capabilities, ChunkShape, SeriesScan, SeriesWriter,
-    StorageBackend, StorageKey, Stored,
+    check_save_input, key_taken, Capabilities, ChunkShape, Retention, SeriesScan, SeriesWriter,
+    StorageBackend, StorageKey, Stored, VersionInfo,
 };
-use crate::{Error, Result, Series};
+use crate::{ContentHash, Error, Result, Series};
 
 /// Keeps series in memory, each as its own deep copy (so a stored series shares no buffers
 /// with the caller's, like a real store).
@@ -28,7 +30,24 @@ use crate::{Error, Result, Series};
 /// ```
 #[derive(Debug, Default)]
 pub struct MemoryBackend {
-    map: RwLock<BTreeMap<StorageKey, Stored>>,
+    map: RwLock<BTreeMap<StorageKey, Versions>>,
+}
+
+/// The kept versions of a key, oldest first; never empty (the last is the value).
+#[derive(Debug, Clone)]
+struct Versions(Vec<(VersionInfo, Stored)>);
+
+impl Versions {
+    fn latest(&self) -> Option<&Stored> {
+        self.0.last().map(|(_, s)| s)
+    }
+
+    /// Adds `value`, whose content hash is `hash`, as the next version.
+    fn push(&mut self, hash: ContentHash, value: Stored) {
+        let next = self.0.last().map_or(1, |(v, _)| v.version + 1);
+        let info = VersionInfo::new(next, hash, value.0.len() as u64, chrono::Utc::now());
+        self.0.push((info, value));
+    }
 }
 
 fn missing(key: &StorageKey) -> Error {
@@ -45,12 +64,39 @@ impl MemoryBackend {
         Self::default()
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<StorageKey, Stored>> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<StorageKey, Versions>> {
         self.map.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<StorageKey, Stored>> {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<StorageKey, Versions>> {
         self.map.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The latest value of `key`.
+    fn latest(&self, key: &StorageKey) -> Result<Stored> {
+        self.read()
+            .get(key)
+            .and_then(Versions::latest)
+            .cloned()
+            .ok_or_else(|| missing(key))
+    }
+
+    /// Stores `value` as the next version of `key` (the first, when `create`; `Conflict` if
+    /// the key holds a value then).
+    fn put(&self, key: &StorageKey, value: Stored, create: bool) -> Result<()> {
+        // Hashed before the lock is taken: readers are not held up by it.
+        let hash = value.0.content_hash()?;
+        let mut map = self.write();
+        match map.get_mut(key) {
+            Some(_) if create => return Err(key_taken(key)),
+            Some(versions) => versions.push(hash, value),
+            None => {
+                let mut versions = Versions(Vec::new());
+                versions.push(hash, value);
+                map.insert(key.clone(), versions);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -69,14 +115,13 @@ impl StorageBackend for MemoryBackend {
             concurrent_writers: false,
             streaming: true,
             atomic_create: true,
+            versions: true,
         }
     }
 
     fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
         check_save_input(key, series, metadata)?;
-        let value = (series.deep_copy(), metadata.clone());
-        self.write().insert(key.clone(), value);
-        Ok(())
+        self.put(key, (series.deep_copy(), metadata.clone()), false)
     }
 
     fn create(
@@ -86,31 +131,53 @@ impl StorageBackend for MemoryBackend {
         metadata: &TimeSeriesMetadata,
     ) -> Result<()> {
         check_save_input(key, series, metadata)?;
-        let value = (series.deep_copy(), metadata.clone());
-        match self.write().entry(key.clone()) {
-            std::collections::btree_map::Entry::Occupied(_) => Err(key_taken(key)),
-            std::collections::btree_map::Entry::Vacant(slot) => {
-                slot.insert(value);
-                Ok(())
-            }
-        }
+        self.put(key, (series.deep_copy(), metadata.clone()), true)
     }
 
     fn load(&self, key: &StorageKey) -> Result<Stored> {
-        self.read().get(key).cloned().ok_or_else(|| missing(key))
+        self.latest(key)
     }
 
     fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {
-        let map = self.read();
-        let (series, meta) = map.get(key).ok_or_else(|| missing(key))?;
-        Ok((series.time_window(range)?, meta.clone()))
+        let (series, meta) = self.latest(key)?;
+        Ok((series.time_window(range)?, meta))
     }
 
     fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
         let map = self.read();
         map.get(key)
+            .and_then(Versions::latest)
             .map(|(_, m)| m.clone())
             .ok_or_else(|| missing(key))
+    }
+
+    fn list_versions(&self, key: &StorageKey) -> Result<Vec<VersionInfo>> {
+        let map = self.read();
+        let versions = map.get(key).ok_or_else(|| missing(key))?;
+        Ok(versions.0.iter().map(|(v, _)| v.clone()).collect())
+    }
+
+    fn load_version(&self, key: &StorageKey, version: u64) -> Result<Stored> {
+        let map = self.read();
+        let versions = map.get(key).ok_or_else(|| missing(key))?;
+        versions
+            .0
+            .iter()
+            .find(|(v, _)| v.version == version)
+            .map(|(_, s)| s.clone())
+            .ok_or_else(|| {
+                let kept: Vec<VersionInfo> = versions.0.iter().map(|(v, _)| v.clone()).collect();
+                version_not_found(key, version, &kept)
+            })
+    }
+
+    fn prune_versions(&self, key: &StorageKey, retention: Retention) -> Result<Vec<u64>> {
+        let mut map = self.write();
+        let versions = map.get_mut(key).ok_or_else(|| missing(key))?;
+        let kept: Vec<VersionInfo> = versions.0.iter().map(|(v, _)| v.clone()).collect();
+        let gone = retention.removes(&kept)?;
+        versions.0.retain(|(v, _)| !gone.contains(&v.version));
+        Ok(gone)
     }
 
     /// Zero-copy slices of the stored series (which stays shared while the scan lives).
@@ -120,7 +187,7 @@ impl StorageBackend for MemoryBackend {
         range: TimeRange,
         chunk_points: usize,
     ) -> Result<SeriesScan<'_>> {
-        let (series, meta) = self.read().get(key).cloned().ok_or_else(|| missing(key))?;
+        let (series, meta) = self.latest(key)?;
         SeriesScan::from_series(series, meta, range, chunk_points)
     }
 
@@ -147,11 +214,11 @@ impl StorageBackend for MemoryBackend {
 
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
         let mut map = self.write();
-        let (series, _) = map.get(key).ok_or_else(|| missing(key))?;
-        let joined = series.append(&more.deep_copy())?;
-        if let Some(entry) = map.get_mut(key) {
-            entry.0 = joined;
-        }
+        let versions = map.get_mut(key).ok_or_else(|| missing(key))?;
+        let (series, meta) = versions.latest().ok_or_else(|| missing(key))?;
+        let joined = (series.append(&more.deep_copy())?, meta.clone());
+        let hash = joined.0.content_hash()?;
+        versions.push(hash, joined);
         Ok(())
     }
 
@@ -209,11 +276,7 @@ impl SeriesWriter for MemoryWriter<'_> {
             parts => Series::concat(parts)?,
         };
         check_save_input(&self.key, &joined, metadata)?;
-        let mut map = self.backend.write();
-        if self.create && map.contains_key(&self.key) {
-            return Err(key_taken(&self.key));
-        }
-        map.insert(self.key, (joined, metadata.clone()));
-        Ok(())
+        self.backend
+            .put(&self.key, (joined, metadata.clone()), self.create)
     }
 }

@@ -23,12 +23,14 @@ mod config;
 mod key;
 mod memory;
 pub mod stream;
+pub mod versions;
 
 pub use crate::series_ops::TimeRange;
 pub use backend::{check_save_input, key_taken, Capabilities, StorageBackend, Stored};
 pub use config::StorageConfig;
 pub use key::{StorageKey, MAX_KEY_LEN, MAX_KEY_PARTS};
 pub use memory::MemoryBackend;
+pub use versions::{Retention, VersionInfo};
 pub use stream::{
     checked_chunk, prefetched, BufferedWriter, ChunkShape, Prefetched, SeriesScan, SeriesWriter,
     DEFAULT_CHUNK_POINTS,
