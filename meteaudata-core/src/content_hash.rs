@@ -158,7 +158,9 @@ fn kinds(series: &Series) -> Result<Kinds> {
         DataType::Int64 | DataType::Int32 => ("int", None),
         DataType::Boolean => ("bool", None),
         DataType::Utf8 | DataType::Dictionary(_, _) => ("text", None),
-        DataType::Timestamp(TimeUnit::Nanosecond, tz) => ("datetime", tz.as_deref().map(str::to_string)),
+        DataType::Timestamp(TimeUnit::Nanosecond, tz) => {
+            ("datetime", tz.as_deref().map(str::to_string))
+        }
         other => {
             return Err(Error::invalid_input(format!(
                 "series {:?}: values of type {other} cannot be hashed",
@@ -214,8 +216,7 @@ impl Streams {
     /// `f64`s; nulls and NaNs are missing.
     fn floats(&mut self, start: u64, values: &[f64], nulls: Option<&arrow_buffer::NullBuffer>) {
         let nulls = nulls.filter(|n| n.null_count() > 0);
-        if nulls.is_none() && cfg!(target_endian = "little") && !values.iter().any(|v| v.is_nan())
-        {
+        if nulls.is_none() && cfg!(target_endian = "little") && !values.iter().any(|v| v.is_nan()) {
             self.entries.update(as_bytes_f64(values));
             return;
         }

@@ -181,7 +181,8 @@ fn widths_and_encodings_are_not_content() {
 
 #[test]
 fn text_boundaries_are_content() {
-    let s = |v: Vec<&str>| Series::new("S", Index::range(2), Arc::new(StringArray::from(v))).unwrap();
+    let s =
+        |v: Vec<&str>| Series::new("S", Index::range(2), Arc::new(StringArray::from(v))).unwrap();
     assert_ne!(hash(&s(vec!["ab", "c"])), hash(&s(vec!["a", "bc"])));
     // An empty string is not a missing one.
     let missing = Series::new(
@@ -216,7 +217,13 @@ fn hex_text_round_trips_and_bad_text_is_refused() {
         h.to_string().to_uppercase().parse::<ContentHash>().unwrap(),
         h
     );
-    for bad in ["", "xyz", &"g".repeat(64), &h.to_string()[1..], "é".repeat(32).as_str()] {
+    for bad in [
+        "",
+        "xyz",
+        &"g".repeat(64),
+        &h.to_string()[1..],
+        "é".repeat(32).as_str(),
+    ] {
         let err = bad.parse::<ContentHash>().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Parse, "{bad:?}");
     }

@@ -885,6 +885,10 @@ pub use crate::create_cases::{concurrent_creates, create_new};
 pub use crate::stream_cases::{
     load_metadata, scan_chunks, scan_windows, writer_abandoned_keeps_previous, writer_round_trip,
 };
+pub use crate::version_cases::{
+    versions_concurrent, versions_hash_every_kind, versions_overwrite, versions_retention,
+    versions_writers_and_appends,
+};
 
 /// Every case, in the order the suite runs them.
 pub const ALL: &[Case] = &[
@@ -920,4 +924,9 @@ pub const ALL: &[Case] = &[
     ),
     ("create_new", create_new),
     ("concurrent_creates", concurrent_creates),
+    ("versions_overwrite", versions_overwrite),
+    ("versions_hash_every_kind", versions_hash_every_kind),
+    ("versions_writers_and_appends", versions_writers_and_appends),
+    ("versions_retention", versions_retention),
+    ("versions_concurrent", versions_concurrent),
 ];

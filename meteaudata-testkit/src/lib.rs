@@ -45,6 +45,7 @@ mod create_cases;
 pub mod generated;
 pub mod strategies;
 mod stream_cases;
+mod version_cases;
 
 /// A Python interpreter with meteaudata 0.12.1 installed, from `METEAUDATA_PYTHON`, for tests
 /// that compare with the reference implementation. Without it the caller should skip (this
@@ -107,7 +108,8 @@ macro_rules! backend_suite {
             invalid_keys_rejected failed_save_keeps_previous range_read append range_read_scattered
             append_in_pieces large_series many_keys concurrent_saves size_on_disk metadata_exact
             load_metadata scan_chunks scan_windows writer_round_trip writer_abandoned_keeps_previous
-            create_new concurrent_creates);
+            create_new concurrent_creates versions_overwrite versions_hash_every_kind
+            versions_writers_and_appends versions_retention versions_concurrent);
     };
     (optional: $factory:expr) => {
         $crate::backend_suite!(many_keys: $crate::cases::MANY_KEYS, optional: $factory);

@@ -5,7 +5,9 @@ use std::fmt::Debug;
 use crate::metadata::TimeSeriesMetadata;
 use crate::series_ops::TimeRange;
 use crate::storage::versions::versions_unsupported;
-use crate::storage::{BufferedWriter, Retention, SeriesScan, SeriesWriter, StorageKey, VersionInfo};
+use crate::storage::{
+    BufferedWriter, Retention, SeriesScan, SeriesWriter, StorageKey, VersionInfo,
+};
 use crate::{Error, Result, Series};
 
 /// What a backend supports beyond the required operations. The conformance suite skips, with

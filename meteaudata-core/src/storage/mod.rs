@@ -30,11 +30,11 @@ pub use backend::{check_save_input, key_taken, Capabilities, StorageBackend, Sto
 pub use config::StorageConfig;
 pub use key::{StorageKey, MAX_KEY_LEN, MAX_KEY_PARTS};
 pub use memory::MemoryBackend;
-pub use versions::{Retention, VersionInfo};
 pub use stream::{
     checked_chunk, prefetched, BufferedWriter, ChunkShape, Prefetched, SeriesScan, SeriesWriter,
     DEFAULT_CHUNK_POINTS,
 };
+pub use versions::{Retention, VersionInfo};
 
 /// A backend shared by a dataset, its signals and series.
 pub type SharedBackend = std::sync::Arc<dyn StorageBackend>;
