@@ -58,6 +58,6 @@ pub mod stem_store;
 pub use page_check::MAX_PAGE_BYTES;
 pub use parquet_read::{read_footer, read_series, Footer, ParquetScan};
 pub use parquet_write::{
-    write_series, ParquetSeriesWriter, KEY_ENTRY, METADATA_ENTRY, ROW_GROUP_ROWS,
+    write_series, ParquetSeriesWriter, KEY_ENTRY, METADATA_ENTRY, ROW_GROUP_ROWS, VERSION_ENTRY,
 };
 pub use source::{BytesSource, FileSource, ReadAt};

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::pandas_meta::{pandas_index, PandasIndex};
-use crate::parquet_write::{KEY_ENTRY, METADATA_ENTRY};
+use crate::parquet_write::{KEY_ENTRY, METADATA_ENTRY, VERSION_ENTRY};
 
 pub(crate) fn corrupt(location: &str, message: impl std::fmt::Display) -> Error {
     Error::Corrupt {
@@ -51,9 +51,27 @@ pub struct Footer {
     pub key: Option<String>,
     /// The metadata document (absent in files Python wrote).
     pub metadata: Option<String>,
+    /// The version entry's text (absent in files Python wrote and in files written before
+    /// versions); [`Footer::version_info`] reads it.
+    pub version: Option<String>,
 }
 
 impl Footer {
+    /// The version this file records, if it records one; an entry that is not a version is
+    /// [`Corrupt`](meteaudata_core::ErrorKind::Corrupt) (`location` names the file).
+    pub fn version_info(
+        &self,
+        location: &str,
+    ) -> Result<Option<meteaudata_core::storage::VersionInfo>> {
+        self.version
+            .as_deref()
+            .map(|text| {
+                serde_json::from_str(text)
+                    .map_err(|e| corrupt(location, format!("its version entry is damaged: {e}")))
+            })
+            .transpose()
+    }
+
     /// The key the data file named `<stem>.parquet` holds: the one its footer records, or
     /// for files Python wrote, the one its name says.
     pub fn key_of(&self, stem: &str) -> Option<meteaudata_core::storage::StorageKey> {
@@ -84,6 +102,7 @@ fn footer_of(meta: &HashMap<String, String>) -> Footer {
     Footer {
         key: meta.get(KEY_ENTRY).cloned(),
         metadata: meta.get(METADATA_ENTRY).cloned(),
+        version: meta.get(VERSION_ENTRY).cloned(),
     }
 }
 

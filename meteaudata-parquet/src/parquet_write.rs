@@ -30,6 +30,10 @@ use crate::pandas_meta::pandas_metadata;
 pub const KEY_ENTRY: &str = "meteaudata:key";
 /// Key/value entry holding the metadata document (YAML), written atomically with the data.
 pub const METADATA_ENTRY: &str = "meteaudata:metadata";
+/// Key/value entry holding the file's version (issue 18): JSON of a
+/// [`VersionInfo`](meteaudata_core::storage::VersionInfo) (`version`, `hash`, `points`,
+/// `created`). Python meteaudata ignores it.
+pub const VERSION_ENTRY: &str = "meteaudata:version";
 /// Rows per row group: small enough for selective range reads, large enough for throughput.
 pub const ROW_GROUP_ROWS: usize = 1 << 17;
 
@@ -48,6 +52,8 @@ pub struct ParquetSeriesWriter<W: Write + Send> {
     groups: usize,
     /// Row groups being encoded (oldest first), appended to the file in order.
     encoding: VecDeque<Encoders<ArrowColumnChunk>>,
+    /// The version the footer records, if any.
+    version: Option<meteaudata_core::storage::VersionInfo>,
 }
 
 /// The column chunks of one row group, each encoded on a thread of its own.
@@ -128,6 +134,7 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
             pending_rows: 0,
             groups: 0,
             encoding: VecDeque::new(),
+            version: None,
         };
         w.push(first)?;
         Ok(w)
@@ -230,8 +237,13 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
         Ok(())
     }
 
-    /// Writes the footer (key, metadata, the index of the joined `shape`) and returns the
-    /// output.
+    /// Makes the footer record `version` (see [`VERSION_ENTRY`]).
+    pub fn set_version(&mut self, version: meteaudata_core::storage::VersionInfo) {
+        self.version = Some(version);
+    }
+
+    /// Writes the footer (key, metadata, the index of the joined `shape`, the version if
+    /// set) and returns the output.
     pub fn finish(mut self, metadata: &TimeSeriesMetadata, shape: &ChunkShape) -> Result<W> {
         self.flush_group()?;
         while !self.encoding.is_empty() {
@@ -240,6 +252,11 @@ impl<W: Write + Send> ParquetSeriesWriter<W> {
         let mut entries = index_batch_metadata(&shape.index_kind());
         entries.insert(KEY_ENTRY.into(), self.key.to_string());
         entries.insert(METADATA_ENTRY.into(), metadata.to_yaml()?);
+        if let Some(v) = &self.version {
+            let text = serde_json::to_string(v)
+                .map_err(|e| backend_error(&self.key, "cannot write its version", e))?;
+            entries.insert(VERSION_ENTRY.into(), text);
+        }
         // Every row group is in the file now: the data's checksums are complete.
         self.file
             .flush()

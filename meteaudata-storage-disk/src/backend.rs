@@ -2,10 +2,10 @@
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
-    check_save_input, key_taken, Capabilities, ChunkShape, SeriesScan, SeriesWriter,
-    StorageBackend, StorageKey, Stored, TimeRange,
+    check_save_input, key_taken, Capabilities, ChunkShape, Retention, SeriesScan, SeriesWriter,
+    StorageBackend, StorageKey, Stored, TimeRange, VersionInfo,
 };
-use meteaudata_core::{Error, Result, Series};
+use meteaudata_core::{chrono, ContentHasher, Error, Result, Series};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,9 +15,7 @@ use meteaudata_parquet::layout::{
     candidate_stems, fnv1a, is_store_file, DATA_SUFFIX, META_SUFFIX, TMP_PREFIX,
 };
 use meteaudata_parquet::stem_store::{self, Found, StemFiles};
-use meteaudata_parquet::{
-    write_series, FileSource, ParquetScan, ParquetSeriesWriter, ROW_GROUP_ROWS,
-};
+use meteaudata_parquet::{FileSource, ParquetScan, ParquetSeriesWriter, ROW_GROUP_ROWS};
 use std::sync::Arc;
 
 /// Stores each series as `<stem>.parquet` plus a `<stem>_meta.yaml` sidecar in one directory,
@@ -63,7 +61,7 @@ fn missing(key: &StorageKey, path: &Path) -> Error {
 
 impl DiskBackend {
     /// This store's files as [`stem_store`] sees them.
-    fn files(&self) -> Files<'_> {
+    pub(crate) fn files(&self) -> Files<'_> {
         Files(self)
     }
 
@@ -79,11 +77,11 @@ impl DiskBackend {
         &self.base
     }
 
-    fn data_path(&self, stem: &str) -> PathBuf {
+    pub(crate) fn data_path(&self, stem: &str) -> PathBuf {
         self.base.join(format!("{stem}{DATA_SUFFIX}"))
     }
 
-    fn meta_path(&self, stem: &str) -> PathBuf {
+    pub(crate) fn meta_path(&self, stem: &str) -> PathBuf {
         self.base.join(format!("{stem}{META_SUFFIX}"))
     }
 
@@ -93,8 +91,13 @@ impl DiskBackend {
     }
 
     /// Where `key` should be written (see [`stem_store::place`]).
-    fn place(&self, key: &StorageKey) -> Result<String> {
+    pub(crate) fn place(&self, key: &StorageKey) -> Result<String> {
         Ok(stem_store::place(&self.files(), key)?.0)
+    }
+
+    /// The error of a key that holds nothing.
+    pub(crate) fn missing(&self, key: &StorageKey) -> Error {
+        missing(key, &self.data_path(&candidate_stems(key)[0]))
     }
 
     fn io<T>(&self, path: &Path, r: std::io::Result<T>) -> Result<T> {
@@ -109,7 +112,7 @@ impl DiskBackend {
         Ok((found, freq))
     }
 
-    fn load_stem(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
+    pub(crate) fn load_stem(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
         let (found, freq) = self.find(key)?;
         let (series, footer) = meteaudata_parquet::read_series(found.data, range, freq.as_deref())?;
         let meta = stem_store::read_metadata(&self.files(), &found.stem, &footer)?;
@@ -152,6 +155,7 @@ impl DiskBackend {
             encoder: None,
             lock_key,
             create,
+            hasher: ContentHasher::new(),
         })
     }
 
@@ -166,17 +170,35 @@ impl DiskBackend {
         check_save_input(key, series, metadata)?;
         // Creates the directory too.
         let _key = self.key_lock(key)?;
+        if create && self.locate(key)?.is_some() {
+            return Err(key_taken(key));
+        }
+        let version = self.prepare_version(key)?;
         let stem = self.place(key)?;
         let data_dest = self.data_path(&stem);
         let (data_tmp, file) = self.io(&data_dest, Pending::create(&data_dest))?;
-        // The Parquet writer buffers pages itself; it writes straight to the file.
-        let file = write_series(file, key, series, metadata)?;
+        // The Parquet writer buffers pages itself; it writes straight to the file. The
+        // content hash is computed meanwhile on another thread.
+        let file = std::thread::scope(|scope| -> Result<fs::File> {
+            let hashing = scope.spawn(|| series.content_hash());
+            let mut writer = ParquetSeriesWriter::start(file, key, series)?;
+            let hash = hashing.join().map_err(|_| {
+                Error::invalid_input(format!("{key}: the content hash stopped unexpectedly"))
+            })??;
+            writer.set_version(VersionInfo::new(
+                version,
+                hash,
+                series.len() as u64,
+                chrono::Utc::now(),
+            ));
+            writer.finish(metadata, &ChunkShape::new(series))
+        })?;
         self.commit_files(key, &stem, data_tmp, &file, metadata, create)
     }
 
     /// The lock of one key: held by a save, an append (its read, merge and write) and a
     /// writer's commit, so that two processes changing one key never lose a change.
-    fn key_lock(&self, key: &StorageKey) -> Result<Lock> {
+    pub(crate) fn key_lock(&self, key: &StorageKey) -> Result<Lock> {
         self.lock_file(&format!(
             "{KEY_LOCK_PREFIX}{:016x}",
             fnv1a(key.as_str().as_bytes())
@@ -255,7 +277,7 @@ const STORE_LOCK: &str = ".meteaudata-lock";
 const KEY_LOCK_PREFIX: &str = ".meteaudata-lock-";
 
 /// An advisory lock, released when dropped (with its file handle).
-struct Lock {
+pub(crate) struct Lock {
     _file: fs::File,
 }
 
@@ -274,6 +296,7 @@ impl StorageBackend for DiskBackend {
         c.append = true;
         c.streaming = true;
         c.atomic_create = true;
+        c.versions = true;
         c
     }
 
@@ -351,6 +374,20 @@ impl StorageBackend for DiskBackend {
         Ok(self.locate(key)?.is_some())
     }
 
+    /// The archived versions (`.meteaudata-versions/<stem>/`) and the current file.
+    fn list_versions(&self, key: &StorageKey) -> Result<Vec<VersionInfo>> {
+        self.list_versions_of(key)
+    }
+
+    fn load_version(&self, key: &StorageKey, version: u64) -> Result<Stored> {
+        self.load_version_of(key, version)
+    }
+
+    fn prune_versions(&self, key: &StorageKey, retention: Retention) -> Result<Vec<u64>> {
+        let _key = self.key_lock(key)?;
+        self.prune_versions_of(key, retention)
+    }
+
     fn delete(&self, key: &StorageKey) -> Result<()> {
         let _key = self.key_lock(key)?;
         let stem = self
@@ -363,7 +400,9 @@ impl StorageBackend for DiskBackend {
             self.io(&meta, fs::remove_file(&meta))?;
         }
         sync_dir(&self.base);
-        Ok(())
+        // The key is gone with its data file; its older versions follow (what a crash
+        // leaves here, the next save of the key removes).
+        self.remove_versions(&stem)
     }
 
     fn list_keys(&self) -> Result<Vec<StorageKey>> {
@@ -393,6 +432,12 @@ impl StorageBackend for DiskBackend {
             self.io(&path, fs::remove_file(&path))?;
         }
         sync_dir(&self.base);
+        let versions = self.versions_root();
+        match fs::remove_dir_all(&versions) {
+            Ok(()) => sync_dir(&self.base),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&versions, e)),
+        }
         Ok(())
     }
 
@@ -408,7 +453,7 @@ impl StorageBackend for DiskBackend {
         for path in self.entries()? {
             total += self.io(&path, fs::metadata(&path))?.len();
         }
-        Ok(Some(total))
+        Ok(Some(total + self.versions_size()?))
     }
 }
 
@@ -429,6 +474,8 @@ struct DiskWriter<'a> {
     lock_key: bool,
     /// The commit fails with `Conflict` if the key holds a value by then.
     create: bool,
+    /// The content hash of the chunks pushed (computed while the encoder works).
+    hasher: ContentHasher,
 }
 
 /// Chunks queued for the encoder at most.
@@ -458,6 +505,50 @@ impl DiskWriter<'_> {
 impl SeriesWriter for DiskWriter<'_> {
     fn push(&mut self, chunk: &Series) -> Result<()> {
         ChunkShape::track(&mut self.shape, chunk)?;
+        let pushed = self.send(chunk);
+        // Hashed here while the encoder thread encodes it.
+        self.hasher.update(chunk)?;
+        pushed
+    }
+
+    fn points(&self) -> u64 {
+        self.shape.as_ref().map_or(0, ChunkShape::len)
+    }
+
+    fn commit(mut self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
+        let shape = ChunkShape::pushed(&self.shape, &self.key)?.clone();
+        shape.check_metadata(&self.key, metadata)?;
+        let mut parquet = self.join()?;
+        let tmp = self
+            .tmp
+            .take()
+            .ok_or_else(|| Error::invalid_input(format!("{}: already committed", self.key)))?;
+        // The version number is taken under the key's lock, which stays held to the rename.
+        let _key = if self.lock_key {
+            Some(self.backend.key_lock(&self.key)?)
+        } else {
+            None
+        };
+        if self.create && self.backend.locate(&self.key)?.is_some() {
+            return Err(key_taken(&self.key));
+        }
+        let version = self.backend.prepare_version(&self.key)?;
+        let hash = std::mem::take(&mut self.hasher).finish();
+        parquet.set_version(VersionInfo::new(
+            version,
+            hash,
+            shape.len(),
+            chrono::Utc::now(),
+        ));
+        let file = parquet.finish(metadata, &shape)?;
+        self.backend
+            .commit_files(&self.key, &self.stem, tmp, &file, metadata, self.create)
+    }
+}
+
+impl DiskWriter<'_> {
+    /// Hands `chunk` to the encoder thread (started by the first chunk).
+    fn send(&mut self, chunk: &Series) -> Result<()> {
         if self.encoder.is_none() {
             let file = self.file.take().ok_or_else(|| {
                 Error::invalid_input(format!("{}: the writer already failed", self.key))
@@ -496,27 +587,6 @@ impl SeriesWriter for DiskWriter<'_> {
         Ok(())
     }
 
-    fn points(&self) -> u64 {
-        self.shape.as_ref().map_or(0, ChunkShape::len)
-    }
-
-    fn commit(mut self: Box<Self>, metadata: &TimeSeriesMetadata) -> Result<()> {
-        let shape = ChunkShape::pushed(&self.shape, &self.key)?.clone();
-        shape.check_metadata(&self.key, metadata)?;
-        let parquet = self.join()?;
-        let file = parquet.finish(metadata, &shape)?;
-        let tmp = self
-            .tmp
-            .take()
-            .ok_or_else(|| Error::invalid_input(format!("{}: already committed", self.key)))?;
-        let _key = if self.lock_key {
-            Some(self.backend.key_lock(&self.key)?)
-        } else {
-            None
-        };
-        self.backend
-            .commit_files(&self.key, &self.stem, tmp, &file, metadata, self.create)
-    }
 }
 
 impl Drop for DiskWriter<'_> {
@@ -530,7 +600,7 @@ impl Drop for DiskWriter<'_> {
 }
 
 /// The directory's files, as [`stem_store`] sees them.
-struct Files<'a>(&'a DiskBackend);
+pub(crate) struct Files<'a>(&'a DiskBackend);
 
 impl StemFiles for Files<'_> {
     type Data = FileSource;

@@ -36,6 +36,7 @@
 
 mod atomic;
 mod backend;
+mod versions;
 
 pub use backend::DiskBackend;
 /// File names for keys (shared with the object-store backend).

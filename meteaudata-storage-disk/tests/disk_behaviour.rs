@@ -24,7 +24,7 @@ fn files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with(".meteaudata-lock"))
+        .filter(|n| !n.starts_with(".meteaudata-lock") && n != ".meteaudata-versions")
         .collect();
     v.sort();
     v
