@@ -62,6 +62,10 @@ fn main() {
         let runs = if n >= 10_000_000 { 3 } else { 5 };
 
         let save = best(runs, || backend.save(&key, &series, &meta).expect("save"));
+        // The same overwrite without versions (no content hash, no archived copy).
+        let plain = DiskBackend::new(dir.path().join("plain")).without_versions();
+        let plain_save = best(runs, || plain.save(&key, &series, &meta).expect("save"));
+        plain.cleanup().expect("cleanup");
         let load = best(runs, || {
             let (s, _) = backend.load(&key).expect("load");
             assert_eq!(s.len(), n);
@@ -122,6 +126,11 @@ fn main() {
         let bare_size = std::fs::metadata(&bare_path).map(|m| m.len()).unwrap_or(0);
         println!("{n} points");
         println!("  backend save     {}", rate(n, save));
+        println!(
+            "  save without versions {}   versioned/unversioned {:.3}",
+            rate(n, plain_save),
+            save.as_secs_f64() / plain_save.as_secs_f64()
+        );
         println!(
             "  content hash     {}   {:.1}% of a save",
             rate(n, hash),

@@ -49,6 +49,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct DiskBackend {
     base: PathBuf,
+    /// Whether saves keep versions (see [`DiskBackend::without_versions`]).
+    versions: bool,
 }
 
 fn missing(key: &StorageKey, path: &Path) -> Error {
@@ -69,7 +71,17 @@ impl DiskBackend {
     pub fn new(base_path: impl Into<PathBuf>) -> Self {
         DiskBackend {
             base: base_path.into(),
+            versions: true,
         }
+    }
+
+    /// The same store, whose saves keep no older versions and record none (no content hash
+    /// is computed): each save replaces the files, as Python meteaudata's saves do. The
+    /// versions capability is then off; versions kept by earlier saves stay until the key is
+    /// deleted.
+    pub fn without_versions(mut self) -> Self {
+        self.versions = false;
+        self
     }
 
     /// The directory.
@@ -93,6 +105,17 @@ impl DiskBackend {
     /// Where `key` should be written (see [`stem_store::place`]).
     pub(crate) fn place(&self, key: &StorageKey) -> Result<String> {
         Ok(stem_store::place(&self.files(), key)?.0)
+    }
+
+    /// `Unsupported` for a store [`without_versions`](DiskBackend::without_versions).
+    fn versioned(&self) -> Result<()> {
+        if self.versions {
+            Ok(())
+        } else {
+            Err(meteaudata_core::storage::versions::versions_unsupported(
+                "unversioned disk",
+            ))
+        }
     }
 
     /// The error of a key that holds nothing.
@@ -173,10 +196,15 @@ impl DiskBackend {
         if create && self.locate(key)?.is_some() {
             return Err(key_taken(key));
         }
-        let version = self.prepare_version(key)?;
         let stem = self.place(key)?;
         let data_dest = self.data_path(&stem);
         let (data_tmp, file) = self.io(&data_dest, Pending::create(&data_dest))?;
+        if !self.versions {
+            let file = ParquetSeriesWriter::start(file, key, series)?
+                .finish(metadata, &ChunkShape::new(series))?;
+            return self.commit_files(key, &stem, data_tmp, &file, metadata, create);
+        }
+        let version = self.prepare_version(key)?;
         // The Parquet writer buffers pages itself; it writes straight to the file. The
         // content hash is computed meanwhile on another thread.
         let file = std::thread::scope(|scope| -> Result<fs::File> {
@@ -296,7 +324,7 @@ impl StorageBackend for DiskBackend {
         c.append = true;
         c.streaming = true;
         c.atomic_create = true;
-        c.versions = true;
+        c.versions = self.versions;
         c
     }
 
@@ -376,14 +404,17 @@ impl StorageBackend for DiskBackend {
 
     /// The archived versions (`.meteaudata-versions/<stem>/`) and the current file.
     fn list_versions(&self, key: &StorageKey) -> Result<Vec<VersionInfo>> {
+        self.versioned()?;
         self.list_versions_of(key)
     }
 
     fn load_version(&self, key: &StorageKey, version: u64) -> Result<Stored> {
+        self.versioned()?;
         self.load_version_of(key, version)
     }
 
     fn prune_versions(&self, key: &StorageKey, retention: Retention) -> Result<Vec<u64>> {
+        self.versioned()?;
         let _key = self.key_lock(key)?;
         self.prune_versions_of(key, retention)
     }
@@ -506,8 +537,10 @@ impl SeriesWriter for DiskWriter<'_> {
     fn push(&mut self, chunk: &Series) -> Result<()> {
         ChunkShape::track(&mut self.shape, chunk)?;
         let pushed = self.send(chunk);
-        // Hashed here while the encoder thread encodes it.
-        self.hasher.update(chunk)?;
+        if self.backend.versions {
+            // Hashed here while the encoder thread encodes it.
+            self.hasher.update(chunk)?;
+        }
         pushed
     }
 
@@ -532,14 +565,16 @@ impl SeriesWriter for DiskWriter<'_> {
         if self.create && self.backend.locate(&self.key)?.is_some() {
             return Err(key_taken(&self.key));
         }
-        let version = self.backend.prepare_version(&self.key)?;
-        let hash = std::mem::take(&mut self.hasher).finish();
-        parquet.set_version(VersionInfo::new(
-            version,
-            hash,
-            shape.len(),
-            chrono::Utc::now(),
-        ));
+        if self.backend.versions {
+            let version = self.backend.prepare_version(&self.key)?;
+            let hash = std::mem::take(&mut self.hasher).finish();
+            parquet.set_version(VersionInfo::new(
+                version,
+                hash,
+                shape.len(),
+                chrono::Utc::now(),
+            ));
+        }
         let file = parquet.finish(metadata, &shape)?;
         self.backend
             .commit_files(&self.key, &self.stem, tmp, &file, metadata, self.create)
@@ -586,7 +621,6 @@ impl DiskWriter<'_> {
         }
         Ok(())
     }
-
 }
 
 impl Drop for DiskWriter<'_> {

@@ -160,8 +160,7 @@ impl DiskBackend {
 
     /// Every kept version of `key`, oldest first (the last is the current file).
     fn kept(&self, key: &StorageKey) -> Result<Vec<Kept>> {
-        let found = stem_store::locate(&self.files(), key)?
-            .ok_or_else(|| self.missing(key))?;
+        let found = stem_store::locate(&self.files(), key)?.ok_or_else(|| self.missing(key))?;
         let archive = self.archive_of(&found.stem);
         let numbers = self.archived_numbers(&found.stem)?;
         let path = self.data_path(&found.stem);
@@ -229,10 +228,7 @@ impl DiskBackend {
         };
         let archive = self.archive_of(&found.stem);
         io(&archive.dir, fs::create_dir_all(&archive.dir))?;
-        link_or_copy(
-            &path,
-            &archive.dir.join(format!("{current}{DATA_SUFFIX}")),
-        )?;
+        link_or_copy(&path, &archive.dir.join(format!("{current}{DATA_SUFFIX}")))?;
         link_or_copy(
             &self.meta_path(&found.stem),
             &archive.dir.join(format!("{current}{META_SUFFIX}")),
@@ -268,12 +264,11 @@ impl DiskBackend {
         let Some(name) = &k.archived else {
             return self.load_stem(key, None);
         };
-        let found = stem_store::locate(&self.files(), key)?
-            .ok_or_else(|| self.missing(key))?;
+        let found = stem_store::locate(&self.files(), key)?.ok_or_else(|| self.missing(key))?;
         let archive = self.archive_of(&found.stem);
-        let data = archive.data(name)?.ok_or_else(|| {
-            version_not_found(key, version, &[])
-        })?;
+        let data = archive
+            .data(name)?
+            .ok_or_else(|| version_not_found(key, version, &[]))?;
         let freq_footer = meteaudata_parquet::read_footer(data.clone())?;
         let freq = stem_store::sidecar_frequency(&archive, name, &freq_footer);
         let (series, footer) = meteaudata_parquet::read_series(data, None, freq.as_deref())?;
@@ -290,8 +285,7 @@ impl DiskBackend {
         let kept = self.kept(key)?;
         let infos: Vec<VersionInfo> = kept.iter().map(|k| k.info.clone()).collect();
         let gone = retention.removes(&infos)?;
-        let found = stem_store::locate(&self.files(), key)?
-            .ok_or_else(|| self.missing(key))?;
+        let found = stem_store::locate(&self.files(), key)?.ok_or_else(|| self.missing(key))?;
         let archive = self.archive_of(&found.stem);
         for k in kept.iter().filter(|k| gone.contains(&k.info.version)) {
             let Some(name) = &k.archived else { continue };

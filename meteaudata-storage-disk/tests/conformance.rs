@@ -16,3 +16,9 @@ fn fresh() -> DiskBackend {
 mod disk {
     meteaudata_testkit::backend_suite!(super::fresh);
 }
+
+/// A store whose saves keep no versions: the rest of the contract holds, versions say
+/// `Unsupported`.
+mod disk_unversioned {
+    meteaudata_testkit::backend_suite!(|| super::fresh().without_versions());
+}
