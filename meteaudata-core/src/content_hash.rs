@@ -456,6 +456,29 @@ impl ContentHasher {
     }
 }
 
+/// Runs `work` while the content hashes of `named` (name, series) are computed on another
+/// thread; returns its result and the hashes by name.
+pub(crate) fn hashed_beside<T>(
+    named: &[(String, &Series)],
+    work: impl FnOnce() -> T,
+) -> (T, Result<Vec<(String, ContentHash)>>) {
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| {
+            named
+                .iter()
+                .map(|(n, s)| Ok((n.clone(), s.content_hash()?)))
+                .collect::<Result<Vec<_>>>()
+        });
+        let out = work();
+        let hashes = hashing.join().unwrap_or_else(|_| {
+            Err(Error::invalid_input(
+                "the content hash stopped unexpectedly",
+            ))
+        });
+        (out, hashes)
+    })
+}
+
 impl Series {
     /// The [`ContentHash`] of this series' points. Every value type a [`Series`] can hold
     /// hashes; the error is for types added later without a canonical form.

@@ -324,7 +324,15 @@ impl Dataset {
             }
         }
         let requested: Vec<String> = input_names.iter().map(|s| s.to_string()).collect();
-        let outputs = transform.apply(&copies, &requested)?;
+        // The steps pin their inputs by content; the hashes are computed beside the work.
+        let mut named: Vec<(String, &crate::Series)> = Vec::with_capacity(requested.len());
+        for (name, sig) in requested.iter().zip(&copies) {
+            named.push((name.clone(), sig.get(name)?.series()?));
+        }
+        let (outputs, hashes) =
+            crate::content_hash::hashed_beside(&named, || transform.apply(&copies, &requested));
+        let outputs = outputs?;
+        let hashes = hashes?;
         if let Some(names) = &options.output_signal_names {
             if names.len() != outputs.len() {
                 return Err(Error::invalid_input(format!(
@@ -382,7 +390,8 @@ impl Dataset {
                     "two output signals of one process call map to {final_name:?}"
                 )));
             }
-            let mut sig = self.finish_output(out, &final_name, &options, &history, &requested)?;
+            let mut sig =
+                self.finish_output(out, &final_name, &options, &history, &requested, &hashes)?;
             // A new signal (a new number, or the first of its base even with `overwrite`) is
             // claimed against the store; a replaced one is overwritten.
             sig.set_claim(self.backend.is_some() && !self.signals.contains_key(&final_name));
@@ -407,6 +416,7 @@ impl Dataset {
         options: &DatasetProcessOptions,
         history: &[crate::ProcessingStep],
         requested: &[String],
+        hashes: &[(String, crate::ContentHash)],
     ) -> Result<Signal> {
         let mut entries = Vec::with_capacity(out.time_series().len());
         let old_name = out.name().to_string();
@@ -436,6 +446,7 @@ impl Dataset {
                 if step.input_series_names.is_empty() {
                     step.input_series_names = requested.to_vec();
                 }
+                step.pin(hashes);
                 steps.push(step);
             }
             dedup_steps(&mut steps);

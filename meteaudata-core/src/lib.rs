@@ -98,7 +98,7 @@ pub use process::{
     DatasetProcessOptions, DatasetTransform, ProcessOptions, ProgressHook, Streaming, Transform,
     TransformOutput,
 };
-pub use processing_step::ProcessingStep;
+pub use processing_step::{PinnedInput, ProcessingStep, StepPins};
 pub use processing_type::ProcessingType;
 pub use provenance::DataProvenance;
 pub use series::{batch_keys, dtype_name, index_batch_metadata, Series};

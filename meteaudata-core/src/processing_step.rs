@@ -48,6 +48,31 @@ pub struct ProcessingStep {
     /// Exact full names of the inputs.
     #[serde(default)]
     pub input_series_names: Vec<String>,
+    /// What this library records beside Python's fields: the content hash of each input
+    /// when the step ran. Written under the key `meteaudata_rs`, which Python meteaudata
+    /// ignores; absent in steps Python made.
+    #[serde(
+        default,
+        rename = "meteaudata_rs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pins: Option<StepPins>,
+}
+
+/// The inputs of a step, pinned by content (see [`ProcessingStep::pins`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepPins {
+    /// One entry per input, in the order of `input_series_names`.
+    pub inputs: Vec<PinnedInput>,
+}
+
+/// An input of a step and the content hash it had when the step ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinnedInput {
+    /// The input's full name (`Flow#1_RAW#1`).
+    pub name: String,
+    /// Its [`ContentHash`](crate::ContentHash) then.
+    pub hash: crate::ContentHash,
 }
 
 impl ProcessingStep {
@@ -68,6 +93,7 @@ impl ProcessingStep {
             step_distance: 0,
             suffix: suffix.into(),
             input_series_names: Vec::new(),
+            pins: None,
         }
     }
 
@@ -91,6 +117,28 @@ impl ProcessingStep {
     pub fn with_step_distance(mut self, distance: i64) -> Self {
         self.step_distance = distance;
         self
+    }
+
+    /// Pins the inputs this step names to `hashes` (name, content hash), unless it is pinned
+    /// already; a step naming an input without a hash stays unpinned.
+    pub(crate) fn pin(&mut self, hashes: &[(String, crate::ContentHash)]) {
+        if self.pins.is_some() || self.input_series_names.is_empty() {
+            return;
+        }
+        let inputs: Option<Vec<PinnedInput>> = self
+            .input_series_names
+            .iter()
+            .map(|n| {
+                hashes
+                    .iter()
+                    .find(|(k, _)| k == n)
+                    .map(|(_, h)| PinnedInput {
+                        name: n.clone(),
+                        hash: *h,
+                    })
+            })
+            .collect();
+        self.pins = inputs.map(|inputs| StepPins { inputs });
     }
 
     /// Sets `requires_calibration`.

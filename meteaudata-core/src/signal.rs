@@ -280,7 +280,16 @@ impl Signal {
         for name in input_names {
             inputs.push(self.get(name)?.series()?.clone());
         }
-        let outputs = transform.apply(&inputs)?;
+        // The steps pin their inputs by content; the hashes are computed beside the work.
+        let named: Vec<(String, &Series)> = input_names
+            .iter()
+            .map(|n| n.to_string())
+            .zip(inputs.iter())
+            .collect();
+        let (outputs, hashes) =
+            crate::content_hash::hashed_beside(&named, || transform.apply(&inputs));
+        let outputs = outputs?;
+        let hashes = hashes?;
         if let Some(hook) = &options.progress {
             hook.report(inputs.iter().map(|s| s.len() as u64).sum());
         }
@@ -305,6 +314,7 @@ impl Signal {
                 if step.input_series_names.is_empty() {
                     step.input_series_names = exact_inputs.clone();
                 }
+                step.pin(&hashes);
                 steps.push(step);
             }
             dedup_steps(&mut steps);

@@ -85,6 +85,7 @@ impl Signal {
         let mut done: Vec<(Pending<'_>, Vec<crate::ProcessingStep>)> = Vec::new();
         // Input points read, over every input (for the progress hook).
         let mut points_read = 0u64;
+        let mut hashes: Vec<(String, crate::ContentHash)> = Vec::with_capacity(input_names.len());
         for (i, (name, processor)) in input_names.iter().zip(processors).enumerate() {
             let ts = self.get(name)?;
             let (src, src_key) = ts
@@ -125,13 +126,25 @@ impl Signal {
                 p.writer.push(&out)
             };
             let read = &mut points_read;
+            // The input's content hash, chunk by chunk, for the steps to pin.
+            let mut hasher = crate::ContentHasher::new();
+            let mut hash_error = None;
             let scan = scan.inspect(|c| {
-                if let (Some(h), Ok(c)) = (&options.progress, c) {
-                    *read += c.len() as u64;
-                    h.report(*read);
+                if let Ok(c) = c {
+                    if let Err(e) = hasher.update(c) {
+                        hash_error.get_or_insert(e);
+                    }
+                    if let Some(h) = &options.progress {
+                        *read += c.len() as u64;
+                        h.report(*read);
+                    }
                 }
             });
             let steps = crate::streaming::run_chunks(processor, scan, &mut sink)?;
+            if let Some(e) = hash_error {
+                return Err(e);
+            }
+            hashes.push((name.to_string(), hasher.finish()));
             let p = pending.ok_or_else(|| {
                 Error::invalid_input(format!(
                     "{name}: the streaming transform emitted no output chunk"
@@ -153,6 +166,7 @@ impl Signal {
                 if step.input_series_names.is_empty() {
                     step.input_series_names = all.clone();
                 }
+                step.pin(&hashes);
                 steps.push(step);
             }
             dedup_steps(&mut steps);

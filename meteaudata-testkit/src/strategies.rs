@@ -7,8 +7,9 @@ use arrow_array::{
     ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array, StringArray,
 };
 use meteaudata_core::{
-    DataProvenance, Dataset, FunctionInfo, Index, IndexData, MetaTime, NdArray, ParameterValue,
-    Parameters, ProcessingStep, ProcessingType, Series, Signal, TimeSeries, TimeZone, Timestamp,
+    ContentHash, DataProvenance, Dataset, FunctionInfo, Index, IndexData, MetaTime, NdArray,
+    ParameterValue, Parameters, PinnedInput, ProcessingStep, ProcessingType, Series, Signal,
+    StepPins, TimeSeries, TimeZone, Timestamp,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -169,30 +170,51 @@ pub fn provenance() -> impl Strategy<Value = DataProvenance> {
         })
 }
 
-/// A processing step (any type, parameters absent, empty or full).
+/// A processing step (any type, parameters absent, empty or full; inputs pinned by content
+/// or not).
 pub fn processing_step() -> impl Strategy<Value = ProcessingStep> {
     (
-        prop::sample::select(ProcessingType::ALL.to_vec()),
-        tricky_text(),
-        meta_time(),
-        any::<bool>(),
-        function_info(),
-        prop::option::of(parameters()),
-        any::<i64>(),
-        tricky_text(),
+        (
+            prop::sample::select(ProcessingType::ALL.to_vec()),
+            tricky_text(),
+            meta_time(),
+            any::<bool>(),
+            function_info(),
+            prop::option::of(parameters()),
+            any::<i64>(),
+            tricky_text(),
+        ),
         vec(tricky_text(), 0..3),
+        any::<bool>(),
+        any::<[u8; 32]>(),
     )
-        .prop_map(|(t, d, r, c, f, p, sd, suf, inputs)| ProcessingStep {
-            step_type: t,
-            description: d,
-            run_datetime: r,
-            requires_calibration: c,
-            function_info: f,
-            parameters: p,
-            step_distance: sd,
-            suffix: suf,
-            input_series_names: inputs,
-        })
+        .prop_map(
+            |((t, d, r, c, f, p, sd, suf), inputs, pinned, seed)| ProcessingStep {
+                step_type: t,
+                description: d,
+                run_datetime: r,
+                requires_calibration: c,
+                function_info: f,
+                parameters: p,
+                step_distance: sd,
+                suffix: suf,
+                pins: (pinned && !inputs.is_empty()).then(|| StepPins {
+                    inputs: inputs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, name)| {
+                            let mut bytes = seed;
+                            bytes[0] ^= i as u8;
+                            PinnedInput {
+                                name: name.clone(),
+                                hash: ContentHash::from_bytes(bytes),
+                            }
+                        })
+                        .collect(),
+                }),
+                input_series_names: inputs,
+            },
+        )
 }
 
 /// An index of `len` labels, of any kind.

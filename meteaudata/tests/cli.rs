@@ -350,6 +350,87 @@ fn errors_are_one_line_with_documented_exit_codes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
 }
 
+/// `replay` checks that every input still has the content its step recorded: after the raw
+/// series is overwritten it reports the change (exit 1), and `--pinned` replays from the
+/// version the steps recorded (exit 0).
+#[test]
+fn replay_after_an_overwrite_reports_it_and_pinned_reproduces() {
+    use meteaudata::storage::{StorageBackend, StorageKey};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
+    ok(
+        &[
+            "import",
+            "reactor.csv",
+            "--to",
+            "./s",
+            "--dataset",
+            "reactor",
+        ],
+        dir.path(),
+    );
+    ok(
+        &[
+            "process",
+            "./s",
+            "-i",
+            "CODa#1_RAW#1",
+            "resample",
+            "--frequency",
+            "20min",
+        ],
+        dir.path(),
+    );
+    ok(
+        &["process", "./s", "-i", "CODa#1_RESAMPLED#1", "interpolate"],
+        dir.path(),
+    );
+    let before = ok(&["replay", "./s"], dir.path());
+    assert!(before.contains("0 did not reproduce"), "{before}");
+
+    // The raw series is overwritten (a re-import, a correction) with other values.
+    let backend = meteaudata::storage_disk::DiskBackend::new(dir.path().join("s"));
+    let key: StorageKey = "reactor/CODa#1/RAW#1".parse().unwrap();
+    let (raw, meta) = backend.load(&key).unwrap();
+    let doubled: Vec<f64> = raw
+        .f64_values()
+        .unwrap()
+        .iter()
+        .map(|v| v.map_or(f64::NAN, |v| v * 2.0))
+        .collect();
+    let changed = meteaudata::Series::from_f64(raw.name(), raw.index().clone(), doubled).unwrap();
+    backend.save(&key, &changed, &meta).unwrap();
+
+    let out = run(&["replay", "./s"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("CHANGED"), "{text}");
+    assert!(
+        text.contains("input CODa#1_RAW#1 changed since the step ran"),
+        "{text}"
+    );
+    let recorded = backend.list_versions(&key).unwrap()[0].hash.to_string();
+    assert!(
+        text.contains(&recorded),
+        "the recorded hash is named: {text}"
+    );
+
+    let pinned = ok(&["replay", "./s", "--pinned", "--json"], dir.path());
+    let rows: serde_json::Value = serde_json::from_str(&pinned).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{pinned}");
+    for row in rows {
+        assert_eq!(row["status"], "match", "{pinned}");
+        assert!(
+            row["detail"]
+                .as_str()
+                .unwrap()
+                .contains("CODa#1_RAW#1 version 1"),
+            "{pinned}"
+        );
+    }
+}
+
 /// `meteaudata plot` on 10⁶ points writes an offline page under 10 MB (plotly.js inside, the
 /// raw markers thinned and saying so).
 #[test]

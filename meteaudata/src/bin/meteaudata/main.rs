@@ -97,6 +97,10 @@ enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// Replay each step from the stored versions of its inputs that it recorded (by
+        /// content hash), even after they were overwritten.
+        #[arg(long)]
+        pinned: bool,
     },
 }
 
@@ -602,6 +606,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             target,
             dataset,
             json,
+            pinned,
         } => {
             let t = Target::existing(&target)?;
             let datasets = match dataset {
@@ -611,10 +616,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut failed = 0;
             let mut rows = Vec::new();
             for d in &datasets {
-                for (name, verdict) in replay::replay(d, &progress)? {
+                for (name, verdict) in replay::replay(d, &progress, pinned)? {
                     failed += usize::from(verdict.is_failure());
                     let (status, detail) = match &verdict {
                         Verdict::Match => ("match", String::new()),
+                        Verdict::MatchPinned(w) => ("match", w.clone()),
+                        Verdict::Changed(w) => ("CHANGED", w.clone()),
                         Verdict::Mismatch(w) => ("MISMATCH", w.clone()),
                         Verdict::Skipped(w) => ("skipped", w.clone()),
                         Verdict::Failed(w) => ("FAILED", w.clone()),

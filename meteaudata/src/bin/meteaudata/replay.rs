@@ -15,6 +15,10 @@ use crate::progress::Progress;
 pub enum Verdict {
     /// Recomputed and equal.
     Match,
+    /// Recomputed and equal, from inputs loaded at the versions the steps pinned (which).
+    MatchPinned(String),
+    /// An input's content is not what a step recorded when it ran (which, both hashes).
+    Changed(String),
     /// Recomputed and different (why).
     Mismatch(String),
     /// Could not be recomputed: a function that is not a built-in.
@@ -26,13 +30,20 @@ pub enum Verdict {
 impl Verdict {
     /// Whether this verdict makes the replay fail.
     pub fn is_failure(&self) -> bool {
-        matches!(self, Verdict::Mismatch(_) | Verdict::Failed(_))
+        matches!(
+            self,
+            Verdict::Mismatch(_) | Verdict::Failed(_) | Verdict::Changed(_)
+        )
     }
 }
 
 struct Replayer<'a> {
     dataset: &'a Dataset,
     memo: HashMap<String, Result<Series, Verdict>>,
+    /// Replace a changed input by its stored version with the pinned hash (`--pinned`).
+    pinned: bool,
+    /// The pinned versions used, by series computed with them.
+    used: HashMap<String, Vec<String>>,
 }
 
 fn series_of<'a>(d: &'a Dataset, name: &str) -> Option<&'a meteaudata::TimeSeries> {
@@ -84,10 +95,37 @@ impl Replayer<'_> {
                 ))
             })?;
         let mut inputs = Vec::new();
+        let mut used = Vec::new();
         for input in &step.input_series_names {
             let mut s = self.compute(input, depth + 1)?;
+            if let Some(u) = self.used.get(input) {
+                used.extend(u.iter().cloned());
+            }
+            if let Some(pin) = step
+                .pins
+                .as_ref()
+                .and_then(|p| p.inputs.iter().find(|p| &p.name == input))
+            {
+                let now = s
+                    .content_hash()
+                    .map_err(|e| Verdict::Failed(format!("{input}: {e}")))?;
+                if now != pin.hash {
+                    if !self.pinned {
+                        return Err(Verdict::Changed(format!(
+                            "{name}: input {input} changed since the step ran (recorded {}, now {now}; --pinned replays the recorded version)",
+                            pin.hash
+                        )));
+                    }
+                    let (old, version) = self.pinned_version(input, &pin.hash, &now)?;
+                    used.push(format!("{input} version {version}"));
+                    s = old;
+                }
+            }
             s.set_name(input);
             inputs.push(s);
+        }
+        if !used.is_empty() {
+            self.used.insert(name.to_string(), used);
         }
         let fail = |e: meteaudata::Error| {
             Verdict::Failed(format!(
@@ -130,6 +168,55 @@ impl Replayer<'_> {
                     .map_err(|e| Verdict::Failed(e.to_string()))
             }
         }
+    }
+}
+
+impl Replayer<'_> {
+    /// The stored version of `input` whose content hash is `hash` (and its number).
+    fn pinned_version(
+        &self,
+        input: &str,
+        hash: &meteaudata::ContentHash,
+        now: &meteaudata::ContentHash,
+    ) -> Result<(Series, u64), Verdict> {
+        let changed = |why: String| {
+            Verdict::Changed(format!(
+                "{input} changed since the step ran (recorded {hash}, now {now}) and {why}"
+            ))
+        };
+        let backend = self
+            .dataset
+            .backend()
+            .ok_or_else(|| changed("this target keeps no versions".into()))?;
+        let p = SeriesName::parse(input);
+        let key =
+            meteaudata::storage::StorageKey::for_series(self.dataset.name(), &p.signal, input)
+                .map_err(|e| Verdict::Failed(format!("{input}: {e}")))?;
+        let versions = backend.list_versions(&key).map_err(|e| {
+            if e.kind() == meteaudata::ErrorKind::Unsupported {
+                changed(format!(
+                    "the {} backend keeps no versions",
+                    backend.backend_type()
+                ))
+            } else {
+                Verdict::Failed(format!("{input}: versions: {e}"))
+            }
+        })?;
+        let v = versions
+            .iter()
+            .rev()
+            .find(|v| &v.hash == hash)
+            .ok_or_else(|| {
+                let kept: Vec<String> = versions.iter().map(|v| v.version.to_string()).collect();
+                changed(format!(
+                    "no kept version has the recorded hash (versions kept: {})",
+                    kept.join(", ")
+                ))
+            })?;
+        let (series, _) = backend
+            .load_version(&key, v.version)
+            .map_err(|e| Verdict::Failed(format!("{input} version {}: {e}", v.version)))?;
+        Ok((series, v.version))
     }
 }
 
@@ -177,8 +264,14 @@ pub fn compare(recomputed: &Series, stored: &Series) -> Option<String> {
     }
 }
 
-/// Replays every derived series of `dataset`; returns (series name, verdict) in order.
-pub fn replay(dataset: &Dataset, progress: &Progress) -> Result<Vec<(String, Verdict)>> {
+/// Replays every derived series of `dataset`; returns (series name, verdict) in order. Each
+/// input a step pinned by content must still have that content; with `pinned`, an input that
+/// changed is replaced by its stored version with the recorded hash.
+pub fn replay(
+    dataset: &Dataset,
+    progress: &Progress,
+    pinned: bool,
+) -> Result<Vec<(String, Verdict)>> {
     let derived: Vec<String> = dataset
         .signals()
         .values()
@@ -196,13 +289,18 @@ pub fn replay(dataset: &Dataset, progress: &Progress) -> Result<Vec<(String, Ver
     let mut r = Replayer {
         dataset,
         memo: HashMap::new(),
+        pinned,
+        used: HashMap::new(),
     };
     let mut out = Vec::new();
     for name in derived {
         let ts = series_of(dataset, &name).ok_or_else(|| anyhow!("{name} vanished"))?;
         let verdict = match r.compute(&name, 0) {
             Ok(recomputed) => match compare(&recomputed, ts.series()?) {
-                None => Verdict::Match,
+                None => match r.used.get(&name) {
+                    Some(used) => Verdict::MatchPinned(format!("from {}", used.join(", "))),
+                    None => Verdict::Match,
+                },
                 Some(why) => Verdict::Mismatch(why),
             },
             Err(v) => v,
