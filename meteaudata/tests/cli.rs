@@ -415,6 +415,28 @@ fn replay_after_an_overwrite_reports_it_and_pinned_reproduces() {
         "the recorded hash is named: {text}"
     );
 
+    // `versions` lists both, oldest first.
+    let listed = ok(&["versions", "./s", "CODa#1_RAW#1", "--json"], dir.path());
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["version"], 1);
+    assert_eq!(listed[0]["hash"], recorded.as_str());
+    assert_eq!(listed[1]["version"], 2);
+    assert_eq!(
+        listed[1]["hash"],
+        changed.content_hash().unwrap().to_string().as_str()
+    );
+    assert_eq!(listed[1]["points"], 7);
+    assert!(listed[1]["created"].as_str().unwrap().ends_with('Z'));
+    let table = ok(&["versions", "./s", "CODa#1_RAW#1"], dir.path());
+    assert!(table.starts_with("reactor/CODa#1/RAW#1\n"), "{table}");
+    assert!(table.contains(&format!("      1  {recorded}")), "{table}");
+    // A missing series is an error naming it.
+    let out = run(&["versions", "./s", "CODa#1_RAW#9"], dir.path());
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CODa#1/RAW#9"));
+
     let pinned = ok(&["replay", "./s", "--pinned", "--json"], dir.path());
     let rows: serde_json::Value = serde_json::from_str(&pinned).unwrap();
     let rows = rows.as_array().unwrap();

@@ -17,6 +17,7 @@ mod out;
 mod pictures;
 mod progress;
 mod replay;
+mod versions;
 mod target;
 mod warnings;
 
@@ -87,6 +88,19 @@ enum Command {
     Plot(pictures::PlotCmd),
     /// Draw the lineage graph of a series, a signal or a dataset (SVG, HTML or DOT).
     Lineage(pictures::LineageCmd),
+    /// The kept versions of a stored series (number, content hash, points, time).
+    Versions {
+        /// Where to look (a backend: directory or URL).
+        target: String,
+        /// Full series name (`CODa#1_RAW#1`).
+        series: String,
+        /// The dataset holding it (default: the only one).
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Machine-readable output: a JSON array of {version, hash, points, created}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-run the history of every derived series from its raw inputs; exit 1 on mismatch.
     Replay {
         /// Where to look.
@@ -602,6 +616,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Plot(c) => pictures::plot(&c)?,
         Command::Lineage(c) => pictures::lineage(&c)?,
+        Command::Versions {
+            target,
+            series,
+            dataset,
+            json,
+        } => {
+            let t = Target::existing(&target)?;
+            let (key, list) = versions::versions(&t, dataset.as_deref(), &series)?;
+            if json {
+                say!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                say_raw!("{}", versions::table(&key, &list));
+            }
+        }
         Command::Replay {
             target,
             dataset,
