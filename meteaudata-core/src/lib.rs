@@ -72,6 +72,7 @@ mod parameters;
 mod process;
 mod processing_step;
 mod processing_type;
+pub mod prov;
 mod provenance;
 mod series;
 mod series_ops;

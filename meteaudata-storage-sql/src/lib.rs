@@ -96,6 +96,16 @@
 //! `numpy.frombuffer(v[6:], "<f8")`. Databases written with PostgreSQL arrays are converted
 //! in place, bit for bit, the first time a newer version opens them.
 //!
+//! * `meteaudata_versions`: older versions of each key (issue 18), one row each (`series_key`,
+//!   `version`, the series name, points, types, metadata, content hash and save time in UTC
+//!   nanoseconds), whose points are the blocks under `blocks_id`, a negative id no series row
+//!   has. The series row records the current version's number, hash and time
+//!   (`version`, `content_hash`, `version_created_ns`). A save moves the current blocks under
+//!   a fresh negative id (one `UPDATE`, no copy) and the row's description into
+//!   `meteaudata_versions`, in the transaction of the new version; an append keeps a copy of
+//!   the blocks, made by the database, and hashes the whole series after it. Rows saved
+//!   before versions are version 1, hashed when listed.
+//!
 //! Blocks make bulk paths cheap: a save of 10^6 points writes about a thousand rows, so the
 //! database maintains a few index entries per thousand points instead of two per point. An
 //! append fills up the last block before starting new ones, and a time window reads only the
@@ -187,8 +197,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
-    check_save_input, Capabilities, SeriesScan, SeriesWriter, StorageBackend, StorageKey, Stored,
-    TimeRange,
+    check_save_input, Capabilities, Retention, SeriesScan, SeriesWriter, StorageBackend,
+    StorageKey, Stored, TimeRange, VersionInfo,
 };
 use meteaudata_core::{Error, Result, Series};
 
@@ -354,6 +364,9 @@ macro_rules! dispatch {
         }
     }};
 }
+
+// After `dispatch!`, which it uses.
+mod versions;
 
 /// A meteaudata storage backend in a SQL database (see the crate docs).
 pub struct SqlBackend {
@@ -575,7 +588,22 @@ impl SqlBackend {
         create: bool,
     ) -> Result<()> {
         check_save_input(key, series, metadata)?;
-        let enc = codec::Encoded::new(series)?;
+        // The content hash (of the version this save makes) is computed beside the encoding.
+        let (enc, hash) = std::thread::scope(|scope| {
+            let hashing = scope.spawn(|| series.content_hash());
+            let enc = codec::Encoded::new(series);
+            let hash = hashing.join().unwrap_or_else(|_| {
+                Err(meteaudata_core::Error::invalid_input(
+                    "the content hash stopped unexpectedly",
+                ))
+            });
+            (enc, hash)
+        });
+        let (enc, hash) = (enc?, hash?.to_string());
+        let version = ops::NewVersion {
+            content_hash: &hash,
+            created_ns: ops::now_ns(),
+        };
         let layout = enc.layout.to_json()?;
         let yaml = metadata.to_yaml()?;
         let index_dtype = series.index().metadata().dtype;
@@ -589,9 +617,12 @@ impl SqlBackend {
             values_dtype: &values_dtype,
             layout: &layout,
             metadata_yaml: &yaml,
+            version: 1,
+            content_hash: None,
+            version_created_ns: None,
         };
         dispatch!(self, format!("saving {key}"), |conn, m| m::save(
-            conn, &header, &enc, create
+            conn, &header, &enc, create, version
         ))
     }
 
@@ -608,7 +639,13 @@ impl SqlBackend {
             id: staging,
             points: n_points,
             create,
+            hash,
         } = staged;
+        let hash = hash.to_string();
+        let version = ops::NewVersion {
+            content_hash: &hash,
+            created_ns: ops::now_ns(),
+        };
         let layout_json = layout.to_json()?;
         let yaml = metadata.to_yaml()?;
         let index_dtype = shape.index_metadata().dtype;
@@ -622,9 +659,12 @@ impl SqlBackend {
             values_dtype: &values_dtype,
             layout: &layout_json,
             metadata_yaml: &yaml,
+            version: 1,
+            content_hash: None,
+            version_created_ns: None,
         };
         dispatch!(self, format!("committing {key}"), |conn, m| {
-            m::commit_staged(conn, &header, staging, create)
+            m::commit_staged(conn, &header, staging, create, version)
         })
     }
 
@@ -652,8 +692,6 @@ impl StorageBackend for SqlBackend {
         let mut c = Capabilities::all();
         c.persistent = !self.memory;
         c.concurrent_writers = !self.memory;
-        // Versions (issue 18) are not kept yet: a save replaces the key's rows.
-        c.versions = false;
         c
     }
 
@@ -679,6 +717,19 @@ impl StorageBackend for SqlBackend {
             None
         ))?
         .ok_or_else(|| self.missing(key))
+    }
+
+    /// The series row (current version) and the rows of `meteaudata_versions`.
+    fn list_versions(&self, key: &StorageKey) -> Result<Vec<VersionInfo>> {
+        self.list_versions_of(key)
+    }
+
+    fn load_version(&self, key: &StorageKey, version: u64) -> Result<Stored> {
+        self.load_version_of(key, version)
+    }
+
+    fn prune_versions(&self, key: &StorageKey, retention: Retention) -> Result<Vec<u64>> {
+        self.prune_versions_of(key, retention)
     }
 
     fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {

@@ -70,19 +70,6 @@ fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Res
     conn.transaction(f)
 }
 
-fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
-    diesel::insert_into(s::table)
-        .values(h)
-        .on_conflict(diesel::dsl::DuplicatedKeys)
-        .do_update()
-        .set((h, s::updated_at.eq(diesel::dsl::now)))
-        .execute(conn)?;
-    Ok(s::table
-        .filter(s::series_key.eq(h.series_key))
-        .select(s::id)
-        .first(conn)?)
-}
-
 crate::ops::row_lock!();
 
 crate::inserts::insert_blocks!();

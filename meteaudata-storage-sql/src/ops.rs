@@ -12,6 +12,9 @@ use crate::schema::meteaudata_series as series;
 pub(crate) enum E {
     Db(DieselError),
     Md(Error),
+    /// Another writer changed what this transaction read (a key saved for the first time by
+    /// two writers at once): running it again sees the other's write.
+    Again,
 }
 
 impl From<DieselError> for E {
@@ -32,6 +35,10 @@ impl E {
         match self {
             E::Md(e) => e,
             E::Db(e) => Error::backend(backend, context(), e),
+            E::Again => Error::Conflict(format!(
+                "{}: another writer kept changing the key",
+                context()
+            )),
         }
     }
 
@@ -39,6 +46,7 @@ impl E {
     /// busy database).
     fn transient(&self) -> bool {
         match self {
+            E::Again => true,
             E::Db(DieselError::DatabaseError(kind, info)) => {
                 let m = info.message().to_ascii_lowercase();
                 matches!(kind, DatabaseErrorKind::SerializationFailure)
@@ -77,6 +85,9 @@ pub(crate) struct Header {
     pub n_points: i64,
     pub layout: String,
     pub metadata_yaml: String,
+    pub version: i64,
+    pub content_hash: Option<String>,
+    pub version_created_ns: Option<i64>,
 }
 
 impl Header {
@@ -92,16 +103,61 @@ pub(crate) const HEADER: (
     series::n_points,
     series::layout,
     series::metadata_yaml,
+    series::version,
+    series::content_hash,
+    series::version_created_ns,
 ) = (
     series::id,
     series::series_name,
     series::n_points,
     series::layout,
     series::metadata_yaml,
+    series::version,
+    series::content_hash,
+    series::version_created_ns,
 );
 
+/// An older version of a key, as `meteaudata_versions` holds it.
+#[derive(Debug, Clone, diesel::Queryable, diesel::Insertable)]
+#[diesel(table_name = crate::schema::meteaudata_versions)]
+pub(crate) struct Archived {
+    pub series_key: String,
+    pub version: i64,
+    pub blocks_id: i64,
+    pub series_name: String,
+    pub n_points: i64,
+    pub layout: String,
+    pub metadata_yaml: String,
+    pub content_hash: Option<String>,
+    pub created_ns: Option<i64>,
+}
+
+impl Archived {
+    /// The header its points are read with.
+    pub(crate) fn header(&self) -> Header {
+        Header {
+            id: self.blocks_id,
+            series_name: self.series_name.clone(),
+            n_points: self.n_points,
+            layout: self.layout.clone(),
+            metadata_yaml: self.metadata_yaml.clone(),
+            version: self.version,
+            content_hash: self.content_hash.clone(),
+            version_created_ns: self.created_ns,
+        }
+    }
+}
+
+/// The version a save makes: its content hash and time (its number is taken in the
+/// transaction).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewVersion<'a> {
+    pub content_hash: &'a str,
+    pub created_ns: i64,
+}
+
 /// The series row as written by a save (and, but for its key, as an overwrite updates it).
-#[derive(Debug, diesel::Insertable, diesel::AsChangeset)]
+#[derive(Debug, Clone, diesel::Insertable, diesel::AsChangeset)]
 #[diesel(table_name = crate::schema::meteaudata_series)]
 pub(crate) struct NewHeader<'a> {
     #[diesel(skip_update)]
@@ -113,6 +169,17 @@ pub(crate) struct NewHeader<'a> {
     pub values_dtype: &'a str,
     pub layout: &'a str,
     pub metadata_yaml: &'a str,
+    /// Set in the transaction (one more than the version it replaces).
+    pub version: i64,
+    pub content_hash: Option<&'a str>,
+    pub version_created_ns: Option<i64>,
+}
+
+/// Now, in UTC nanoseconds since the epoch (a version's time).
+pub(crate) fn now_ns() -> i64 {
+    meteaudata_core::chrono::Utc::now()
+        .timestamp_nanos_opt()
+        .unwrap_or(i64::MAX)
 }
 
 /// The stored point count of a block, checked.
@@ -176,16 +243,17 @@ pub(crate) struct CountRow {
 
 /// The queries that read the same on every database. Expanded inside each database module,
 /// which defines `Conn`, `LoadMode`, `write_tx`,
-/// `read_tx`, `upsert`, `lock` and `insert_blocks`.
+/// `read_tx`, `lock` and `insert_blocks`.
 macro_rules! common_ops {
     () => {
         use crate::blob::{block as into_block, BlockRow};
         use crate::block::{Block, Chain, BLOCK_POINTS};
         use crate::codec::{Columns, Decoder, Encoded, Rows};
         use crate::layout::{appended_layout, IndexKind, Layout};
-        use crate::ops::{Header, NewHeader, E};
+        use crate::ops::{Archived, Header, NewHeader, NewVersion, E};
         use crate::schema::blobs::meteaudata_blocks as b;
         use crate::schema::meteaudata_series as s;
+        use crate::schema::meteaudata_versions as ver;
         use diesel::prelude::*;
         use meteaudata_core::metadata::TimeSeriesMetadata;
         use meteaudata_core::storage::{Stored, TimeRange};
@@ -347,19 +415,102 @@ macro_rules! common_ops {
             })
         }
 
-        /// The id of the series row of `h`, inserted or updated (`create`: inserted only if
-        /// the key is free, else `Conflict`: the database's unique key on `series_key` makes
-        /// the check and the insert one step for every connection).
-        fn header_id(conn: &mut Conn, h: &NewHeader<'_>, create: bool) -> Result<i64, E> {
-            if !create {
-                return upsert(conn, h);
+        /// Moves the current version of `key` (locked) among the older versions: its blocks
+        /// go under a fresh negative id (`copy`: a copy of them, for an append that changes
+        /// them in place), its row to `meteaudata_versions`. Returns its header; `None` when
+        /// the key holds nothing.
+        fn archive_current(conn: &mut Conn, key: &str, copy: bool) -> Result<Option<Header>, E> {
+            let Some(old) = lock(conn, key)? else {
+                return Ok(None);
+            };
+            let a = crate::writer::staging_id();
+            if copy {
+                use diesel::IntoSql;
+                diesel::insert_into(b::table)
+                    .values(b::table.filter(b::series_id.eq(old.id)).select((
+                        a.into_sql::<diesel::sql_types::BigInt>(),
+                        b::pos0,
+                        b::n_points,
+                        b::t_min,
+                        b::t_max,
+                        b::t,
+                        b::label,
+                        b::v,
+                        b::vi,
+                        b::vs,
+                    )))
+                    .into_columns((
+                        b::series_id,
+                        b::pos0,
+                        b::n_points,
+                        b::t_min,
+                        b::t_max,
+                        b::t,
+                        b::label,
+                        b::v,
+                        b::vi,
+                        b::vs,
+                    ))
+                    .execute(conn)?;
+            } else {
+                diesel::update(b::table.filter(b::series_id.eq(old.id)))
+                    .set(b::series_id.eq(a))
+                    .execute(conn)?;
             }
-            match diesel::insert_into(s::table).values(h).execute(conn) {
+            diesel::insert_into(ver::table)
+                .values(&Archived {
+                    series_key: key.to_string(),
+                    version: old.version,
+                    blocks_id: a,
+                    series_name: old.series_name.clone(),
+                    n_points: old.n_points,
+                    layout: old.layout.clone(),
+                    metadata_yaml: old.metadata_yaml.clone(),
+                    content_hash: old.content_hash.clone(),
+                    created_ns: old.version_created_ns,
+                })
+                .execute(conn)?;
+            Ok(Some(old))
+        }
+
+        /// The id of the series row of `h`, written as the next version of its key (the
+        /// current one, if any, moved among the older versions). With `create` the row is
+        /// inserted only if the key is free, else `Conflict`: the database's unique key on
+        /// `series_key` makes the check and the insert one step for every connection.
+        fn next_header(
+            conn: &mut Conn,
+            h: &NewHeader<'_>,
+            create: bool,
+            v: NewVersion<'_>,
+        ) -> Result<i64, E> {
+            let row = |version: i64| NewHeader {
+                version,
+                content_hash: Some(v.content_hash),
+                version_created_ns: Some(v.created_ns),
+                ..h.clone()
+            };
+            if !create {
+                if let Some(old) = archive_current(conn, h.series_key, false)? {
+                    diesel::update(s::table.filter(s::id.eq(old.id)))
+                        .set((&row(old.version + 1), s::updated_at.eq(diesel::dsl::now)))
+                        .execute(conn)?;
+                    return Ok(old.id);
+                }
+            }
+            match diesel::insert_into(s::table).values(&row(1)).execute(conn) {
                 Ok(_) => {}
                 Err(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                )) => return Err(E::Md(meteaudata_core::storage::key_taken(h.series_key))),
+                )) if create => {
+                    return Err(E::Md(meteaudata_core::storage::key_taken(h.series_key)))
+                }
+                // Another writer saved the key first since the lock found nothing: again,
+                // as an overwrite of its version.
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => return Err(E::Again),
                 Err(e) => return Err(e.into()),
             }
             Ok(s::table
@@ -368,14 +519,84 @@ macro_rules! common_ops {
                 .first(conn)?)
         }
 
+        /// The current header of `key` and its older versions, oldest first.
+        pub(crate) fn versions(
+            conn: &mut Conn,
+            key: &str,
+        ) -> Result<Option<(Header, Vec<Archived>)>, E> {
+            read_tx(conn, |conn| {
+                let Some(h) = find(conn, key)? else {
+                    return Ok(None);
+                };
+                let older = ver::table
+                    .filter(ver::series_key.eq(key))
+                    .order(ver::version.asc())
+                    .load::<Archived>(conn)?;
+                Ok(Some((h, older)))
+            })
+        }
+
+        /// The series and metadata of an older version of `key`.
+        pub(crate) fn load_archived(
+            conn: &mut Conn,
+            key: &str,
+            version: i64,
+        ) -> Result<Option<Stored>, E> {
+            read_tx(conn, |conn| {
+                let Some(a) = ver::table
+                    .filter(ver::series_key.eq(key))
+                    .filter(ver::version.eq(version))
+                    .first::<Archived>(conn)
+                    .optional()?
+                else {
+                    return Ok(None);
+                };
+                let h = a.header();
+                let layout = h.layout(key)?;
+                let series = read_points(conn, &h, &layout, key, None)?;
+                Ok(Some((series, metadata(key, &h)?)))
+            })
+        }
+
+        /// Removes the older versions `gone` of `key` with their blocks.
+        pub(crate) fn prune(conn: &mut Conn, key: &str, gone: &[i64]) -> Result<(), E> {
+            write_tx(conn, |conn| {
+                let ids: Vec<i64> = ver::table
+                    .filter(ver::series_key.eq(key))
+                    .filter(ver::version.eq_any(gone))
+                    .select(ver::blocks_id)
+                    .load(conn)?;
+                diesel::delete(b::table.filter(b::series_id.eq_any(&ids))).execute(conn)?;
+                diesel::delete(
+                    ver::table
+                        .filter(ver::series_key.eq(key))
+                        .filter(ver::version.eq_any(gone)),
+                )
+                .execute(conn)?;
+                Ok(())
+            })
+        }
+
+        /// Removes every older version of `key` with its blocks.
+        fn drop_versions(conn: &mut Conn, key: &str) -> Result<(), E> {
+            let ids: Vec<i64> = ver::table
+                .filter(ver::series_key.eq(key))
+                .select(ver::blocks_id)
+                .load(conn)?;
+            diesel::delete(b::table.filter(b::series_id.eq_any(&ids))).execute(conn)?;
+            diesel::delete(ver::table.filter(ver::series_key.eq(key))).execute(conn)?;
+            Ok(())
+        }
+
         pub(crate) fn save(
             conn: &mut Conn,
             h: &NewHeader<'_>,
             enc: &Encoded<'_>,
             create: bool,
+            v: NewVersion<'_>,
         ) -> Result<(), E> {
             write_tx(conn, |conn| {
-                let id = header_id(conn, h, create)?;
+                let id = next_header(conn, h, create, v)?;
                 diesel::delete(b::table.filter(b::series_id.eq(id))).execute(conn)?;
                 insert_blocks(conn, id, 0, enc, &enc.layout)?;
                 Ok(())
@@ -551,9 +772,16 @@ macro_rules! common_ops {
             Ok(())
         }
 
-        /// Removes the blocks of every abandoned writer (negative ids).
+        /// Removes the blocks of every abandoned writer (negative ids that no older version
+        /// holds).
         pub(crate) fn unstage_all(conn: &mut Conn) -> Result<usize, E> {
-            Ok(diesel::delete(b::table.filter(b::series_id.lt(0))).execute(conn)?)
+            let kept = ver::table.select(ver::blocks_id);
+            Ok(diesel::delete(
+                b::table
+                    .filter(b::series_id.lt(0))
+                    .filter(diesel::dsl::not(b::series_id.eq_any(kept))),
+            )
+            .execute(conn)?)
         }
 
         /// Makes the blocks staged under `staging` the points of the series `h` describes, in
@@ -563,9 +791,10 @@ macro_rules! common_ops {
             h: &NewHeader<'_>,
             staging: i64,
             create: bool,
+            v: NewVersion<'_>,
         ) -> Result<(), E> {
             write_tx(conn, |conn| {
-                let id = header_id(conn, h, create)?;
+                let id = next_header(conn, h, create, v)?;
                 diesel::delete(b::table.filter(b::series_id.eq(id))).execute(conn)?;
                 diesel::update(b::table.filter(b::series_id.eq(staging)))
                     .set(b::series_id.eq(id))
@@ -588,7 +817,8 @@ macro_rules! common_ops {
 
         pub(crate) fn append(conn: &mut Conn, key: &str, more: &Series) -> Result<bool, E> {
             write_tx(conn, |conn| {
-                let Some(h) = lock(conn, key)? else {
+                // The version before the append is kept: a copy of its blocks.
+                let Some(h) = archive_current(conn, key, true)? else {
                     return Ok(false);
                 };
                 let layout = h.layout(key)?;
@@ -622,6 +852,21 @@ macro_rules! common_ops {
                         set_points(conn, h.id, all.len(), &all.layout)?;
                     }
                 }
+                // The new version hashes the whole series.
+                let after = find(conn, key)?.ok_or_else(|| {
+                    E::Md(meteaudata_core::Error::invalid_input(format!(
+                        "{key}: the series row went away during an append"
+                    )))
+                })?;
+                let series = read_points(conn, &after, &after.layout(key)?, key, None)?;
+                let hash = series.content_hash()?.to_string();
+                diesel::update(s::table.filter(s::id.eq(h.id)))
+                    .set((
+                        s::version.eq(h.version + 1),
+                        s::content_hash.eq(Some(hash)),
+                        s::version_created_ns.eq(Some(crate::ops::now_ns())),
+                    ))
+                    .execute(conn)?;
                 Ok(true)
             })
         }
@@ -642,6 +887,7 @@ macro_rules! common_ops {
                 };
                 diesel::delete(b::table.filter(b::series_id.eq(h.id))).execute(conn)?;
                 diesel::delete(s::table.filter(s::id.eq(h.id))).execute(conn)?;
+                drop_versions(conn, key)?;
                 Ok(true)
             })
         }
@@ -657,6 +903,7 @@ macro_rules! common_ops {
             write_tx(conn, |conn| {
                 diesel::delete(b::table).execute(conn)?;
                 diesel::delete(s::table).execute(conn)?;
+                diesel::delete(ver::table).execute(conn)?;
                 Ok(())
             })
         }
@@ -740,28 +987,6 @@ macro_rules! common_ops {
 }
 
 pub(crate) use common_ops;
-
-/// `upsert`: inserts or updates the series row of a key and returns its id, with
-/// `INSERT … ON CONFLICT (series_key) DO UPDATE … RETURNING id` (PostgreSQL, SQLite). On
-/// PostgreSQL the row lock it takes serialises concurrent saves of one key: the later one waits,
-/// then replaces the earlier one whole. (MySQL has no RETURNING: its module reads the id back.)
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-macro_rules! upsert_returning {
-    () => {
-        fn upsert(conn: &mut Conn, h: &NewHeader<'_>) -> Result<i64, E> {
-            Ok(diesel::insert_into(s::table)
-                .values(h)
-                .on_conflict(s::series_key)
-                .do_update()
-                .set((h, s::updated_at.eq(diesel::dsl::now)))
-                .returning(s::id)
-                .get_result(conn)?)
-        }
-    };
-}
-
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) use upsert_returning;
 
 /// `lock`: the series row of a key, locked for the rest of the write transaction
 /// (`SELECT … FOR UPDATE`; PostgreSQL and MySQL). Concurrent appends and deletes of one key wait

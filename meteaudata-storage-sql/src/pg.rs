@@ -71,8 +71,6 @@ fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Res
         .run(f)
 }
 
-crate::ops::upsert_returning!();
-
 crate::ops::row_lock!();
 
 /// The PostgreSQL binary COPY signature.

@@ -25,6 +25,36 @@ diesel::table! {
         created_at -> Timestamp,
         /// Last change.
         updated_at -> Timestamp,
+        /// The number of the version the row holds (1 for the first save of the key).
+        version -> BigInt,
+        /// Its content hash (64 hex digits); NULL for rows saved before versions.
+        content_hash -> Nullable<Text>,
+        /// When the version was saved (UTC nanoseconds since the epoch).
+        version_created_ns -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// One row per older version of a key; its points are the blocks under `blocks_id`.
+    meteaudata_versions (series_key, version) {
+        /// The storage key.
+        series_key -> Text,
+        /// The version's number.
+        version -> BigInt,
+        /// The id its blocks are stored under (negative: no series row has it).
+        blocks_id -> BigInt,
+        /// The series name.
+        series_name -> Text,
+        /// Number of points.
+        n_points -> BigInt,
+        /// JSON description of the index and value types.
+        layout -> Text,
+        /// The metadata document (YAML).
+        metadata_yaml -> Text,
+        /// Content hash (64 hex digits); NULL when the version was saved before versions.
+        content_hash -> Nullable<Text>,
+        /// When it was saved (UTC nanoseconds since the epoch).
+        created_ns -> Nullable<BigInt>,
     }
 }
 
@@ -57,6 +87,7 @@ pub(crate) mod blobs {
         }
     }
 
-    use super::meteaudata_series;
+    use super::{meteaudata_series, meteaudata_versions};
     diesel::allow_tables_to_appear_in_same_query!(meteaudata_series, meteaudata_blocks);
+    diesel::allow_tables_to_appear_in_same_query!(meteaudata_versions, meteaudata_blocks);
 }

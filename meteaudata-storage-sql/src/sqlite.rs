@@ -79,8 +79,6 @@ fn read_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Res
     conn.transaction(f)
 }
 
-crate::ops::upsert_returning!();
-
 fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
     // The write transaction is BEGIN IMMEDIATE: the whole database is already locked.
     find(conn, key)

@@ -21,7 +21,7 @@ use crate::layout::{appended_layout, Layout};
 use crate::SqlBackend;
 
 /// A staging id no other writer of this process (nor, almost surely, of another) uses.
-fn staging_id() -> i64 {
+pub(crate) fn staging_id() -> i64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -52,6 +52,8 @@ pub(crate) struct Staged {
     pub points: i64,
     /// Whether the key must be free.
     pub create: bool,
+    /// The content hash of the points staged.
+    pub hash: meteaudata_core::ContentHash,
 }
 
 /// The SQL backend's [`SeriesWriter`].
@@ -71,6 +73,8 @@ pub(crate) struct SqlWriter<'a> {
     pub(crate) done: bool,
     /// The commit fails with `Conflict` if the key holds a value by then.
     pub(crate) create: bool,
+    /// The content hash of the chunks pushed.
+    pub(crate) hasher: meteaudata_core::ContentHasher,
 }
 
 impl<'a> SqlWriter<'a> {
@@ -87,6 +91,7 @@ impl<'a> SqlWriter<'a> {
             buffered: None,
             done: false,
             create,
+            hasher: meteaudata_core::ContentHasher::new(),
         }
     }
 
@@ -108,6 +113,7 @@ impl SeriesWriter for SqlWriter<'_> {
             self.buffered = Some(Vec::new());
         }
         ChunkShape::track(&mut self.shape, chunk)?;
+        self.hasher.update(chunk)?;
         if let Some(parts) = &mut self.buffered {
             parts.push(chunk.clone());
             return Ok(());
@@ -163,6 +169,7 @@ impl SeriesWriter for SqlWriter<'_> {
                 id: self.staging,
                 points: self.written,
                 create: self.create,
+                hash: std::mem::take(&mut self.hasher).finish(),
             },
         )?;
         self.done = true;

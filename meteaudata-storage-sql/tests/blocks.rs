@@ -77,13 +77,30 @@ fn appends_fill_the_last_block(b: &Isolated) {
     }
     b.append(&k, &all.slice(1030, 2000)).expect("append");
     assert_eq!(b.load(&k).expect("load").0, all);
-    let blocks = common::count(b, "SELECT COUNT(*) AS n FROM meteaudata_blocks");
+    // The current version's blocks (older versions keep theirs under negative ids).
+    let blocks = common::count(
+        b,
+        "SELECT COUNT(*) AS n FROM meteaudata_blocks WHERE series_id > 0",
+    );
     assert_eq!(blocks, 3030usize.div_ceil(BLOCK_POINTS) as i64);
     let full = common::count(
         b,
-        &format!("SELECT COUNT(*) AS n FROM meteaudata_blocks WHERE n_points = {BLOCK_POINTS}"),
+        &format!("SELECT COUNT(*) AS n FROM meteaudata_blocks WHERE series_id > 0 AND n_points = {BLOCK_POINTS}"),
     );
     assert_eq!(full, 2, "the first two blocks are full");
+    // Each append made a version, whose points are kept.
+    let versions = b.list_versions(&k).expect("versions");
+    assert_eq!(versions.len(), 32);
+    assert_eq!(versions[1].points, 1001);
+    assert_eq!(
+        b.load_version(&k, 2).expect("version 2").0,
+        all.slice(0, 1001)
+    );
+    // Pruning to the latest removes the older blocks.
+    b.prune_versions(&k, meteaudata_core::storage::Retention::KeepLast(1))
+        .expect("prune");
+    let all_blocks = common::count(b, "SELECT COUNT(*) AS n FROM meteaudata_blocks");
+    assert_eq!(all_blocks, blocks);
 }
 
 /// 1500 texts of 20 kB (30 MB, past MySQL's default 16 MiB packet) as index labels and as

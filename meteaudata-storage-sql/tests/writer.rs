@@ -27,6 +27,10 @@ fn blocks(b: &Isolated, filter: &str) -> i64 {
     )
 }
 
+/// Blocks of writers not committed yet: negative ids that no older version holds.
+const STAGED: &str =
+    "series_id < 0 AND series_id NOT IN (SELECT blocks_id FROM meteaudata_versions)";
+
 fn chunked_writes(b: &Isolated) {
     let all = minutes(3 * BLOCK_POINTS + 17);
     let k = StorageKey::new("w/A#1/RAW#1").expect("key");
@@ -42,7 +46,7 @@ fn chunked_writes(b: &Isolated) {
         w.push(&c).expect("push");
     }
     assert!(
-        blocks(b, "series_id < 0") >= 3,
+        blocks(b, STAGED) >= 3,
         "points are written as they come ({} blocks in all)",
         blocks(b, "1 = 1")
     );
@@ -57,31 +61,37 @@ fn chunked_writes(b: &Isolated) {
     w.commit(&meta).expect("commit");
     assert_eq!(b.load(&k).expect("load").0, all);
     assert_eq!(b.load_metadata(&k).expect("meta"), meta);
-    assert_eq!(blocks(b, "series_id < 0"), 0, "nothing stays staged");
+    assert_eq!(blocks(b, STAGED), 0, "nothing stays staged");
     assert_eq!(
-        blocks(b, "1 = 1"),
+        blocks(b, "series_id > 0"),
         4,
         "one point at a time still fills whole blocks"
     );
+    // The value it replaced is version 1 (one block).
+    assert_eq!(blocks(b, "1 = 1"), 5);
+    assert_eq!(b.load_version(&k, 1).expect("version 1").0, old);
 
     // Abandoned: the staged points go, the stored value stays.
     {
         let mut w = b.writer(&k).expect("writer");
         w.push(&minutes(2 * BLOCK_POINTS)).expect("push");
-        assert!(blocks(b, "series_id < 0") > 0);
+        assert!(blocks(b, STAGED) > 0);
     }
-    assert_eq!(blocks(b, "series_id < 0"), 0);
+    assert_eq!(blocks(b, STAGED), 0);
     assert_eq!(b.load(&k).expect("load").0, all);
 
     // A writer that never ran its clean-up (its process died) leaves blocks no read sees.
     let mut w = b.writer(&k).expect("writer");
     w.push(&minutes(2 * BLOCK_POINTS)).expect("push");
     std::mem::forget(w);
-    assert_eq!(blocks(b, "series_id < 0"), 2);
+    assert_eq!(blocks(b, STAGED), 2);
     assert_eq!(b.load(&k).expect("load").0, all);
     assert_eq!(b.backend().remove_abandoned_writes().expect("remove"), 2);
-    assert_eq!(blocks(b, "series_id < 0"), 0);
+    assert_eq!(blocks(b, STAGED), 0);
     assert_eq!(b.load(&k).expect("load").0, all);
+    // Older versions are no abandoned writes.
+    assert_eq!(b.load_version(&k, 1).expect("version 1").0, old);
+    assert_eq!(b.list_versions(&k).expect("versions").len(), 2);
 }
 
 #[cfg(feature = "sqlite")]

@@ -991,3 +991,105 @@ fn reactor_store(dir: &Path) {
         dir,
     );
 }
+
+/// `meteaudata prov` writes the lineage of a store as PROV-JSON: every series an entity, the
+/// resampling an activity that used the raw series and generated the resampled one.
+#[test]
+fn prov_document_of_a_store() {
+    use meteaudata::prov::{activity_id, series_id};
+    let dir = tempfile::tempdir().unwrap();
+    reactor_store(dir.path());
+    assert!(CSV.contains("CODa,CODb"));
+    ok(
+        &[
+            "process",
+            "./store",
+            "-i",
+            "CODa#1_RAW#1",
+            "resample",
+            "--frequency",
+            "30min",
+        ],
+        dir.path(),
+    );
+    let out = ok(&["prov", "./store", "lineage.json"], dir.path());
+    assert!(
+        out.contains("wrote lineage.json (PROV-JSON: 3 entities, 1 activity, 1 agent)"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("lineage.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let raw = series_id("reactor", "CODa#1_RAW#1");
+    let resampled = series_id("reactor", "CODa#1_RESAMPLED#1");
+    let step = activity_id("reactor", "CODa#1_RESAMPLED#1", 0);
+    assert_eq!(raw, "meteaudata:reactor/CODa%231_RAW%231");
+    let entities = doc["entity"].as_object().unwrap();
+    assert_eq!(entities.len(), 3);
+    assert!(entities.contains_key(&series_id("reactor", "CODb#1_RAW#1")));
+    assert_eq!(entities[&resampled]["prov:label"], "CODa#1_RESAMPLED#1");
+    assert_eq!(entities[&raw]["meteaudata:points"], 7);
+    let activity = &doc["activity"][&step];
+    assert_eq!(activity["prov:type"]["$"], "meteaudata:resampling");
+    assert!(activity["meteaudata:parameters"]
+        .as_str()
+        .unwrap()
+        .contains("30min"));
+    let used: Vec<&serde_json::Value> = doc["used"].as_object().unwrap().values().collect();
+    assert_eq!(used.len(), 1);
+    assert_eq!(used[0]["prov:activity"], step.as_str());
+    assert_eq!(used[0]["prov:entity"], raw.as_str());
+    assert_eq!(
+        used[0]["meteaudata:contentHash"],
+        entities[&raw]["meteaudata:contentHash"]
+    );
+    let generated: Vec<&serde_json::Value> = doc["wasGeneratedBy"]
+        .as_object()
+        .unwrap()
+        .values()
+        .collect();
+    assert_eq!(generated.len(), 1);
+    assert_eq!(generated[0]["prov:entity"], resampled.as_str());
+    assert_eq!(generated[0]["prov:activity"], step.as_str());
+    let associated: Vec<&serde_json::Value> = doc["wasAssociatedWith"]
+        .as_object()
+        .unwrap()
+        .values()
+        .collect();
+    let agent = associated[0]["prov:agent"].as_str().unwrap();
+    assert!(agent.starts_with("meteaudata:function/"), "{agent}");
+    assert_eq!(doc["agent"][agent]["prov:type"]["$"], "prov:SoftwareAgent");
+
+    // One series and its ancestors; the same bytes on a second run.
+    ok(
+        &[
+            "prov",
+            "./store",
+            "one.json",
+            "--series",
+            "CODa#1_RESAMPLED#1",
+            "--dataset",
+            "reactor",
+        ],
+        dir.path(),
+    );
+    let one: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("one.json")).unwrap())
+            .unwrap();
+    assert_eq!(one["entity"].as_object().unwrap().len(), 2);
+    assert!(one["entity"]
+        .get(series_id("reactor", "CODb#1_RAW#1"))
+        .is_none());
+    ok(&["prov", "./store", "again.json"], dir.path());
+    assert_eq!(
+        std::fs::read(dir.path().join("again.json")).unwrap(),
+        text.as_bytes()
+    );
+
+    // An unknown series is "not found" (exit code 3).
+    let out = run(
+        &["prov", "./store", "x.json", "--series", "CODa#1_NOPE#1"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CODa#1_NOPE#1"));
+}

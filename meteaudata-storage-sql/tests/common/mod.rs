@@ -269,6 +269,22 @@ impl StorageBackend for Isolated {
     fn size_on_disk(&self) -> Result<Option<u64>> {
         self.backend().size_on_disk()
     }
+    fn list_versions(
+        &self,
+        key: &StorageKey,
+    ) -> Result<Vec<meteaudata_core::storage::VersionInfo>> {
+        self.backend().list_versions(key)
+    }
+    fn load_version(&self, key: &StorageKey, version: u64) -> Result<Stored> {
+        self.backend().load_version(key, version)
+    }
+    fn prune_versions(
+        &self,
+        key: &StorageKey,
+        retention: meteaudata_core::storage::Retention,
+    ) -> Result<Vec<u64>> {
+        self.backend().prune_versions(key, retention)
+    }
 }
 
 /// Counts the conformance cases run against one database and says so.

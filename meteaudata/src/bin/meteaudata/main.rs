@@ -16,9 +16,10 @@ mod ops;
 mod out;
 mod pictures;
 mod progress;
+mod prov;
 mod replay;
-mod versions;
 mod target;
+mod versions;
 mod warnings;
 
 use anyhow::{bail, Context, Result};
@@ -100,6 +101,20 @@ enum Command {
         /// Machine-readable output: a JSON array of {version, hash, points, created}.
         #[arg(long)]
         json: bool,
+    },
+    /// Write the lineage of a dataset, or of one series and what it was made from, as a W3C
+    /// PROV-JSON document.
+    Prov {
+        /// Where to look.
+        target: String,
+        /// The JSON file to write.
+        output: PathBuf,
+        /// Only this series (full name, `CODa#1_RESAMPLED#1`) and the series it was made from.
+        #[arg(long)]
+        series: Option<String>,
+        /// The dataset (default: the only one).
+        #[arg(long)]
+        dataset: Option<String>,
     },
     /// Re-run the history of every derived series from its raw inputs; exit 1 on mismatch.
     Replay {
@@ -629,6 +644,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 say_raw!("{}", versions::table(&key, &list));
             }
+        }
+        Command::Prov {
+            target,
+            output,
+            series,
+            dataset,
+        } => {
+            let t = Target::existing(&target)?;
+            let summary = prov::write(&t, dataset.as_deref(), series.as_deref(), &output)?;
+            say!("wrote {} (PROV-JSON: {summary})", output.display());
         }
         Command::Replay {
             target,

@@ -23,8 +23,8 @@ pub fn versions(
     let dataset = match dataset {
         Some(d) => d.to_string(),
         None => {
-            let names = Dataset::list_in_backend(backend)
-                .with_context(|| format!("cannot list {spec}"))?;
+            let names =
+                Dataset::list_in_backend(backend).with_context(|| format!("cannot list {spec}"))?;
             match names.as_slice() {
                 [one] => one.clone(),
                 [] => bail!("{spec} holds no dataset"),
@@ -45,14 +45,18 @@ pub fn versions(
 
 /// One line per version: number, hash, points, time (RFC 3339, UTC).
 pub fn table(key: &StorageKey, versions: &[VersionInfo]) -> String {
-    let mut out = format!("{key}\n{:>7}  {:<64}  {:>12}  created\n", "version", "hash", "points");
+    let mut out = format!(
+        "{key}\n{:>7}  {:<64}  {:>12}  created\n",
+        "version", "hash", "points"
+    );
     for v in versions {
         out.push_str(&format!(
             "{:>7}  {}  {:>12}  {}\n",
             v.version,
             v.hash,
             v.points,
-            v.created.to_rfc3339_opts(meteaudata::chrono::SecondsFormat::Micros, true)
+            v.created
+                .to_rfc3339_opts(meteaudata::chrono::SecondsFormat::Micros, true)
         ));
     }
     out
