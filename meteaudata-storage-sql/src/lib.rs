@@ -98,13 +98,15 @@
 //!
 //! * `meteaudata_versions`: older versions of each key (issue 18), one row each (`series_key`,
 //!   `version`, the series name, points, types, metadata, content hash and save time in UTC
-//!   nanoseconds), whose points are the blocks under `blocks_id`, a negative id no series row
-//!   has. The series row records the current version's number, hash and time
-//!   (`version`, `content_hash`, `version_created_ns`). A save moves the current blocks under
-//!   a fresh negative id (one `UPDATE`, no copy) and the row's description into
-//!   `meteaudata_versions`, in the transaction of the new version; an append keeps a copy of
-//!   the blocks, made by the database, and hashes the whole series after it. Rows saved
-//!   before versions are version 1, hashed when listed.
+//!   nanoseconds), whose points are the blocks under its `blocks_id`. The series row records
+//!   the current version's number, hash and time (`version`, `content_hash`,
+//!   `version_created_ns`) and the id of its blocks (`blocks_id`). A save writes the new
+//!   version's blocks under a fresh (negative) id and points the row at them, in one
+//!   transaction; the previous blocks stay where they are, named by the new versions row: no
+//!   copy, no move. A chunked writer's commit only points the row at the blocks it staged. An
+//!   append keeps a copy of the blocks, made by the database, before it changes them, and
+//!   hashes the whole series after it. Rows saved before versions are version 1, hashed when
+//!   listed.
 //!
 //! Blocks make bulk paths cheap: a save of 10^6 points writes about a thousand rows, so the
 //! database maintains a few index entries per thousand points instead of two per point. An
@@ -620,6 +622,7 @@ impl SqlBackend {
             version: 1,
             content_hash: None,
             version_created_ns: None,
+            blocks_id: 0,
         };
         dispatch!(self, format!("saving {key}"), |conn, m| m::save(
             conn, &header, &enc, create, version
@@ -662,6 +665,7 @@ impl SqlBackend {
             version: 1,
             content_hash: None,
             version_created_ns: None,
+            blocks_id: 0,
         };
         dispatch!(self, format!("committing {key}"), |conn, m| {
             m::commit_staged(conn, &header, staging, create, version)

@@ -80,6 +80,7 @@ pub(crate) fn retry<T>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
 /// A stored series row, without the points.
 #[derive(Debug, Clone, diesel::Queryable)]
 pub(crate) struct Header {
+    /// The series row.
     pub id: i64,
     pub series_name: String,
     pub n_points: i64,
@@ -88,6 +89,8 @@ pub(crate) struct Header {
     pub version: i64,
     pub content_hash: Option<String>,
     pub version_created_ns: Option<i64>,
+    /// The id its blocks are stored under.
+    pub blocks: i64,
 }
 
 impl Header {
@@ -106,6 +109,7 @@ pub(crate) const HEADER: (
     series::version,
     series::content_hash,
     series::version_created_ns,
+    series::blocks_id,
 ) = (
     series::id,
     series::series_name,
@@ -115,6 +119,7 @@ pub(crate) const HEADER: (
     series::version,
     series::content_hash,
     series::version_created_ns,
+    series::blocks_id,
 );
 
 /// An older version of a key, as `meteaudata_versions` holds it.
@@ -136,7 +141,7 @@ impl Archived {
     /// The header its points are read with.
     pub(crate) fn header(&self) -> Header {
         Header {
-            id: self.blocks_id,
+            id: 0,
             series_name: self.series_name.clone(),
             n_points: self.n_points,
             layout: self.layout.clone(),
@@ -144,6 +149,7 @@ impl Archived {
             version: self.version,
             content_hash: self.content_hash.clone(),
             version_created_ns: self.created_ns,
+            blocks: self.blocks_id,
         }
     }
 }
@@ -173,6 +179,8 @@ pub(crate) struct NewHeader<'a> {
     pub version: i64,
     pub content_hash: Option<&'a str>,
     pub version_created_ns: Option<i64>,
+    /// Set in the transaction: where the new version's blocks are.
+    pub blocks_id: i64,
 }
 
 /// Now, in UTC nanoseconds since the epoch (a version's time).
@@ -279,7 +287,7 @@ macro_rules! common_ops {
         /// every block's columns before testing the times).
         fn window_starts(conn: &mut Conn, h: &Header, r: TimeRange) -> Result<Vec<i64>, E> {
             let mut q = b::table
-                .filter(b::series_id.eq(h.id))
+                .filter(b::series_id.eq(h.blocks))
                 .filter(b::pos0.lt(h.n_points))
                 .filter(b::t_min.is_not_null())
                 .into_boxed();
@@ -323,7 +331,7 @@ macro_rules! common_ops {
             let mut emit = |row: BlockRow| f(into_block(row, key)?.checked(cols, key)?);
             let Some(r) = window else {
                 let rows = b::table
-                    .filter(b::series_id.eq(h.id))
+                    .filter(b::series_id.eq(h.blocks))
                     .filter(b::pos0.lt(h.n_points))
                     .order(b::pos0.asc())
                     .select(BLOCK_COLUMNS)
@@ -338,7 +346,7 @@ macro_rules! common_ops {
             let starts = window_starts(conn, h, r)?;
             for chunk in starts.chunks(WINDOW_LOOKUP) {
                 let rows = b::table
-                    .filter(b::series_id.eq(h.id))
+                    .filter(b::series_id.eq(h.blocks))
                     .filter(b::pos0.eq_any(chunk))
                     .order(b::pos0.asc())
                     .select(BLOCK_COLUMNS)
@@ -393,7 +401,7 @@ macro_rules! common_ops {
             key: &str,
         ) -> Result<Option<Block>, E> {
             let last = b::table
-                .filter(b::series_id.eq(h.id))
+                .filter(b::series_id.eq(h.blocks))
                 .filter(b::pos0.lt(h.n_points))
                 .order(b::pos0.desc())
                 .select(BLOCK_COLUMNS)
@@ -415,19 +423,19 @@ macro_rules! common_ops {
             })
         }
 
-        /// Moves the current version of `key` (locked) among the older versions: its blocks
-        /// go under a fresh negative id (`copy`: a copy of them, for an append that changes
-        /// them in place), its row to `meteaudata_versions`. Returns its header; `None` when
-        /// the key holds nothing.
+        /// Records the current version of `key` (locked) among the older versions: a row of
+        /// `meteaudata_versions` naming its blocks, which stay where they are (`copy`: under a
+        /// fresh id, a copy of them, for an append that changes them in place). Returns its
+        /// header; `None` when the key holds nothing.
         fn archive_current(conn: &mut Conn, key: &str, copy: bool) -> Result<Option<Header>, E> {
             let Some(old) = lock(conn, key)? else {
                 return Ok(None);
             };
-            let a = crate::writer::staging_id();
-            if copy {
+            let blocks_id = if copy {
                 use diesel::IntoSql;
+                let a = crate::writer::staging_id();
                 diesel::insert_into(b::table)
-                    .values(b::table.filter(b::series_id.eq(old.id)).select((
+                    .values(b::table.filter(b::series_id.eq(old.blocks)).select((
                         a.into_sql::<diesel::sql_types::BigInt>(),
                         b::pos0,
                         b::n_points,
@@ -452,16 +460,15 @@ macro_rules! common_ops {
                         b::vs,
                     ))
                     .execute(conn)?;
+                a
             } else {
-                diesel::update(b::table.filter(b::series_id.eq(old.id)))
-                    .set(b::series_id.eq(a))
-                    .execute(conn)?;
-            }
+                old.blocks
+            };
             diesel::insert_into(ver::table)
                 .values(&Archived {
                     series_key: key.to_string(),
                     version: old.version,
-                    blocks_id: a,
+                    blocks_id,
                     series_name: old.series_name.clone(),
                     n_points: old.n_points,
                     layout: old.layout.clone(),
@@ -473,20 +480,23 @@ macro_rules! common_ops {
             Ok(Some(old))
         }
 
-        /// The id of the series row of `h`, written as the next version of its key (the
-        /// current one, if any, moved among the older versions). With `create` the row is
-        /// inserted only if the key is free, else `Conflict`: the database's unique key on
-        /// `series_key` makes the check and the insert one step for every connection.
+        /// Writes the series row of `h` as the next version of its key, whose blocks are (or
+        /// will be, in this transaction) under `blocks`; the current version, if any, is
+        /// recorded among the older ones. With `create` the row is inserted only if the key is
+        /// free, else `Conflict`: the database's unique key on `series_key` makes the check
+        /// and the insert one step for every connection.
         fn next_header(
             conn: &mut Conn,
             h: &NewHeader<'_>,
             create: bool,
             v: NewVersion<'_>,
-        ) -> Result<i64, E> {
+            blocks: i64,
+        ) -> Result<(), E> {
             let row = |version: i64| NewHeader {
                 version,
                 content_hash: Some(v.content_hash),
                 version_created_ns: Some(v.created_ns),
+                blocks_id: blocks,
                 ..h.clone()
             };
             if !create {
@@ -494,29 +504,23 @@ macro_rules! common_ops {
                     diesel::update(s::table.filter(s::id.eq(old.id)))
                         .set((&row(old.version + 1), s::updated_at.eq(diesel::dsl::now)))
                         .execute(conn)?;
-                    return Ok(old.id);
+                    return Ok(());
                 }
             }
             match diesel::insert_into(s::table).values(&row(1)).execute(conn) {
-                Ok(_) => {}
+                Ok(_) => Ok(()),
                 Err(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                )) if create => {
-                    return Err(E::Md(meteaudata_core::storage::key_taken(h.series_key)))
-                }
+                )) if create => Err(E::Md(meteaudata_core::storage::key_taken(h.series_key))),
                 // Another writer saved the key first since the lock found nothing: again,
                 // as an overwrite of its version.
                 Err(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                )) => return Err(E::Again),
-                Err(e) => return Err(e.into()),
+                )) => Err(E::Again),
+                Err(e) => Err(e.into()),
             }
-            Ok(s::table
-                .filter(s::series_key.eq(h.series_key))
-                .select(s::id)
-                .first(conn)?)
         }
 
         /// The current header of `key` and its older versions, oldest first.
@@ -596,9 +600,10 @@ macro_rules! common_ops {
             v: NewVersion<'_>,
         ) -> Result<(), E> {
             write_tx(conn, |conn| {
-                let id = next_header(conn, h, create, v)?;
-                diesel::delete(b::table.filter(b::series_id.eq(id))).execute(conn)?;
-                insert_blocks(conn, id, 0, enc, &enc.layout)?;
+                // New blocks under a fresh id: the previous version keeps its own.
+                let blocks = crate::writer::staging_id();
+                next_header(conn, h, create, v, blocks)?;
+                insert_blocks(conn, blocks, 0, enc, &enc.layout)?;
                 Ok(())
             })
         }
@@ -664,7 +669,7 @@ macro_rules! common_ops {
                 let h = &start.header;
                 let now = find(conn, key)?;
                 let same = now.as_ref().is_some_and(|n| {
-                    n.id == h.id && n.n_points == h.n_points && n.layout == h.layout
+                    n.blocks == h.blocks && n.n_points == h.n_points && n.layout == h.layout
                 });
                 if !same {
                     return Err(E::Md(meteaudata_core::Error::Conflict(format!(
@@ -678,7 +683,7 @@ macro_rules! common_ops {
                             return Ok(None);
                         }
                         b::table
-                            .filter(b::series_id.eq(h.id))
+                            .filter(b::series_id.eq(h.blocks))
                             .filter(b::pos0.ge(cursor.next))
                             .filter(b::pos0.lt(h.n_points))
                             .order(b::pos0.asc())
@@ -694,7 +699,7 @@ macro_rules! common_ops {
                         let chunk = &starts[cursor.at..end];
                         cursor.at = end;
                         b::table
-                            .filter(b::series_id.eq(h.id))
+                            .filter(b::series_id.eq(h.blocks))
                             .filter(b::pos0.eq_any(chunk))
                             .order(b::pos0.asc())
                             .select(BLOCK_COLUMNS)
@@ -772,20 +777,23 @@ macro_rules! common_ops {
             Ok(())
         }
 
-        /// Removes the blocks of every abandoned writer (negative ids that no older version
-        /// holds).
+        /// Removes the blocks of every abandoned writer (negative ids that no version,
+        /// current or older, holds).
         pub(crate) fn unstage_all(conn: &mut Conn) -> Result<usize, E> {
-            let kept = ver::table.select(ver::blocks_id);
+            let older = ver::table.select(ver::blocks_id);
+            let current = s::table.select(s::blocks_id);
             Ok(diesel::delete(
                 b::table
                     .filter(b::series_id.lt(0))
-                    .filter(diesel::dsl::not(b::series_id.eq_any(kept))),
+                    .filter(diesel::dsl::not(b::series_id.eq_any(older)))
+                    .filter(diesel::dsl::not(b::series_id.eq_any(current))),
             )
             .execute(conn)?)
         }
 
         /// Makes the blocks staged under `staging` the points of the series `h` describes, in
-        /// one transaction (readers see the previous value or this one).
+        /// one transaction (readers see the previous value or this one): the row now names
+        /// them, and the blocks do not move.
         pub(crate) fn commit_staged(
             conn: &mut Conn,
             h: &NewHeader<'_>,
@@ -793,14 +801,7 @@ macro_rules! common_ops {
             create: bool,
             v: NewVersion<'_>,
         ) -> Result<(), E> {
-            write_tx(conn, |conn| {
-                let id = next_header(conn, h, create, v)?;
-                diesel::delete(b::table.filter(b::series_id.eq(id))).execute(conn)?;
-                diesel::update(b::table.filter(b::series_id.eq(staging)))
-                    .set(b::series_id.eq(id))
-                    .execute(conn)?;
-                Ok(())
-            })
+            write_tx(conn, |conn| next_header(conn, h, create, v, staging))
         }
 
         fn set_points(conn: &mut Conn, id: i64, n: usize, layout: &Layout) -> Result<(), E> {
@@ -829,7 +830,7 @@ macro_rules! common_ops {
                             Some(last) => {
                                 diesel::delete(
                                     b::table
-                                        .filter(b::series_id.eq(h.id))
+                                        .filter(b::series_id.eq(h.blocks))
                                         .filter(b::pos0.eq(last.pos0)),
                                 )
                                 .execute(conn)?;
@@ -837,9 +838,9 @@ macro_rules! common_ops {
                                     first: &last,
                                     second: &enc,
                                 };
-                                insert_blocks(conn, h.id, last.pos0, &rows, &new_layout)?;
+                                insert_blocks(conn, h.blocks, last.pos0, &rows, &new_layout)?;
                             }
-                            None => insert_blocks(conn, h.id, h.n_points, &enc, &new_layout)?,
+                            None => insert_blocks(conn, h.blocks, h.n_points, &enc, &new_layout)?,
                         }
                         set_points(conn, h.id, h.n_points as usize + enc.len(), &new_layout)?;
                     }
@@ -847,8 +848,8 @@ macro_rules! common_ops {
                         let series = read_points(conn, &h, &layout, key, None)?;
                         let joined = series.append(more)?;
                         let all = Encoded::new(&joined)?;
-                        diesel::delete(b::table.filter(b::series_id.eq(h.id))).execute(conn)?;
-                        insert_blocks(conn, h.id, 0, &all, &all.layout)?;
+                        diesel::delete(b::table.filter(b::series_id.eq(h.blocks))).execute(conn)?;
+                        insert_blocks(conn, h.blocks, 0, &all, &all.layout)?;
                         set_points(conn, h.id, all.len(), &all.layout)?;
                     }
                 }
@@ -885,7 +886,7 @@ macro_rules! common_ops {
                 let Some(h) = lock(conn, key)? else {
                     return Ok(false);
                 };
-                diesel::delete(b::table.filter(b::series_id.eq(h.id))).execute(conn)?;
+                diesel::delete(b::table.filter(b::series_id.eq(h.blocks))).execute(conn)?;
                 diesel::delete(s::table.filter(s::id.eq(h.id))).execute(conn)?;
                 drop_versions(conn, key)?;
                 Ok(true)

@@ -31,6 +31,8 @@ diesel::table! {
         content_hash -> Nullable<Text>,
         /// When the version was saved (UTC nanoseconds since the epoch).
         version_created_ns -> Nullable<BigInt>,
+        /// The id its blocks are stored under (`meteaudata_blocks.series_id`).
+        blocks_id -> BigInt,
     }
 }
 
@@ -41,7 +43,7 @@ diesel::table! {
         series_key -> Text,
         /// The version's number.
         version -> BigInt,
-        /// The id its blocks are stored under (negative: no series row has it).
+        /// The id its blocks are stored under.
         blocks_id -> BigInt,
         /// The series name.
         series_name -> Text,

@@ -1,9 +1,9 @@
 //! Versions in SQL: the current version of a key is its `meteaudata_series` row (with its
-//! number, content hash and time), older ones are rows of `meteaudata_versions` whose points
-//! are the blocks under a negative id no series row has. A save moves the current blocks under
-//! such an id (one `UPDATE` of the block rows, no copy) and its row into `meteaudata_versions`,
-//! in the same transaction as the write of the new version; an append keeps a copy of the
-//! blocks (made by the database) and hashes the whole series after it.
+//! number, content hash, time and the id of its blocks), older ones are rows of
+//! `meteaudata_versions` naming their blocks. A save writes new blocks under a fresh id and
+//! points the row at them, keeping the previous blocks for the older version (no copy, no
+//! move), in one transaction; an append keeps a copy of the blocks (made by the database) and
+//! hashes the whole series after it.
 
 use meteaudata_core::chrono::{DateTime, Utc};
 use meteaudata_core::storage::versions::version_not_found;

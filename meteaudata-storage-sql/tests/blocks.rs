@@ -80,12 +80,12 @@ fn appends_fill_the_last_block(b: &Isolated) {
     // The current version's blocks (older versions keep theirs under negative ids).
     let blocks = common::count(
         b,
-        "SELECT COUNT(*) AS n FROM meteaudata_blocks WHERE series_id > 0",
+        "SELECT COUNT(*) AS n FROM meteaudata_blocks WHERE series_id IN (SELECT blocks_id FROM meteaudata_series)",
     );
     assert_eq!(blocks, 3030usize.div_ceil(BLOCK_POINTS) as i64);
     let full = common::count(
         b,
-        &format!("SELECT COUNT(*) AS n FROM meteaudata_blocks WHERE series_id > 0 AND n_points = {BLOCK_POINTS}"),
+        &format!("SELECT COUNT(*) AS n FROM meteaudata_blocks WHERE series_id IN (SELECT blocks_id FROM meteaudata_series) AND n_points = {BLOCK_POINTS}"),
     );
     assert_eq!(full, 2, "the first two blocks are full");
     // Each append made a version, whose points are kept.
@@ -297,7 +297,7 @@ mod postgres {
             &b.url,
             &format!(
                 "UPDATE meteaudata_blocks b SET {} FROM meteaudata_series s \
-                 WHERE s.id = b.series_id AND s.series_key = '{k}'",
+                 WHERE s.blocks_id = b.series_id AND s.series_key = '{k}'",
                 sets.join(", ")
             ),
         );
@@ -402,8 +402,8 @@ mod postgres {
         save(&reopened, &key("new/A#1/RAW#1"), &floats);
         let same = common::count(
             &b,
-            "SELECT COUNT(*) AS n FROM meteaudata_blocks o JOIN meteaudata_series so ON so.id = o.series_id \
-             JOIN meteaudata_blocks w ON w.pos0 = o.pos0 JOIN meteaudata_series sw ON sw.id = w.series_id \
+            "SELECT COUNT(*) AS n FROM meteaudata_blocks o JOIN meteaudata_series so ON so.blocks_id = o.series_id \
+             JOIN meteaudata_blocks w ON w.pos0 = o.pos0 JOIN meteaudata_series sw ON sw.blocks_id = w.series_id \
              WHERE so.series_key = 'old/A#1/RAW#1' AND sw.series_key = 'new/A#1/RAW#1' AND o.t = w.t AND o.v = w.v",
         );
         assert_eq!(same, n.div_ceil(BLOCK_POINTS) as i64);

@@ -191,8 +191,53 @@ fn observe_key(
             alone.metadata_id, meta.metadata_id
         ));
     }
+    if backend.capabilities().versions {
+        check_versions(backend, key, &series)?;
+    }
     decode(&series, &meta).map(Some)
 }
+
+/// Versions checked after kills: numbered in increasing order, the last one the value `load`
+/// reads, and each of the last [`VERSIONS_CHECKED`] whole (a state some write left, never a
+/// mix) with the content hash it records.
+fn check_versions(
+    backend: &SharedBackend,
+    key: &StorageKey,
+    latest: &Series,
+) -> std::result::Result<(), String> {
+    let versions = backend
+        .list_versions(key)
+        .map_err(|e| format!("list_versions: {e}"))?;
+    if !versions.windows(2).all(|w| w[0].version < w[1].version) {
+        let numbers: Vec<u64> = versions.iter().map(|v| v.version).collect();
+        return Err(format!("versions out of order: {numbers:?}"));
+    }
+    let last = versions.last().ok_or("a stored key lists no version")?;
+    let hash = latest.content_hash().map_err(|e| format!("hash: {e}"))?;
+    if last.hash != hash {
+        return Err(format!(
+            "the latest version (#{}) records hash {} but load reads {hash}",
+            last.version, last.hash
+        ));
+    }
+    for v in versions.iter().rev().take(VERSIONS_CHECKED) {
+        let (s, m) = backend
+            .load_version(key, v.version)
+            .map_err(|e| format!("version {}: {e}", v.version))?;
+        let h = s.content_hash().map_err(|e| format!("hash: {e}"))?;
+        if h != v.hash {
+            return Err(format!(
+                "version {} records hash {} but holds {h}",
+                v.version, v.hash
+            ));
+        }
+        decode(&s, &m).map_err(|e| format!("version {}: {e}", v.version))?;
+    }
+    Ok(())
+}
+
+/// Older versions loaded and checked per key by `observe`.
+const VERSIONS_CHECKED: usize = 12;
 
 fn open(store: &str) -> Result<SharedBackend> {
     let lower = store.to_ascii_lowercase();

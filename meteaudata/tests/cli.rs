@@ -437,6 +437,66 @@ fn replay_after_an_overwrite_reports_it_and_pinned_reproduces() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("CODa#1/RAW#9"));
 
+    // An export of version 1 of the raw series replays without pins' help.
+    let out = ok(
+        &["export", "./s", "v1.zip", "--version", "CODa#1_RAW#1=1"],
+        dir.path(),
+    );
+    assert!(out.contains("CODa#1_RAW#1: version 1"), "{out}");
+    let v1 = ok(&["replay", "v1.zip"], dir.path());
+    assert!(v1.contains("0 did not reproduce"), "{v1}");
+    // The store as it was before the overwrite (when the last step's output was saved), by
+    // time: the same.
+    let last = ok(
+        &["versions", "./s", "CODa#1_LIN-INT#1", "--json"],
+        dir.path(),
+    );
+    let last: serde_json::Value = serde_json::from_str(&last).unwrap();
+    let before_overwrite = last[0]["created"].as_str().unwrap().to_string();
+    let out = ok(
+        &["export", "./s", "then.zip", "--as-of", &before_overwrite],
+        dir.path(),
+    );
+    assert!(out.contains("CODa#1_RAW#1: version 1"), "{out}");
+    let then = ok(&["replay", "then.zip"], dir.path());
+    assert!(
+        then.contains("2 series replayed, 0 did not reproduce"),
+        "{then}"
+    );
+    // Long before anything was saved: every series is left out.
+    let out = run(
+        &["export", "./s", "none.zip", "--as-of", "2000-01-01"],
+        dir.path(),
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("CODa#1_RAW#1: left out"),
+        "{out:?}"
+    );
+    // Bad requests name what is wrong.
+    for (args, says) in [
+        (
+            vec!["export", "./s", "x.zip", "--version", "CODa#1_RAW#1=9"],
+            "version 9",
+        ),
+        (
+            vec!["export", "./s", "x.zip", "--version", "Nope#1_RAW#1=1"],
+            "no series Nope#1_RAW#1",
+        ),
+        (
+            vec!["export", "./s", "x.zip", "--as-of", "yesterday"],
+            "--as-of",
+        ),
+        (
+            vec!["export", "v1.zip", "x.zip", "--version", "CODa#1_RAW#1=1"],
+            "backend source",
+        ),
+    ] {
+        let out = run(&args, dir.path());
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+
     let pinned = ok(&["replay", "./s", "--pinned", "--json"], dir.path());
     let rows: serde_json::Value = serde_json::from_str(&pinned).unwrap();
     let rows = rows.as_array().unwrap();

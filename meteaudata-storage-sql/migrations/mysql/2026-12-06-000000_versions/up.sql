@@ -2,7 +2,9 @@
 ALTER TABLE meteaudata_series
     ADD COLUMN version BIGINT NOT NULL DEFAULT 1,
     ADD COLUMN content_hash VARCHAR(64) NULL,
-    ADD COLUMN version_created_ns BIGINT NULL;
+    ADD COLUMN version_created_ns BIGINT NULL,
+    ADD COLUMN blocks_id BIGINT NOT NULL DEFAULT 0;
+UPDATE meteaudata_series SET blocks_id = id;
 CREATE TABLE IF NOT EXISTS meteaudata_versions (
     series_key VARBINARY(512) NOT NULL,
     version BIGINT NOT NULL,

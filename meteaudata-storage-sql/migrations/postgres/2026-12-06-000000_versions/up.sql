@@ -2,6 +2,8 @@
 ALTER TABLE meteaudata_series ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE meteaudata_series ADD COLUMN IF NOT EXISTS content_hash TEXT;
 ALTER TABLE meteaudata_series ADD COLUMN IF NOT EXISTS version_created_ns BIGINT;
+ALTER TABLE meteaudata_series ADD COLUMN IF NOT EXISTS blocks_id BIGINT NOT NULL DEFAULT 0;
+UPDATE meteaudata_series SET blocks_id = id;
 CREATE TABLE IF NOT EXISTS meteaudata_versions (
     series_key TEXT NOT NULL,
     version BIGINT NOT NULL,

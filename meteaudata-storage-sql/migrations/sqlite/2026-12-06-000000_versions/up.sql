@@ -4,8 +4,12 @@
 ALTER TABLE meteaudata_series ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE meteaudata_series ADD COLUMN content_hash TEXT;
 ALTER TABLE meteaudata_series ADD COLUMN version_created_ns BIGINT;
--- Older versions: one row each, whose points are the blocks under `blocks_id` (a negative id
--- no series row has, like a writer's staging id).
+-- The id the current version's blocks are stored under: the row's own id for rows saved
+-- before versions, afterwards a fresh negative id per version (a save writes new blocks and
+-- points the row at them; the old blocks stay where they are, for the older version).
+ALTER TABLE meteaudata_series ADD COLUMN blocks_id BIGINT NOT NULL DEFAULT 0;
+UPDATE meteaudata_series SET blocks_id = id;
+-- Older versions: one row each, whose points are the blocks under `blocks_id`.
 CREATE TABLE IF NOT EXISTS meteaudata_versions (
     series_key TEXT NOT NULL,
     version BIGINT NOT NULL,

@@ -317,6 +317,14 @@ struct ExportCmd {
     /// Write plain CSV files (index, value) instead.
     #[arg(long)]
     csv: bool,
+    /// Take version N of a series instead of its latest, as SERIES=N (repeatable; a
+    /// backend with versions).
+    #[arg(long = "version", value_name = "SERIES=N")]
+    versions: Vec<String>,
+    /// Take each series as it was at this time: its latest version saved then (RFC 3339, or
+    /// YYYY-MM-DD [HH:MM[:SS]] in UTC); series saved only later are left out.
+    #[arg(long, value_name = "TIME")]
+    as_of: Option<String>,
 }
 
 /// `OLD=NEW` pairs of a repeatable option.
@@ -593,10 +601,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export(c) | Command::Convert(c) => {
             let source = Target::existing(&c.source)?;
-            let datasets = match &c.dataset {
+            let mut datasets = match &c.dataset {
                 Some(d) => vec![source.dataset(Some(d))?],
                 None => source.datasets()?,
             };
+            let pick = versions::Pick {
+                exact: pairs("version", &c.versions)?
+                    .into_iter()
+                    .map(|(s, n)| {
+                        n.parse::<u64>()
+                            .map(|n| (s.to_string(), n))
+                            .with_context(|| {
+                                format!("--version {s}={n}: N must be a version number")
+                            })
+                    })
+                    .collect::<Result<_>>()?,
+                as_of: c.as_of.as_deref().map(versions::parse_time).transpose()?,
+            };
+            // Older versions are read into memory (the latest ones stream).
+            let older = !pick.is_latest();
+            if older {
+                let Target::Backend { backend, .. } = &source else {
+                    bail!("--version and --as-of need a backend source (an archive holds one version)");
+                };
+                for d in &mut datasets {
+                    for line in versions::apply(d, backend, &pick)? {
+                        say!("{}: {line}", d.name());
+                    }
+                }
+            }
             if c.csv {
                 let files =
                     export::csv_out(&datasets, std::path::Path::new(&c.destination), &progress)?;
@@ -612,7 +645,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         (
                             Target::Backend { backend: from, .. },
                             Target::Backend { backend: to, .. },
-                        ) => {
+                        ) if !older => {
                             export::copy_streamed(&mut d, from, to, &progress)?;
                         }
                         _ => {
