@@ -55,7 +55,8 @@
 //!
 //! // ... that used the raw series, generated the halved one, and ran function `halve`.
 //! let used = doc["used"].as_object().unwrap().values().next().unwrap();
-//! assert_eq!((&used["prov:activity"], &used["prov:entity"]), (&step_id.clone().into(), &raw_id.clone().into()));
+//! assert_eq!(used["prov:activity"], step_id);
+//! assert_eq!(used["prov:entity"], raw_id);
 //! let generated = doc["wasGeneratedBy"].as_object().unwrap().values().next().unwrap();
 //! assert_eq!(generated["prov:entity"], halved_id);
 //! assert!(doc["agent"].get("meteaudata:function/halve/1.0").is_some());
