@@ -2,6 +2,9 @@
 //! and stale files, unwritable paths, range reads by row group, and interop with Python
 //! meteaudata's pandas-disk backend.
 
+mod common;
+use common::run_python;
+
 use meteaudata_core::storage::{StorageBackend, StorageKey, TimeRange};
 use meteaudata_core::{ErrorKind, Index, Series, TimeSeries, TimeZone};
 use meteaudata_storage_disk::{DiskBackend, ROW_GROUP_ROWS};
@@ -187,22 +190,6 @@ fn range_reads_select_row_groups() {
 
 fn python() -> Option<std::path::PathBuf> {
     meteaudata_testkit::python_reference()
-}
-
-fn run_python(py: &Path, mode: &str, dir: &Path) -> serde_json::Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/disk_interop.py");
-    let out = std::process::Command::new(py)
-        .arg(script)
-        .arg(mode)
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python {mode} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! Versions on disk: where they are kept (out of Python meteaudata's sight), files Python
 //! wrote as versions, interrupted and failed saves, delete, and stores without versions.
 
+mod common;
+use common::run_python;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -36,22 +39,6 @@ fn names(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
-}
-
-fn run_python(py: &Path, mode: &str, dir: &Path) -> serde_json::Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/disk_interop.py");
-    let out = std::process::Command::new(py)
-        .arg(script)
-        .arg(mode)
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python {mode} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
