@@ -101,7 +101,7 @@
 //!   nanoseconds), whose points are the blocks under its `blocks_id`. The series row records
 //!   the current version's number, hash and time (`version`, `content_hash`,
 //!   `version_created_ns`) and the id of its blocks (`blocks_id`). A save writes the new
-//!   version's blocks under a fresh (negative) id and points the row at them, in one
+//!   version's blocks under a fresh id (growing with time) and points the row at them, in one
 //!   transaction; the previous blocks stay where they are, named by the new versions row: no
 //!   copy, no move. A chunked writer's commit only points the row at the blocks it staged. An
 //!   append keeps a copy of the blocks, made by the database, before it changes them, and

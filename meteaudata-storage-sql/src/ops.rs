@@ -433,7 +433,7 @@ macro_rules! common_ops {
             };
             let blocks_id = if copy {
                 use diesel::IntoSql;
-                let a = crate::writer::staging_id();
+                let a = crate::writer::fresh_blocks_id();
                 diesel::insert_into(b::table)
                     .values(b::table.filter(b::series_id.eq(old.blocks)).select((
                         a.into_sql::<diesel::sql_types::BigInt>(),
@@ -459,7 +459,15 @@ macro_rules! common_ops {
                         b::vi,
                         b::vs,
                     ))
-                    .execute(conn)?;
+                    .execute(conn)
+                    .map_err(|e| match e {
+                        // Another save drew the same id: again, with another.
+                        diesel::result::Error::DatabaseError(
+                            diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        ) => E::Again,
+                        e => e.into(),
+                    })?;
                 a
             } else {
                 old.blocks
@@ -601,9 +609,16 @@ macro_rules! common_ops {
         ) -> Result<(), E> {
             write_tx(conn, |conn| {
                 // New blocks under a fresh id: the previous version keeps its own.
-                let blocks = crate::writer::staging_id();
+                let blocks = crate::writer::fresh_blocks_id();
                 next_header(conn, h, create, v, blocks)?;
-                insert_blocks(conn, blocks, 0, enc, &enc.layout)?;
+                insert_blocks(conn, blocks, 0, enc, &enc.layout).map_err(|e| match e {
+                    // Another save drew the same id: again, with another.
+                    E::Db(diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    )) => E::Again,
+                    e => e,
+                })?;
                 Ok(())
             })
         }
