@@ -206,14 +206,25 @@ fn tour(target: &str, dir: &Path) {
     assert_eq!(json["signal"]["provenance"]["location"], "inlet");
     assert_eq!(json["signal"]["units"], "mg/L");
 
-    // The overwritten RESAMPLED (20min) no longer matches the LIN-INT made from the 30min one;
-    // everything else reproduces.
+    // The overwritten RESAMPLED (20min) is not the 30min one the LIN-INT step recorded
+    // (its pin names the content hash); everything else reproduces.
     let out = run(&["replay", target], dir);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("MISMATCH  reactor/CODa#1_LIN-INT#1"),
+        text.contains("CHANGED   reactor/CODa#1_LIN-INT#1"),
         "{text}"
+    );
+    assert!(
+        text.contains("input CODa#1_RESAMPLED#1 changed since the step ran"),
+        "{text}"
+    );
+    // From the version the step recorded (the 30min one, kept by the backend), it reproduces.
+    let pinned = ok(&["replay", target, "--pinned"], dir);
+    assert!(pinned.contains("0 did not reproduce"), "{pinned}");
+    assert!(
+        pinned.contains("from CODa#1_RESAMPLED#1 version 1"),
+        "{pinned}"
     );
     for name in [
         "CODa#1_RESAMPLED#1",
