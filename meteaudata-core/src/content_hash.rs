@@ -456,19 +456,14 @@ impl ContentHasher {
     }
 }
 
-/// Runs `work` while the content hashes of `named` (name, series) are computed on another
-/// thread; returns its result and the hashes by name.
-pub(crate) fn hashed_beside<T>(
-    named: &[(String, &Series)],
+/// Runs `work` while the content hashes of `series` are computed on another thread (so that a
+/// save or a transform does not wait for them); returns its result and the hashes, in order.
+pub fn hash_beside<T>(
+    series: &[&Series],
     work: impl FnOnce() -> T,
-) -> (T, Result<Vec<(String, ContentHash)>>) {
+) -> (T, Result<Vec<ContentHash>>) {
     std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| {
-            named
-                .iter()
-                .map(|(n, s)| Ok((n.clone(), s.content_hash()?)))
-                .collect::<Result<Vec<_>>>()
-        });
+        let hashing = scope.spawn(|| series.iter().map(|s| s.content_hash()).collect());
         let out = work();
         let hashes = hashing.join().unwrap_or_else(|_| {
             Err(Error::invalid_input(
@@ -486,5 +481,17 @@ impl Series {
         let mut h = ContentHasher::new();
         h.update(self)?;
         Ok(h.finish())
+    }
+
+    /// Runs `work` while this series' [`ContentHash`] is computed on another thread (see
+    /// [`hash_beside`]).
+    pub fn content_hash_beside<T>(&self, work: impl FnOnce() -> T) -> (T, Result<ContentHash>) {
+        let (out, hashes) = hash_beside(&[self], work);
+        let hash = hashes.and_then(|h| {
+            h.into_iter()
+                .next()
+                .ok_or_else(|| Error::invalid_input("the content hash gave nothing"))
+        });
+        (out, hash)
     }
 }

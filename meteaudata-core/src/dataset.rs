@@ -325,14 +325,15 @@ impl Dataset {
         }
         let requested: Vec<String> = input_names.iter().map(|s| s.to_string()).collect();
         // The steps pin their inputs by content; the hashes are computed beside the work.
-        let mut named: Vec<(String, &crate::Series)> = Vec::with_capacity(requested.len());
+        let mut inputs: Vec<&crate::Series> = Vec::with_capacity(requested.len());
         for (name, sig) in requested.iter().zip(&copies) {
-            named.push((name.clone(), sig.get(name)?.series()?));
+            inputs.push(sig.get(name)?.series()?);
         }
         let (outputs, hashes) =
-            crate::content_hash::hashed_beside(&named, || transform.apply(&copies, &requested));
+            crate::content_hash::hash_beside(&inputs, || transform.apply(&copies, &requested));
         let outputs = outputs?;
-        let hashes = hashes?;
+        let hashes: Vec<(String, crate::ContentHash)> =
+            requested.iter().cloned().zip(hashes?).collect();
         if let Some(names) = &options.output_signal_names {
             if names.len() != outputs.len() {
                 return Err(Error::invalid_input(format!(

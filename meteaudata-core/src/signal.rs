@@ -281,15 +281,15 @@ impl Signal {
             inputs.push(self.get(name)?.series()?.clone());
         }
         // The steps pin their inputs by content; the hashes are computed beside the work.
-        let named: Vec<(String, &Series)> = input_names
+        let refs: Vec<&Series> = inputs.iter().collect();
+        let (outputs, hashes) =
+            crate::content_hash::hash_beside(&refs, || transform.apply(&inputs));
+        let outputs = outputs?;
+        let hashes: Vec<(String, crate::ContentHash)> = input_names
             .iter()
             .map(|n| n.to_string())
-            .zip(inputs.iter())
+            .zip(hashes?)
             .collect();
-        let (outputs, hashes) =
-            crate::content_hash::hashed_beside(&named, || transform.apply(&inputs));
-        let outputs = outputs?;
-        let hashes = hashes?;
         if let Some(hook) = &options.progress {
             hook.report(inputs.iter().map(|s| s.len() as u64).sum());
         }

@@ -207,20 +207,16 @@ impl DiskBackend {
         let version = self.prepare_version(key)?;
         // The Parquet writer buffers pages itself; it writes straight to the file. The
         // content hash is computed meanwhile on another thread.
-        let file = std::thread::scope(|scope| -> Result<fs::File> {
-            let hashing = scope.spawn(|| series.content_hash());
-            let mut writer = ParquetSeriesWriter::start(file, key, series)?;
-            let hash = hashing.join().map_err(|_| {
-                Error::invalid_input(format!("{key}: the content hash stopped unexpectedly"))
-            })??;
-            writer.set_version(VersionInfo::new(
-                version,
-                hash,
-                series.len() as u64,
-                chrono::Utc::now(),
-            ));
-            writer.finish(metadata, &ChunkShape::new(series))
-        })?;
+        let (writer, hash) =
+            series.content_hash_beside(|| ParquetSeriesWriter::start(file, key, series));
+        let mut writer = writer?;
+        writer.set_version(VersionInfo::new(
+            version,
+            hash?,
+            series.len() as u64,
+            chrono::Utc::now(),
+        ));
+        let file = writer.finish(metadata, &ChunkShape::new(series))?;
         self.commit_files(key, &stem, data_tmp, &file, metadata, create)
     }
 

@@ -21,7 +21,7 @@ use meteaudata_core::storage::versions::version_not_found;
 use meteaudata_core::storage::{Retention, StorageKey, Stored, VersionInfo};
 use meteaudata_core::{Error, ErrorKind, Result};
 use meteaudata_parquet::layout::{DATA_SUFFIX, META_SUFFIX};
-use meteaudata_parquet::stem_store::{self, StemFiles};
+use meteaudata_parquet::stem_store::{self, Found, StemFiles};
 use meteaudata_parquet::{FileSource, Footer};
 
 use crate::atomic::sync_dir;
@@ -137,7 +137,6 @@ impl DiskBackend {
     /// `number`, the hash of its content and its modification time.
     fn describe(
         &self,
-        key: &StorageKey,
         data: Arc<FileSource>,
         footer: &Footer,
         path: &Path,
@@ -149,7 +148,6 @@ impl DiskBackend {
         }
         let (series, _) = meteaudata_parquet::read_series(data, None, None)?;
         let created = io(path, fs::metadata(path).and_then(|m| m.modified()))?;
-        let _ = key;
         Ok(VersionInfo::new(
             number,
             series.content_hash()?,
@@ -158,43 +156,71 @@ impl DiskBackend {
         ))
     }
 
+    /// The number of the file of `stem` whose footer is `footer`: the one it records, or for
+    /// a file without one, the number after the archived ones (`archived`, ascending).
+    fn current_number(&self, stem: &str, footer: &Footer, archived: &[u64]) -> Result<u64> {
+        let path = self.data_path(stem);
+        Ok(match footer.version_info(&path.display().to_string())? {
+            Some(info) => info.version,
+            None => archived.last().map_or(1, |n| n + 1),
+        })
+    }
+
+    /// Where the versions of `key` are: its current file, that file's number, and the
+    /// archived numbers below it (higher ones are copies a killed save left of the current
+    /// version), ascending.
+    fn numbers(&self, key: &StorageKey) -> Result<(Found<FileSource>, u64, Vec<u64>)> {
+        let found = stem_store::locate(&self.files(), key)?.ok_or_else(|| self.missing(key))?;
+        let mut archived = self.archived_numbers(&found.stem)?;
+        let current = self.current_number(&found.stem, &found.footer, &archived)?;
+        archived.retain(|&n| n < current);
+        Ok((found, current, archived))
+    }
+
+    /// The archived version `n` of `key` (in `archive`): its file, footer and path; `Corrupt`
+    /// when the file holds another key.
+    fn archived(
+        &self,
+        key: &StorageKey,
+        archive: &Archive,
+        n: u64,
+    ) -> Result<Option<(Arc<FileSource>, Footer, PathBuf)>> {
+        let name = n.to_string();
+        let Some(data) = archive.data(&name)? else {
+            return Ok(None);
+        };
+        let path = archive.dir.join(format!("{name}{DATA_SUFFIX}"));
+        let footer = meteaudata_parquet::read_footer(data.clone())?;
+        if let Some(k) = &footer.key {
+            if k != key.as_str() {
+                return Err(Error::Corrupt {
+                    location: path.display().to_string(),
+                    message: format!("an archived version of {key} holds {k}"),
+                });
+            }
+        }
+        Ok(Some((data, footer, path)))
+    }
+
     /// Every kept version of `key`, oldest first (the last is the current file).
     fn kept(&self, key: &StorageKey) -> Result<Vec<Kept>> {
-        let found = stem_store::locate(&self.files(), key)?.ok_or_else(|| self.missing(key))?;
+        let (found, current, archived) = self.numbers(key)?;
         let archive = self.archive_of(&found.stem);
-        let numbers = self.archived_numbers(&found.stem)?;
         let path = self.data_path(&found.stem);
-        let next = numbers.last().map_or(1, |n| n + 1);
-        let current = self.describe(key, found.data, &found.footer, &path, next)?;
         let mut out = Vec::new();
-        for n in numbers {
-            // An archived copy of the current version (a save killed after archiving it).
-            if n >= current.version {
-                continue;
-            }
-            let name = n.to_string();
-            let Some(data) = archive.data(&name)? else {
+        for n in archived {
+            let Some((data, footer, apath)) = self.archived(key, &archive, n)? else {
                 continue;
             };
-            let apath = archive.dir.join(format!("{name}{DATA_SUFFIX}"));
-            let footer = meteaudata_parquet::read_footer(data.clone())?;
-            if let Some(k) = &footer.key {
-                if k != key.as_str() {
-                    return Err(Error::Corrupt {
-                        location: apath.display().to_string(),
-                        message: format!("an archived version of {key} holds {k}"),
-                    });
-                }
-            }
-            let mut info = self.describe(key, data, &footer, &apath, n)?;
+            let mut info = self.describe(data, &footer, &apath, n)?;
             info.version = n;
             out.push(Kept {
                 info,
-                archived: Some(name),
+                archived: Some(n.to_string()),
             });
         }
         out.push(Kept {
-            info: current,
+            info: self.describe(found.data, &found.footer, &path, current)?,
             archived: None,
         });
         Ok(out)
@@ -221,11 +247,8 @@ impl DiskBackend {
             Err(e) => return Err(e),
         };
         let numbers = self.archived_numbers(&found.stem)?;
+        let current = self.current_number(&found.stem, &found.footer, &numbers)?;
         let path = self.data_path(&found.stem);
-        let current = match found.footer.version_info(&path.display().to_string())? {
-            Some(info) => info.version,
-            None => numbers.last().map_or(1, |n| n + 1),
-        };
         let archive = self.archive_of(&found.stem);
         io(&archive.dir, fs::create_dir_all(&archive.dir))?;
         link_or_copy(&path, &archive.dir.join(format!("{current}{DATA_SUFFIX}")))?;
@@ -255,24 +278,30 @@ impl DiskBackend {
         Ok(self.kept(key)?.into_iter().map(|k| k.info).collect())
     }
 
+    /// From the version numbers alone: the versions' descriptions (which read and hash files
+    /// without a version entry) only name the kept ones when `version` is not among them.
     pub(crate) fn load_version_of(&self, key: &StorageKey, version: u64) -> Result<Stored> {
-        let kept = self.kept(key)?;
-        let Some(k) = kept.iter().find(|k| k.info.version == version) else {
-            let infos: Vec<VersionInfo> = kept.into_iter().map(|k| k.info).collect();
-            return Err(version_not_found(key, version, &infos));
-        };
-        let Some(name) = &k.archived else {
+        let (found, current, archived) = self.numbers(key)?;
+        if version == current {
             return self.load_stem(key, None);
-        };
-        let found = stem_store::locate(&self.files(), key)?.ok_or_else(|| self.missing(key))?;
+        }
         let archive = self.archive_of(&found.stem);
-        let data = archive
-            .data(name)?
-            .ok_or_else(|| version_not_found(key, version, &[]))?;
-        let freq_footer = meteaudata_parquet::read_footer(data.clone())?;
-        let freq = stem_store::sidecar_frequency(&archive, name, &freq_footer);
+        let kept = if archived.contains(&version) {
+            self.archived(key, &archive, version)?
+        } else {
+            None
+        };
+        let Some((data, footer, _)) = kept else {
+            return Err(version_not_found(
+                key,
+                version,
+                &self.list_versions_of(key)?,
+            ));
+        };
+        let name = version.to_string();
+        let freq = stem_store::sidecar_frequency(&archive, &name, &footer);
         let (series, footer) = meteaudata_parquet::read_series(data, None, freq.as_deref())?;
-        let meta = stem_store::read_metadata(&archive, name, &footer)?;
+        let meta = stem_store::read_metadata(&archive, &name, &footer)?;
         Ok((series, meta))
     }
 

@@ -591,16 +591,7 @@ impl SqlBackend {
     ) -> Result<()> {
         check_save_input(key, series, metadata)?;
         // The content hash (of the version this save makes) is computed beside the encoding.
-        let (enc, hash) = std::thread::scope(|scope| {
-            let hashing = scope.spawn(|| series.content_hash());
-            let enc = codec::Encoded::new(series);
-            let hash = hashing.join().unwrap_or_else(|_| {
-                Err(meteaudata_core::Error::invalid_input(
-                    "the content hash stopped unexpectedly",
-                ))
-            });
-            (enc, hash)
-        });
+        let (enc, hash) = series.content_hash_beside(|| codec::Encoded::new(series));
         let (enc, hash) = (enc?, hash?.to_string());
         let version = ops::NewVersion {
             content_hash: &hash,

@@ -61,15 +61,22 @@ impl SqlBackend {
         ))
     }
 
-    /// The kept versions of `key`, oldest first.
-    pub(crate) fn list_versions_of(&self, key: &StorageKey) -> Result<Vec<VersionInfo>> {
-        let (current, older) =
+    /// The current header of `key` and its older versions (those numbered below it).
+    fn headers(&self, key: &StorageKey) -> Result<(Header, Vec<Archived>)> {
+        let (current, mut older) =
             dispatch!(self, format!("listing the versions of {key}"), |conn, m| {
                 m::versions(conn, key.as_str())
             })?
             .ok_or_else(|| self.missing(key))?;
+        older.retain(|a| a.version < current.version);
+        Ok((current, older))
+    }
+
+    /// The kept versions of `key`, oldest first.
+    pub(crate) fn list_versions_of(&self, key: &StorageKey) -> Result<Vec<VersionInfo>> {
+        let (current, older) = self.headers(key)?;
         let mut out = Vec::with_capacity(older.len() + 1);
-        for a in older.iter().filter(|a| a.version < current.version) {
+        for a in &older {
             out.push(self.archived_info(key, a)?);
         }
         out.push(self.current_info(key, &current)?);
@@ -85,14 +92,21 @@ impl SqlBackend {
         .ok_or_else(|| version_not_found(key, version.max(0) as u64, &[]))
     }
 
+    /// From the headers alone: the versions' hashes (computed for rows from before versions)
+    /// are only needed to name the kept ones when `version` is not among them.
     pub(crate) fn load_version_of(&self, key: &StorageKey, version: u64) -> Result<Stored> {
-        let kept = self.list_versions_of(key)?;
-        match kept.iter().position(|v| v.version == version) {
-            None => Err(version_not_found(key, version, &kept)),
-            Some(i) if i + 1 == kept.len() => {
-                meteaudata_core::storage::StorageBackend::load(self, key)
-            }
-            Some(_) => self.load_archived(key, version as i64),
+        let (current, older) = self.headers(key)?;
+        let n = i64::try_from(version).ok();
+        if n == Some(current.version) {
+            meteaudata_core::storage::StorageBackend::load(self, key)
+        } else if let Some(n) = n.filter(|n| older.iter().any(|a| a.version == *n)) {
+            self.load_archived(key, n)
+        } else {
+            Err(version_not_found(
+                key,
+                version,
+                &self.list_versions_of(key)?,
+            ))
         }
     }
 
