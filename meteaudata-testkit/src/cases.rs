@@ -42,6 +42,22 @@ pub(crate) fn e2s<E: std::fmt::Display>(context: &str) -> impl Fn(E) -> String +
     move |e| format!("{context}: {e}")
 }
 
+/// Runs `f(0)`, …, `f(threads - 1)` on that many threads at once; their results in order, or
+/// the first error (a thread that panicked is one).
+pub(crate) fn on_threads<T: Send>(
+    threads: usize,
+    f: impl Fn(usize) -> Result<T, String> + Sync,
+) -> Result<Vec<T>, String> {
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|t| scope.spawn(move || f(t))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a thread panicked".into())))
+            .collect()
+    })
+}
+
 /// A namespace (first key part) no other test uses.
 pub fn fresh_namespace(case: &str) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -728,25 +744,11 @@ pub fn many_keys(b: &dyn StorageBackend) -> CaseResult {
     // From 4 threads: the case is about how many keys a store holds and lists, and a remote
     // store takes milliseconds per request.
     let threads = 4;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (ns, ts) = (&ns, &ts);
-                scope.spawn(move || -> Result<(), String> {
-                    for i in (t..n).step_by(threads) {
-                        save_ts(b, &key(ns, &format!("M#1/RAW#{i}"))?, ts)?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("a saving thread panicked".into()))
-            })
-            .collect::<Result<Vec<()>, String>>()
+    on_threads(threads, |t| {
+        for i in (t..n).step_by(threads) {
+            save_ts(b, &key(&ns, &format!("M#1/RAW#{i}"))?, &ts)?;
+        }
+        Ok(())
     })?;
     let listed = b
         .list_keys()
@@ -762,31 +764,17 @@ pub fn many_keys(b: &dyn StorageBackend) -> CaseResult {
 /// Four threads saving 25 keys each lose nothing.
 pub fn concurrent_saves(b: &dyn StorageBackend) -> CaseResult {
     let ns = fresh_namespace("concurrent");
-    let results: Vec<Result<(), String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..4)
-            .map(|t| {
-                let ns = ns.clone();
-                scope.spawn(move || -> Result<(), String> {
-                    for i in 0..25 {
-                        let v = (t * 100 + i) as f64;
-                        let ts = TimeSeries::new(
-                            Series::from_f64(format!("T#{t}_RAW#{i}"), Index::range(1), vec![v])
-                                .map_err(e2s("s"))?,
-                        );
-                        save_ts(b, &key(&ns, &format!("T#{t}/RAW#{i}"))?, &ts)?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("a thread panicked".into())))
-            .collect()
-    });
-    for r in results {
-        r?;
-    }
+    on_threads(4, |t| {
+        for i in 0..25 {
+            let v = (t * 100 + i) as f64;
+            let ts = TimeSeries::new(
+                Series::from_f64(format!("T#{t}_RAW#{i}"), Index::range(1), vec![v])
+                    .map_err(e2s("s"))?,
+            );
+            save_ts(b, &key(&ns, &format!("T#{t}/RAW#{i}"))?, &ts)?;
+        }
+        Ok(())
+    })?;
     for t in 0..4 {
         for i in 0..25 {
             let (s, _) = b

@@ -6,7 +6,8 @@ use meteaudata_core::storage::StorageBackend;
 use meteaudata_core::{ErrorKind, Index, Series, TimeSeries};
 
 use crate::cases::{
-    check_load, e2s, fresh_namespace, key, sample_time_series, save_ts, CaseResult, Outcome,
+    check_load, e2s, fresh_namespace, key, on_threads, sample_time_series, save_ts, CaseResult,
+    Outcome,
 };
 
 fn ensure(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
@@ -88,32 +89,20 @@ pub fn concurrent_creates(b: &dyn StorageBackend) -> CaseResult {
     let ns = fresh_namespace("concurrent_create");
     const THREADS: usize = 4;
     const KEYS: usize = 10;
-    let results: Vec<Result<Vec<bool>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..THREADS)
-            .map(|t| {
-                let ns = ns.clone();
-                scope.spawn(move || -> Result<Vec<bool>, String> {
-                    let mut won = Vec::with_capacity(KEYS);
-                    for i in 0..KEYS {
-                        let ts = one_point(&format!("C#{i}_RAW#1"), (t * 100 + i) as f64)?;
-                        let k = key(&ns, &format!("C#{i}/RAW#1"))?;
-                        let data = ts.series().map_err(e2s("series"))?;
-                        match b.create(&k, data, &ts.metadata()) {
-                            Ok(()) => won.push(true),
-                            Err(e) if e.kind() == ErrorKind::Conflict => won.push(false),
-                            Err(e) => return Err(format!("create {k}: {e}")),
-                        }
-                    }
-                    Ok(won)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("a thread panicked".into())))
-            .collect()
-    });
-    let won: Vec<Vec<bool>> = results.into_iter().collect::<Result<_, _>>()?;
+    let won: Vec<Vec<bool>> = on_threads(THREADS, |t| {
+        let mut won = Vec::with_capacity(KEYS);
+        for i in 0..KEYS {
+            let ts = one_point(&format!("C#{i}_RAW#1"), (t * 100 + i) as f64)?;
+            let k = key(&ns, &format!("C#{i}/RAW#1"))?;
+            let data = ts.series().map_err(e2s("series"))?;
+            match b.create(&k, data, &ts.metadata()) {
+                Ok(()) => won.push(true),
+                Err(e) if e.kind() == ErrorKind::Conflict => won.push(false),
+                Err(e) => return Err(format!("create {k}: {e}")),
+            }
+        }
+        Ok(won)
+    })?;
     for i in 0..KEYS {
         let winners: Vec<usize> = won
             .iter()

@@ -8,8 +8,8 @@ use meteaudata_core::storage::{Retention, StorageBackend, StorageKey, VersionInf
 use meteaudata_core::{ErrorKind, Index, Series, TimeSeries};
 
 use crate::cases::{
-    check_load, e2s, every_kind, fresh_namespace, key, sample_time_series, save_ts, CaseResult,
-    Outcome,
+    check_load, e2s, every_kind, fresh_namespace, key, on_threads, sample_time_series, save_ts,
+    CaseResult, Outcome,
 };
 
 fn check(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
@@ -291,26 +291,12 @@ pub fn versions_concurrent(b: &dyn StorageBackend) -> CaseResult {
     }
     let ns = fresh_namespace("versions_concurrent");
     let k = key(&ns, "C#1/RAW#1")?;
-    let results: Vec<Result<(), String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..4)
-            .map(|t| {
-                let k = k.clone();
-                scope.spawn(move || -> Result<(), String> {
-                    for i in 0..5 {
-                        save_ts(b, &k, &filled("C#1_RAW#1", 3, f64::from(t * 10 + i))?)?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("a thread panicked".into())))
-            .collect()
-    });
-    for r in results {
-        r?;
-    }
+    on_threads(4, |t| {
+        for i in 0..5 {
+            save_ts(b, &k, &filled("C#1_RAW#1", 3, (t * 10 + i) as f64)?)?;
+        }
+        Ok(())
+    })?;
     let listed = versions(b, &k)?;
     check(numbers(&listed) == (1..=20).collect::<Vec<u64>>(), || {
         format!("versions after 20 concurrent saves: {:?}", numbers(&listed))
