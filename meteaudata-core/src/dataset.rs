@@ -620,7 +620,6 @@ impl Dataset {
     /// their metadata, and the signal and dataset fields stored beside them (defaults where a
     /// file written by Python has none). The dataset is attached to the backend.
     pub fn load_from_backend(backend: &SharedBackend, name: &str) -> Result<Dataset> {
-        use crate::metadata::StoredContext;
         let keys: Vec<StorageKey> = backend
             .list_keys()?
             .into_iter()
@@ -633,22 +632,13 @@ impl Dataset {
                 Dataset::list_in_backend(backend)?,
             ));
         }
-        let mut by_signal: IndexMap<String, Vec<(String, crate::TimeSeries)>> = IndexMap::new();
-        let mut contexts: IndexMap<String, StoredContext> = IndexMap::new();
-        let mut dataset_ctx = None;
+        let mut parts = Vec::with_capacity(keys.len());
         for key in keys {
-            let parts: Vec<&str> = key.parts().collect();
-            let (signal, short) = (parts[1].to_string(), parts[2]);
+            let (signal, full) = signal_and_series(&key);
             // Only the metadata is read: the data stays in the backend until first access.
             let mut meta = backend.load_metadata(&key)?;
-            let full = format!("{signal}_{short}");
             let stored = meta.clone();
-            if let Some(ctx) = meta.context.take() {
-                if dataset_ctx.is_none() {
-                    dataset_ctx = ctx.dataset.clone();
-                }
-                contexts.entry(signal.clone()).or_insert(ctx);
-            }
+            let context = meta.context.take();
             let ts = if meta.index_metadata.is_some() {
                 crate::TimeSeries::stored(&full, backend, key.clone(), stored)
             } else {
@@ -660,7 +650,73 @@ impl Dataset {
                 ts.mark_saved(stored);
                 ts
             };
-            by_signal.entry(signal).or_default().push((full, ts));
+            parts.push(StoredPart {
+                signal,
+                full,
+                ts,
+                context,
+            });
+        }
+        let mut ds = Dataset::assemble(name, parts)?;
+        ds.set_backend(std::sync::Arc::clone(backend), false);
+        Ok(ds)
+    }
+
+    /// Rebuilds dataset `name` as `snapshot` recorded it: every `name/signal/series` key the
+    /// snapshot covers, at the version it names (each checked against its recorded content
+    /// hash), read into memory. The dataset is not attached to `backend`: saving it there
+    /// (with [`Dataset::set_backend`] and [`Dataset::save_all`]) adds new versions.
+    pub fn load_snapshot(
+        backend: &SharedBackend,
+        snapshot: &crate::storage::Snapshot,
+        name: &str,
+    ) -> Result<Dataset> {
+        let keys: Vec<&StorageKey> = snapshot
+            .entries()
+            .keys()
+            .filter(|k| k.parts().count() == 3 && k.parts().next() == Some(name))
+            .collect();
+        if keys.is_empty() {
+            return Err(Error::not_found(
+                "dataset in snapshot",
+                format!("{name} in {}", snapshot.name()),
+                snapshot.datasets(),
+            ));
+        }
+        let mut parts = Vec::with_capacity(keys.len());
+        for key in keys {
+            let (signal, full) = signal_and_series(key);
+            let (mut series, mut meta) = snapshot.load(backend.as_ref(), key)?;
+            series.set_name(&full);
+            let context = meta.context.take();
+            parts.push(StoredPart {
+                signal,
+                full,
+                ts: meta.into_time_series(series),
+                context,
+            });
+        }
+        Dataset::assemble(name, parts)
+    }
+
+    /// A dataset of stored series, with the signal and dataset fields stored beside them
+    /// (defaults where a file written by Python has none).
+    fn assemble(name: &str, parts: Vec<StoredPart>) -> Result<Dataset> {
+        use crate::metadata::StoredContext;
+        let mut by_signal: IndexMap<String, Vec<(String, crate::TimeSeries)>> = IndexMap::new();
+        let mut contexts: IndexMap<String, StoredContext> = IndexMap::new();
+        let mut dataset_ctx = None;
+        for part in parts {
+            if let Some(ctx) = part.context {
+                if dataset_ctx.is_none() {
+                    dataset_ctx = ctx.dataset.clone();
+                }
+                contexts.entry(part.signal.clone()).or_insert(ctx);
+            }
+            by_signal
+                .entry(part.signal)
+                .or_default()
+                .push((part.full, part.ts));
         }
         let mut signals = Vec::with_capacity(by_signal.len());
         for (signal, series) in by_signal {
@@ -678,7 +734,7 @@ impl Dataset {
                 &signal, units, provenance, created, updated, series,
             )?);
         }
-        let mut ds = match dataset_ctx {
+        let ds = match dataset_ctx {
             Some(c) => Dataset::from_parts(
                 name,
                 c.description,
@@ -691,7 +747,23 @@ impl Dataset {
             )?,
             None => Dataset::new(name)?.with_signals(signals)?,
         };
-        ds.set_backend(std::sync::Arc::clone(backend), false);
         Ok(ds)
     }
+}
+
+/// One stored series on its way into a dataset.
+struct StoredPart {
+    signal: String,
+    full: String,
+    ts: crate::TimeSeries,
+    context: Option<crate::metadata::StoredContext>,
+}
+
+/// The signal and full series name of a `dataset/signal/series` key.
+fn signal_and_series(key: &StorageKey) -> (String, String) {
+    let mut parts = key.parts().skip(1);
+    let signal = parts.next().unwrap_or_default().to_string();
+    let short = parts.next().unwrap_or_default();
+    let full = format!("{signal}_{short}");
+    (signal, full)
 }

@@ -227,3 +227,56 @@ fn a_failed_save_takes_back_what_it_created() {
     assert!(second.save_all().is_err());
     assert_eq!(backend.list_keys().unwrap(), before);
 }
+
+#[test]
+fn a_snapshot_is_loaded_as_the_dataset_it_recorded() {
+    use meteaudata_core::storage::{Retention, Snapshot, StorageBackend};
+    let backend: SharedBackend = Arc::new(MemoryBackend::new());
+    let mut ds = dataset();
+    ds.set_backend(backend.clone(), false);
+    let keys = ds.save_all().unwrap();
+    let taken = Snapshot::take(backend.as_ref(), "as-delivered", &keys).unwrap();
+    assert_eq!(taken.datasets(), ["plant_1"]);
+
+    // The raw COD series is overwritten, twice, and old versions are pruned.
+    let raw_key = "plant_1/CODa#1/RAW#1".parse().unwrap();
+    for v in [10.0, 20.0] {
+        let (series, meta) = backend.load(&raw_key).unwrap();
+        let changed = Series::from_f64(series.name(), series.index().clone(), vec![v, v]).unwrap();
+        backend.save(&raw_key, &changed, &meta).unwrap();
+    }
+    assert_eq!(
+        backend
+            .prune_versions(&raw_key, Retention::KeepLast(1))
+            .unwrap(),
+        [2]
+    );
+
+    let snapshot = backend.load_snapshot("as-delivered").unwrap();
+    let back = Dataset::load_snapshot(&backend, &snapshot, "plant_1").unwrap();
+    assert!(
+        back.backend().is_none(),
+        "a snapshot's dataset is not attached"
+    );
+    assert_eq!(back.signals().len(), 2);
+    // `ds` still holds what was saved in memory.
+    for (name, signal) in ds.signals() {
+        let got = back.signal(name).unwrap();
+        assert_eq!(got.units, signal.units);
+        assert_eq!(got.provenance, signal.provenance);
+        for (series, ts) in signal.time_series() {
+            let g = &got.time_series()[series];
+            assert_eq!(g.series().unwrap(), ts.series().unwrap(), "{series}");
+            assert_eq!(g.processing_steps, ts.processing_steps, "{series}");
+        }
+    }
+    assert_eq!(back.owner, Some("ops".into()));
+    // The latest dataset has the overwritten values.
+    let latest = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    let raw = &latest.signal("CODa#1").unwrap().time_series()["CODa#1_RAW#1"];
+    assert_eq!(raw.series().unwrap().f64_values().unwrap().value(0), 20.0);
+
+    let e = Dataset::load_snapshot(&backend, &snapshot, "other").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert!(e.to_string().contains("plant_1"), "{e}");
+}

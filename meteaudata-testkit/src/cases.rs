@@ -870,6 +870,9 @@ pub fn metadata_exact(b: &dyn StorageBackend) -> CaseResult {
 }
 
 pub use crate::create_cases::{concurrent_creates, create_new};
+pub use crate::snapshot_cases::{
+    snapshot_names_checked, snapshots_round_trip, snapshots_spare_versions,
+};
 pub use crate::stream_cases::{
     load_metadata, scan_chunks, scan_windows, writer_abandoned_keeps_previous, writer_round_trip,
 };
@@ -917,4 +920,7 @@ pub const ALL: &[Case] = &[
     ("versions_writers_and_appends", versions_writers_and_appends),
     ("versions_retention", versions_retention),
     ("versions_concurrent", versions_concurrent),
+    ("snapshots_round_trip", snapshots_round_trip),
+    ("snapshots_spare_versions", snapshots_spare_versions),
+    ("snapshot_names_checked", snapshot_names_checked),
 ];

@@ -43,6 +43,7 @@
 pub mod cases;
 mod create_cases;
 pub mod generated;
+mod snapshot_cases;
 pub mod strategies;
 mod stream_cases;
 mod version_cases;
@@ -109,7 +110,8 @@ macro_rules! backend_suite {
             append_in_pieces large_series many_keys concurrent_saves size_on_disk metadata_exact
             load_metadata scan_chunks scan_windows writer_round_trip writer_abandoned_keeps_previous
             create_new concurrent_creates versions_overwrite versions_hash_every_kind
-            versions_writers_and_appends versions_retention versions_concurrent);
+            versions_writers_and_appends versions_retention versions_concurrent
+            snapshots_round_trip snapshots_spare_versions snapshot_names_checked);
     };
     (optional: $factory:expr) => {
         $crate::backend_suite!(many_keys: $crate::cases::MANY_KEYS, optional: $factory);

@@ -4,6 +4,7 @@ use std::fmt::Debug;
 
 use crate::metadata::TimeSeriesMetadata;
 use crate::series_ops::TimeRange;
+use crate::storage::snapshots::{snapshots_unsupported, Snapshot};
 use crate::storage::versions::versions_unsupported;
 use crate::storage::{
     BufferedWriter, Retention, SeriesScan, SeriesWriter, StorageKey, VersionInfo,
@@ -38,6 +39,11 @@ pub struct Capabilities {
     /// [`StorageBackend::list_versions`], [`StorageBackend::load_version`] and
     /// [`StorageBackend::prune_versions`] work (the defaults say `Unsupported`).
     pub versions: bool,
+    /// Named sets of key → version are kept and spared by pruning:
+    /// [`StorageBackend::save_snapshot`], [`StorageBackend::load_snapshot`],
+    /// [`StorageBackend::list_snapshots`] and [`StorageBackend::delete_snapshot`] work (the
+    /// defaults say `Unsupported`). Implies `versions`.
+    pub snapshots: bool,
 }
 
 impl Capabilities {
@@ -53,6 +59,7 @@ impl Capabilities {
             streaming: true,
             atomic_create: true,
             versions: true,
+            snapshots: true,
         }
     }
 
@@ -180,8 +187,35 @@ pub trait StorageBackend: Debug + Send + Sync {
         Err(versions_unsupported(self.backend_type()))
     }
 
-    /// Removes the versions of `key` that `retention` does not keep (never the latest) and
-    /// returns their numbers.
+    /// Records `snapshot` under its name (see [`Snapshot::take`], which builds one from the
+    /// latest versions). A name in use is a `Conflict` and leaves the old snapshot as it was.
+    /// Backends without [`Capabilities::snapshots`] answer `Unsupported`.
+    fn save_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
+        let _ = snapshot;
+        Err(snapshots_unsupported(self.backend_type()))
+    }
+
+    /// The snapshot called `name` (`NotFound` if there is none).
+    fn load_snapshot(&self, name: &str) -> Result<Snapshot> {
+        let _ = name;
+        Err(snapshots_unsupported(self.backend_type()))
+    }
+
+    /// The names of the kept snapshots, sorted.
+    fn list_snapshots(&self) -> Result<Vec<String>> {
+        Err(snapshots_unsupported(self.backend_type()))
+    }
+
+    /// Removes snapshot `name` (`NotFound` if there is none); the versions it named become
+    /// prunable.
+    fn delete_snapshot(&self, name: &str) -> Result<()> {
+        let _ = name;
+        Err(snapshots_unsupported(self.backend_type()))
+    }
+
+    /// Removes the versions of `key` that `retention` does not keep (never the latest, nor a
+    /// version a snapshot names: see [`versions::removable`](crate::storage::versions::removable))
+    /// and returns their numbers.
     fn prune_versions(&self, key: &StorageKey, retention: Retention) -> Result<Vec<u64>> {
         let _ = (key, retention);
         Err(versions_unsupported(self.backend_type()))
@@ -197,7 +231,8 @@ pub trait StorageBackend: Debug + Send + Sync {
     /// Every key, sorted.
     fn list_keys(&self) -> Result<Vec<StorageKey>>;
 
-    /// Removes every value, keeping the place (directory, tables).
+    /// Removes every value, with its versions and every snapshot, keeping the place
+    /// (directory, tables).
     fn clear(&self) -> Result<()>;
 
     /// Removes the place itself (directory, tables) where that applies; the default clears.

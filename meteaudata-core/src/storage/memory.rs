@@ -7,7 +7,10 @@ use std::sync::{PoisonError, RwLock};
 
 use crate::metadata::TimeSeriesMetadata;
 use crate::series_ops::TimeRange;
-use crate::storage::versions::version_not_found;
+use crate::storage::snapshots::{
+    check_snapshot_name, snapshot_not_found, snapshot_taken, Snapshot,
+};
+use crate::storage::versions::{removable, version_not_found};
 use crate::storage::{
     check_save_input, key_taken, Capabilities, ChunkShape, Retention, SeriesScan, SeriesWriter,
     StorageBackend, StorageKey, Stored, VersionInfo,
@@ -31,6 +34,7 @@ use crate::{ContentHash, Error, Result, Series};
 #[derive(Debug, Default)]
 pub struct MemoryBackend {
     map: RwLock<BTreeMap<StorageKey, Versions>>,
+    snapshots: RwLock<BTreeMap<String, Snapshot>>,
 }
 
 /// The kept versions of a key, oldest first; never empty (the last is the value).
@@ -116,6 +120,7 @@ impl StorageBackend for MemoryBackend {
             streaming: true,
             atomic_create: true,
             versions: true,
+            snapshots: true,
         }
     }
 
@@ -172,12 +177,61 @@ impl StorageBackend for MemoryBackend {
     }
 
     fn prune_versions(&self, key: &StorageKey, retention: Retention) -> Result<Vec<u64>> {
+        let kept = self.list_versions(key)?;
+        // Only versions older than the latest listed go: a save in between changes nothing.
+        let gone = removable(self, key, &kept, retention)?;
         let mut map = self.write();
         let versions = map.get_mut(key).ok_or_else(|| missing(key))?;
-        let kept: Vec<VersionInfo> = versions.0.iter().map(|(v, _)| v.clone()).collect();
-        let gone = retention.removes(&kept)?;
         versions.0.retain(|(v, _)| !gone.contains(&v.version));
         Ok(gone)
+    }
+
+    fn save_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
+        check_snapshot_name(snapshot.name())?;
+        let mut snapshots = self
+            .snapshots
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if snapshots.contains_key(snapshot.name()) {
+            return Err(snapshot_taken(snapshot.name()));
+        }
+        snapshots.insert(snapshot.name().to_string(), snapshot.clone());
+        Ok(())
+    }
+
+    fn load_snapshot(&self, name: &str) -> Result<Snapshot> {
+        check_snapshot_name(name)?;
+        let snapshots = self
+            .snapshots
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        snapshots
+            .get(name)
+            .cloned()
+            .ok_or_else(|| snapshot_not_found(name, &snapshots.keys().cloned().collect::<Vec<_>>()))
+    }
+
+    fn list_snapshots(&self) -> Result<Vec<String>> {
+        let snapshots = self
+            .snapshots
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        Ok(snapshots.keys().cloned().collect())
+    }
+
+    fn delete_snapshot(&self, name: &str) -> Result<()> {
+        check_snapshot_name(name)?;
+        let mut snapshots = self
+            .snapshots
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        match snapshots.remove(name) {
+            Some(_) => Ok(()),
+            None => Err(snapshot_not_found(
+                name,
+                &snapshots.keys().cloned().collect::<Vec<_>>(),
+            )),
+        }
     }
 
     /// Zero-copy slices of the stored series (which stays shared while the scan lives).
@@ -237,8 +291,13 @@ impl StorageBackend for MemoryBackend {
         Ok(self.read().keys().cloned().collect())
     }
 
+    /// Removes every key and every snapshot.
     fn clear(&self) -> Result<()> {
         self.write().clear();
+        self.snapshots
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
         Ok(())
     }
 }

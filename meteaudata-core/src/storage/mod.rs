@@ -22,6 +22,7 @@ mod backend;
 mod config;
 mod key;
 mod memory;
+pub mod snapshots;
 pub mod stream;
 pub mod versions;
 
@@ -30,6 +31,7 @@ pub use backend::{check_save_input, key_taken, Capabilities, StorageBackend, Sto
 pub use config::StorageConfig;
 pub use key::{StorageKey, MAX_KEY_LEN, MAX_KEY_PARTS};
 pub use memory::MemoryBackend;
+pub use snapshots::{Snapshot, SnapshotEntry};
 pub use stream::{
     checked_chunk, prefetched, BufferedWriter, ChunkShape, Prefetched, SeriesScan, SeriesWriter,
     DEFAULT_CHUNK_POINTS,

@@ -93,6 +93,23 @@ impl Retention {
     }
 }
 
+/// The versions of `key` (`versions`, oldest first) that a prune with `retention` removes
+/// from `backend`: what the policy removes, less every version a snapshot names. Backends
+/// call this from [`prune_versions`](crate::storage::StorageBackend::prune_versions).
+pub fn removable<B: crate::storage::StorageBackend + ?Sized>(
+    backend: &B,
+    key: &StorageKey,
+    versions: &[VersionInfo],
+    retention: Retention,
+) -> Result<Vec<u64>> {
+    let mut gone = retention.removes(versions)?;
+    if !gone.is_empty() {
+        let pinned = crate::storage::snapshots::pinned_versions(backend, key)?;
+        gone.retain(|v| !pinned.contains(v));
+    }
+    Ok(gone)
+}
+
 /// The error of a version that is not kept.
 pub fn version_not_found(key: &StorageKey, version: u64, kept: &[VersionInfo]) -> Error {
     let list: Vec<String> = kept.iter().map(|v| v.version.to_string()).collect();
