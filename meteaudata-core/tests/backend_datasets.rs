@@ -230,7 +230,7 @@ fn a_failed_save_takes_back_what_it_created() {
 
 #[test]
 fn a_snapshot_is_loaded_as_the_dataset_it_recorded() {
-    use meteaudata_core::storage::{Retention, Snapshot, StorageBackend};
+    use meteaudata_core::storage::{Retention, Snapshot};
     let backend: SharedBackend = Arc::new(MemoryBackend::new());
     let mut ds = dataset();
     ds.set_backend(backend.clone(), false);
