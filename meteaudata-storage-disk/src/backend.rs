@@ -3,7 +3,7 @@
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
     check_save_input, key_taken, Capabilities, ChunkShape, Retention, SeriesScan, SeriesWriter,
-    StorageBackend, StorageKey, Stored, TimeRange, VersionInfo,
+    Snapshot, StorageBackend, StorageKey, Stored, TimeRange, VersionInfo,
 };
 use meteaudata_core::{chrono, ContentHasher, Error, Result, Series};
 use std::fs;
@@ -321,6 +321,7 @@ impl StorageBackend for DiskBackend {
         c.streaming = true;
         c.atomic_create = true;
         c.versions = self.versions;
+        c.snapshots = self.versions;
         c
     }
 
@@ -415,6 +416,26 @@ impl StorageBackend for DiskBackend {
         self.prune_versions_of(key, retention)
     }
 
+    fn save_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
+        self.versioned()?;
+        self.save_snapshot_file(snapshot)
+    }
+
+    fn load_snapshot(&self, name: &str) -> Result<Snapshot> {
+        self.versioned()?;
+        self.load_snapshot_file(name)
+    }
+
+    fn list_snapshots(&self) -> Result<Vec<String>> {
+        self.versioned()?;
+        self.snapshot_names()
+    }
+
+    fn delete_snapshot(&self, name: &str) -> Result<()> {
+        self.versioned()?;
+        self.delete_snapshot_file(name)
+    }
+
     fn delete(&self, key: &StorageKey) -> Result<()> {
         let _key = self.key_lock(key)?;
         let stem = self
@@ -459,11 +480,12 @@ impl StorageBackend for DiskBackend {
             self.io(&path, fs::remove_file(&path))?;
         }
         sync_dir(&self.base);
-        let versions = self.versions_root();
-        match fs::remove_dir_all(&versions) {
-            Ok(()) => sync_dir(&self.base),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&versions, e)),
+        for dir in [self.versions_root(), self.snapshots_root()] {
+            match fs::remove_dir_all(&dir) {
+                Ok(()) => sync_dir(&self.base),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&dir, e)),
+            }
         }
         Ok(())
     }

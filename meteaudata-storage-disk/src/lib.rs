@@ -36,6 +36,7 @@
 
 mod atomic;
 mod backend;
+mod snapshots;
 mod versions;
 
 pub use backend::DiskBackend;

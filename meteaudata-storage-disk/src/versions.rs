@@ -17,7 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use meteaudata_core::storage::versions::version_not_found;
+use meteaudata_core::storage::versions::{removable, version_not_found};
 use meteaudata_core::storage::{Retention, StorageKey, Stored, VersionInfo};
 use meteaudata_core::{Error, ErrorKind, Result};
 use meteaudata_parquet::layout::{DATA_SUFFIX, META_SUFFIX};
@@ -313,7 +313,7 @@ impl DiskBackend {
     ) -> Result<Vec<u64>> {
         let kept = self.kept(key)?;
         let infos: Vec<VersionInfo> = kept.iter().map(|k| k.info.clone()).collect();
-        let gone = retention.removes(&infos)?;
+        let gone = removable(self, key, &infos, retention)?;
         let found = stem_store::locate(&self.files(), key)?.ok_or_else(|| self.missing(key))?;
         let archive = self.archive_of(&found.stem);
         for k in kept.iter().filter(|k| gone.contains(&k.info.version)) {

@@ -7,7 +7,7 @@ use common::run_python;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use meteaudata_core::storage::{StorageBackend, StorageKey};
+use meteaudata_core::storage::{Retention, Snapshot, StorageBackend, StorageKey};
 use meteaudata_core::{ErrorKind, Index, Series, TimeSeries};
 use meteaudata_storage_disk::DiskBackend;
 
@@ -85,6 +85,8 @@ fn python_sees_the_latest_version_only() {
     for t in [ts(vec![1.0, 2.0]), ts(vec![3.0]), ts(vec![4.0, 5.0, 6.0])] {
         save(&b, &key, &t);
     }
+    // Nor does Python look at snapshots.
+    Snapshot::take(&b, "s1", std::slice::from_ref(&key)).unwrap();
     let seen = run_python(&py, "read", dir.path());
     let keys: Vec<&String> = seen.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["plant_Flow#1_RAW#1"]);
@@ -264,4 +266,77 @@ fn a_damaged_archived_version_is_reported() {
     assert!(err.to_string().contains("1.parquet"), "{err}");
     // The latest is untouched.
     assert_eq!(&b.load(&key).unwrap().0, ts(vec![3.0]).series().unwrap());
+}
+
+#[test]
+fn snapshots_are_json_documents_beside_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path());
+    let key: StorageKey = "plant/Flow#1/RAW#1".parse().unwrap();
+    save(&b, &key, &ts(vec![1.0]));
+    let taken = Snapshot::take(&b, "before-calibration", std::slice::from_ref(&key)).unwrap();
+    let snaps = dir.path().join(".meteaudata-snapshots");
+    assert_eq!(names(&snaps), ["before-calibration.json"]);
+    let text = fs::read_to_string(snaps.join("before-calibration.json")).unwrap();
+    assert!(text.contains("\"key\": \"plant/Flow#1/RAW#1\""), "{text}");
+    save(&b, &key, &ts(vec![2.0]));
+    save(&b, &key, &ts(vec![3.0]));
+    assert_eq!(b.prune_versions(&key, Retention::KeepLast(1)).unwrap(), [2]);
+    // Another process (another backend on the same directory) sees the snapshot.
+    let other = DiskBackend::new(dir.path());
+    assert_eq!(other.load_snapshot("before-calibration").unwrap(), taken);
+    let (s, _) = taken.load(&other, &key).unwrap();
+    assert_eq!(s.f64_values().unwrap().value(0), 1.0);
+
+    // A snapshot killed before its link leaves a temporary file, which is not a snapshot.
+    fs::write(snaps.join(".meteaudata-tmp-1-2-3-x.json"), "{").unwrap();
+    assert_eq!(b.list_snapshots().unwrap(), ["before-calibration"]);
+
+    // A damaged document is Corrupt, never read as good.
+    let path = snaps.join("before-calibration.json");
+    fs::write(
+        &path,
+        text.replace("\"version\": 1", "\"version\": \"one\""),
+    )
+    .unwrap();
+    let e = b.load_snapshot("before-calibration").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    assert!(e.to_string().contains("before-calibration.json"), "{e}");
+    // Pruning cannot tell what a damaged snapshot pins, so it removes nothing.
+    assert_eq!(
+        b.prune_versions(&key, Retention::KeepLast(1))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Corrupt
+    );
+    assert_eq!(numbers(&b, &key), [1, 3]);
+
+    // A snapshot whose version was damaged on disk does not load it as good.
+    fs::write(&path, &text).unwrap();
+    let archived = archive(dir.path(), "plant_Flow#1_RAW#1").join("1.parquet");
+    let (series, meta) = b.load_version(&key, 1).unwrap();
+    let changed = Series::from_f64(series.name(), series.index().clone(), vec![9.0]).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let s2 = DiskBackend::new(scratch.path()).without_versions();
+    s2.save(&key, &changed, &meta).unwrap();
+    fs::remove_file(&archived).unwrap();
+    fs::copy(scratch.path().join("plant_Flow#1_RAW#1.parquet"), &archived).unwrap();
+    let e = taken.load(&b, &key).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+
+    // clear removes snapshots with the versions.
+    b.clear().unwrap();
+    assert!(!snaps.exists());
+    assert!(b.list_snapshots().unwrap().is_empty());
+}
+
+#[test]
+fn a_store_without_versions_keeps_no_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = DiskBackend::new(dir.path()).without_versions();
+    assert!(!b.capabilities().snapshots);
+    assert_eq!(
+        b.list_snapshots().unwrap_err().kind(),
+        ErrorKind::Unsupported
+    );
 }
