@@ -96,6 +96,8 @@
 //! `numpy.frombuffer(v[6:], "<f8")`. Databases written with PostgreSQL arrays are converted
 //! in place, bit for bit, the first time a newer version opens them.
 //!
+//! * `meteaudata_snapshots`: one row per snapshot (`name` primary key, `created_ns`, and the
+//!   snapshot's JSON `document`), so of two writers taking one name the database lets one in.
 //! * `meteaudata_versions`: older versions of each key (issue 18), one row each (`series_key`,
 //!   `version`, the series name, points, types, metadata, content hash and save time in UTC
 //!   nanoseconds), whose points are the blocks under its `blocks_id`. The series row records
@@ -199,7 +201,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{
-    check_save_input, Capabilities, Retention, SeriesScan, SeriesWriter, StorageBackend,
+    check_save_input, Capabilities, Retention, SeriesScan, SeriesWriter, Snapshot, StorageBackend,
     StorageKey, Stored, TimeRange, VersionInfo,
 };
 use meteaudata_core::{Error, Result, Series};
@@ -367,7 +369,8 @@ macro_rules! dispatch {
     }};
 }
 
-// After `dispatch!`, which it uses.
+// After `dispatch!`, which they use.
+mod snapshots;
 mod versions;
 
 /// A meteaudata storage backend in a SQL database (see the crate docs).
@@ -725,6 +728,22 @@ impl StorageBackend for SqlBackend {
 
     fn prune_versions(&self, key: &StorageKey, retention: Retention) -> Result<Vec<u64>> {
         self.prune_versions_of(key, retention)
+    }
+
+    fn save_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
+        self.save_snapshot_row(snapshot)
+    }
+
+    fn load_snapshot(&self, name: &str) -> Result<Snapshot> {
+        self.load_snapshot_row(name)
+    }
+
+    fn list_snapshots(&self) -> Result<Vec<String>> {
+        self.snapshot_names()
+    }
+
+    fn delete_snapshot(&self, name: &str) -> Result<()> {
+        self.delete_snapshot_row(name)
     }
 
     fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {

@@ -261,6 +261,7 @@ macro_rules! common_ops {
         use crate::ops::{Archived, Header, NewHeader, NewVersion, E};
         use crate::schema::blobs::meteaudata_blocks as b;
         use crate::schema::meteaudata_series as s;
+        use crate::schema::meteaudata_snapshots as snap;
         use crate::schema::meteaudata_versions as ver;
         use diesel::prelude::*;
         use meteaudata_core::metadata::TimeSeriesMetadata;
@@ -920,8 +921,50 @@ macro_rules! common_ops {
                 diesel::delete(b::table).execute(conn)?;
                 diesel::delete(s::table).execute(conn)?;
                 diesel::delete(ver::table).execute(conn)?;
+                diesel::delete(snap::table).execute(conn)?;
                 Ok(())
             })
+        }
+
+        /// Inserts a snapshot row; `false` if the name is taken (the row is left alone).
+        pub(crate) fn snapshot_insert(
+            conn: &mut Conn,
+            name: &str,
+            created_ns: i64,
+            document: &str,
+        ) -> Result<bool, E> {
+            let row = (
+                snap::name.eq(name),
+                snap::created_ns.eq(created_ns),
+                snap::document.eq(document),
+            );
+            match diesel::insert_into(snap::table).values(row).execute(conn) {
+                Ok(_) => Ok(true),
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => Ok(false),
+                Err(e) => Err(e.into()),
+            }
+        }
+
+        /// The document of snapshot `name`.
+        pub(crate) fn snapshot_document(conn: &mut Conn, name: &str) -> Result<Option<String>, E> {
+            Ok(snap::table
+                .filter(snap::name.eq(name))
+                .select(snap::document)
+                .first::<String>(conn)
+                .optional()?)
+        }
+
+        /// Every snapshot name (in no particular order: collations differ).
+        pub(crate) fn snapshot_names(conn: &mut Conn) -> Result<Vec<String>, E> {
+            Ok(snap::table.select(snap::name).load::<String>(conn)?)
+        }
+
+        /// Removes snapshot `name`; `false` if there was none.
+        pub(crate) fn snapshot_delete(conn: &mut Conn, name: &str) -> Result<bool, E> {
+            Ok(diesel::delete(snap::table.filter(snap::name.eq(name))).execute(conn)? > 0)
         }
 
         pub(crate) fn migrate(conn: &mut Conn) -> Result<(), E> {

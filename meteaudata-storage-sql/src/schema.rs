@@ -93,3 +93,15 @@ pub(crate) mod blobs {
     diesel::allow_tables_to_appear_in_same_query!(meteaudata_series, meteaudata_blocks);
     diesel::allow_tables_to_appear_in_same_query!(meteaudata_versions, meteaudata_blocks);
 }
+
+diesel::table! {
+    /// One row per snapshot (a named set of key → version).
+    meteaudata_snapshots (name) {
+        /// The snapshot's name.
+        name -> Text,
+        /// When it was taken (UTC nanoseconds since the epoch).
+        created_ns -> BigInt,
+        /// Its JSON document (`Snapshot::to_json`).
+        document -> Text,
+    }
+}

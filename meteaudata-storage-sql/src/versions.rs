@@ -6,7 +6,7 @@
 //! hashes the whole series after it.
 
 use meteaudata_core::chrono::{DateTime, Utc};
-use meteaudata_core::storage::versions::version_not_found;
+use meteaudata_core::storage::versions::{removable, version_not_found};
 use meteaudata_core::storage::{Retention, StorageKey, Stored, VersionInfo};
 use meteaudata_core::{ContentHash, Error, Result};
 
@@ -116,7 +116,7 @@ impl SqlBackend {
         retention: Retention,
     ) -> Result<Vec<u64>> {
         let kept = self.list_versions_of(key)?;
-        let gone = retention.removes(&kept)?;
+        let gone = removable(self, key, &kept, retention)?;
         let numbers: Vec<i64> = gone.iter().map(|&v| v as i64).collect();
         dispatch!(self, format!("pruning the versions of {key}"), |conn, m| {
             m::prune(conn, key.as_str(), &numbers)

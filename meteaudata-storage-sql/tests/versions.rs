@@ -87,3 +87,61 @@ fn mysql_database_from_before_versions() {
          DROP COLUMN content_hash, DROP COLUMN version",
     );
 }
+
+/// A snapshot row whose document was damaged is `Corrupt`, and pruning (which must know what
+/// every snapshot pins) refuses to guess.
+fn damaged_snapshot(b: &Isolated) {
+    use meteaudata_core::storage::{Retention, Snapshot};
+    use meteaudata_core::ErrorKind;
+    let k = StorageKey::new("snap/A#1/RAW#1").expect("key");
+    for v in [1.0, 2.0] {
+        let s = series(v);
+        b.save(&k, &s, &TimeSeries::new(s.clone()).metadata())
+            .expect("save");
+    }
+    Snapshot::take(b, "s1", std::slice::from_ref(&k)).expect("take");
+    let s = series(3.0);
+    b.save(&k, &s, &TimeSeries::new(s.clone()).metadata())
+        .expect("save");
+    let n = common::count(
+        b,
+        "UPDATE meteaudata_snapshots SET document = 'not json' WHERE name = 's1'; \
+         SELECT COUNT(*) AS n FROM meteaudata_snapshots",
+    );
+    assert_eq!(n, 1);
+    let e = b.load_snapshot("s1").expect_err("damaged");
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    assert!(e.to_string().contains("snapshot s1"), "{e}");
+    let e = b
+        .prune_versions(&k, Retention::KeepLast(1))
+        .expect_err("prune with a damaged snapshot");
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    assert_eq!(b.list_versions(&k).expect("versions").len(), 3);
+    b.delete_snapshot("s1").expect("a damaged snapshot can be deleted");
+    assert_eq!(
+        b.prune_versions(&k, Retention::KeepLast(1)).expect("prune"),
+        [1, 2]
+    );
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn sqlite_damaged_snapshot() {
+    damaged_snapshot(&common::sqlite_file());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_damaged_snapshot() {
+    if let Some(b) = common::postgres() {
+        damaged_snapshot(&b);
+    }
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_damaged_snapshot() {
+    if let Some(b) = common::mysql() {
+        damaged_snapshot(&b);
+    }
+}

@@ -278,6 +278,18 @@ impl StorageBackend for Isolated {
     fn load_version(&self, key: &StorageKey, version: u64) -> Result<Stored> {
         self.backend().load_version(key, version)
     }
+    fn save_snapshot(&self, snapshot: &meteaudata_core::storage::Snapshot) -> Result<()> {
+        self.backend().save_snapshot(snapshot)
+    }
+    fn load_snapshot(&self, name: &str) -> Result<meteaudata_core::storage::Snapshot> {
+        self.backend().load_snapshot(name)
+    }
+    fn list_snapshots(&self) -> Result<Vec<String>> {
+        self.backend().list_snapshots()
+    }
+    fn delete_snapshot(&self, name: &str) -> Result<()> {
+        self.backend().delete_snapshot(name)
+    }
     fn prune_versions(
         &self,
         key: &StorageKey,
