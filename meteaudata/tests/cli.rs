@@ -1164,3 +1164,92 @@ fn prov_document_of_a_store() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("CODa#1_NOPE#1"));
 }
+
+#[test]
+fn a_snapshot_keeps_a_store_as_it_was() {
+    use meteaudata::storage::{StorageBackend, StorageKey};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
+    ok(
+        &[
+            "import",
+            "reactor.csv",
+            "--to",
+            "./s",
+            "--dataset",
+            "reactor",
+        ],
+        dir.path(),
+    );
+    ok(
+        &[
+            "process",
+            "./s",
+            "-i",
+            "CODa#1_RAW#1",
+            "resample",
+            "--frequency",
+            "20min",
+        ],
+        dir.path(),
+    );
+    let out = ok(&["snapshot", "./s", "delivered"], dir.path());
+    assert!(out.contains("snapshot delivered:"), "{out}");
+
+    // The raw series is overwritten afterwards.
+    let backend = meteaudata::storage_disk::DiskBackend::new(dir.path().join("s"));
+    let key: StorageKey = "reactor/CODa#1/RAW#1".parse().unwrap();
+    let (raw, meta) = backend.load(&key).unwrap();
+    let zeros = vec![0.0; raw.len()];
+    let changed = meteaudata::Series::from_f64(raw.name(), raw.index().clone(), zeros).unwrap();
+    backend.save(&key, &changed, &meta).unwrap();
+
+    let shown = ok(
+        &["snapshot", "./s", "delivered", "--show", "--json"],
+        dir.path(),
+    );
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let series = shown["series"].as_array().unwrap();
+    let raw_entry = series
+        .iter()
+        .find(|e| e["key"] == "reactor/CODa#1/RAW#1")
+        .unwrap();
+    assert_eq!(raw_entry["version"], 1);
+    assert_eq!(
+        raw_entry["hash"],
+        raw.content_hash().unwrap().to_string().as_str()
+    );
+    let listed = ok(&["snapshot", "./s", "--list"], dir.path());
+    assert!(
+        listed.lines().any(|l| l.starts_with("delivered ")),
+        "{listed}"
+    );
+
+    // An export of the snapshot has the raw values as they were, and replays.
+    ok(
+        &["export", "./s", "delivered.zip", "--snapshot", "delivered"],
+        dir.path(),
+    );
+    let replayed = ok(&["replay", "delivered.zip"], dir.path());
+    assert!(replayed.contains("0 did not reproduce"), "{replayed}");
+    let archive = meteaudata::archive::load_dataset(dir.path().join("delivered.zip")).unwrap();
+    let got = &archive.signal("CODa#1").unwrap().time_series()["CODa#1_RAW#1"];
+    assert_eq!(got.series().unwrap(), &raw);
+
+    // A name is taken once; bad names and missing snapshots are errors that say so.
+    let again = run(&["snapshot", "./s", "delivered"], dir.path());
+    assert_eq!(again.status.code(), Some(6), "{again:?}");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let bad = run(&["snapshot", "./s", "../up"], dir.path());
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a snapshot name"));
+    let missing = run(
+        &["export", "./s", "x.zip", "--snapshot", "nope"],
+        dir.path(),
+    );
+    assert_eq!(missing.status.code(), Some(3), "{missing:?}");
+
+    ok(&["snapshot", "./s", "delivered", "--delete"], dir.path());
+    let listed = ok(&["snapshot", "./s", "--list", "--json"], dir.path());
+    assert_eq!(listed.trim(), "[]");
+}

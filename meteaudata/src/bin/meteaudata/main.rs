@@ -18,6 +18,7 @@ mod pictures;
 mod progress;
 mod prov;
 mod replay;
+mod snapshots;
 mod target;
 mod versions;
 mod warnings;
@@ -99,6 +100,30 @@ enum Command {
         #[arg(long)]
         dataset: Option<String>,
         /// Machine-readable output: a JSON array of {version, hash, points, created}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a snapshot (a named set of every series' current version) of a backend; list,
+    /// show or delete snapshots. `export --snapshot NAME` reads the series as recorded.
+    Snapshot {
+        /// The backend (directory or URL).
+        target: String,
+        /// The snapshot's name (letters, digits, `.`, `_`, `-`); without `--list`, `--show`
+        /// or `--delete`, a new snapshot of it is taken.
+        name: Option<String>,
+        /// Only the series of this dataset (repeatable; default: every dataset).
+        #[arg(long)]
+        dataset: Vec<String>,
+        /// List the snapshots (name, time, number of series).
+        #[arg(long, conflicts_with_all = ["show", "delete"])]
+        list: bool,
+        /// Show what snapshot NAME recorded: each series' key, version, points and hash.
+        #[arg(long, requires = "name", conflicts_with = "delete")]
+        show: bool,
+        /// Delete snapshot NAME (the versions it kept become prunable).
+        #[arg(long, requires = "name")]
+        delete: bool,
+        /// Machine-readable output (JSON).
         #[arg(long)]
         json: bool,
     },
@@ -325,6 +350,9 @@ struct ExportCmd {
     /// YYYY-MM-DD [HH:MM[:SS]] in UTC); series saved only later are left out.
     #[arg(long, value_name = "TIME")]
     as_of: Option<String>,
+    /// Take every series as snapshot NAME recorded it (see `meteaudata snapshot`).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["versions", "as_of"])]
+    snapshot: Option<String>,
 }
 
 /// `OLD=NEW` pairs of a repeatable option.
@@ -601,9 +629,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export(c) | Command::Convert(c) => {
             let source = Target::existing(&c.source)?;
-            let mut datasets = match &c.dataset {
-                Some(d) => vec![source.dataset(Some(d))?],
-                None => source.datasets()?,
+            let mut datasets = match (&c.snapshot, &c.dataset) {
+                (Some(name), only) => snapshots::datasets(&source, name, only.as_deref())?,
+                (None, Some(d)) => vec![source.dataset(Some(d))?],
+                (None, None) => source.datasets()?,
             };
             let pick = versions::Pick {
                 exact: pairs("version", &c.versions)?
@@ -619,8 +648,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 as_of: c.as_of.as_deref().map(versions::parse_time).transpose()?,
             };
             // Older versions are read into memory (the latest ones stream).
-            let older = !pick.is_latest();
-            if older {
+            let older = !pick.is_latest() || c.snapshot.is_some();
+            if !pick.is_latest() {
                 let Target::Backend { backend, .. } = &source else {
                     bail!("--version and --as-of need a backend source (an archive holds one version)");
                 };
@@ -676,6 +705,49 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 say!("{}", serde_json::to_string_pretty(&list)?);
             } else {
                 say_raw!("{}", versions::table(&key, &list));
+            }
+        }
+        Command::Snapshot {
+            target,
+            name,
+            dataset,
+            list,
+            show,
+            delete,
+            json,
+        } => {
+            let t = Target::existing(&target)?;
+            match (name, list, show, delete) {
+                (_, true, _, _) => {
+                    let all = snapshots::list(&t)?;
+                    if json {
+                        let docs: Vec<_> = all.iter().map(snapshots::json).collect();
+                        say!("{}", serde_json::to_string_pretty(&docs)?);
+                    } else {
+                        say_raw!("{}", snapshots::table(&all));
+                    }
+                }
+                (Some(n), _, true, _) => {
+                    let s = snapshots::load(&t, &n)?;
+                    if json {
+                        say!("{}", serde_json::to_string_pretty(&snapshots::json(&s))?);
+                    } else {
+                        say_raw!("{}", snapshots::show(&s));
+                    }
+                }
+                (Some(n), _, _, true) => {
+                    snapshots::delete(&t, &n)?;
+                    say!("deleted snapshot {n}");
+                }
+                (Some(n), _, _, _) => {
+                    let s = snapshots::take(&t, &n, &dataset)?;
+                    if json {
+                        say!("{}", serde_json::to_string_pretty(&snapshots::json(&s))?);
+                    } else {
+                        say!("snapshot {n}: {} series", s.entries().len());
+                    }
+                }
+                (None, ..) => bail!("snapshot: give a NAME to take, or --list"),
             }
         }
         Command::Prov {
