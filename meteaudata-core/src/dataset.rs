@@ -332,8 +332,12 @@ impl Dataset {
         let (outputs, hashes) =
             crate::content_hash::hash_beside(&inputs, || transform.apply(&copies, &requested));
         let outputs = outputs?;
-        let hashes: Vec<(String, crate::ContentHash)> =
-            requested.iter().cloned().zip(hashes?).collect();
+        let hashes: Vec<crate::PinnedInput> = requested
+            .iter()
+            .zip(&copies)
+            .zip(hashes?)
+            .map(|((n, sig), h)| crate::PinnedInput::of(n, h, sig.time_series().get(n)))
+            .collect();
         if let Some(names) = &options.output_signal_names {
             if names.len() != outputs.len() {
                 return Err(Error::invalid_input(format!(
@@ -417,7 +421,7 @@ impl Dataset {
         options: &DatasetProcessOptions,
         history: &[crate::ProcessingStep],
         requested: &[String],
-        hashes: &[(String, crate::ContentHash)],
+        hashes: &[crate::PinnedInput],
     ) -> Result<Signal> {
         let mut entries = Vec::with_capacity(out.time_series().len());
         let old_name = out.name().to_string();

@@ -66,13 +66,31 @@ pub struct StepPins {
     pub inputs: Vec<PinnedInput>,
 }
 
-/// An input of a step and the content hash it had when the step ran.
+/// An input of a step, the content hash it had when the step ran and, when it was stored
+/// then, the version of its key with that content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PinnedInput {
     /// The input's full name (`Flow#1_RAW#1`).
     pub name: String,
     /// Its [`ContentHash`](crate::ContentHash) then.
     pub hash: crate::ContentHash,
+    /// The newest stored version of the input's key with that hash, when the input was
+    /// attached to a backend with versions (absent otherwise, and in steps made before
+    /// versions were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+}
+
+impl PinnedInput {
+    /// Input `name` with content `hash`: its version is the newest version of `ts`'s key (if
+    /// `ts` is attached to a backend with versions) whose hash is `hash`.
+    pub(crate) fn of(name: &str, hash: crate::ContentHash, ts: Option<&crate::TimeSeries>) -> Self {
+        PinnedInput {
+            name: name.to_string(),
+            hash,
+            version: ts.and_then(|ts| ts.stored_version(&hash)),
+        }
+    }
 }
 
 impl ProcessingStep {
@@ -119,24 +137,16 @@ impl ProcessingStep {
         self
     }
 
-    /// Pins the inputs this step names to `hashes` (name, content hash), unless it is pinned
-    /// already; a step naming an input without a hash stays unpinned.
-    pub(crate) fn pin(&mut self, hashes: &[(String, crate::ContentHash)]) {
+    /// Pins the inputs this step names to `pins` (one per input, by name), unless it is
+    /// pinned already; a step naming an input without a pin stays unpinned.
+    pub(crate) fn pin(&mut self, pins: &[PinnedInput]) {
         if self.pins.is_some() || self.input_series_names.is_empty() {
             return;
         }
         let inputs: Option<Vec<PinnedInput>> = self
             .input_series_names
             .iter()
-            .map(|n| {
-                hashes
-                    .iter()
-                    .find(|(k, _)| k == n)
-                    .map(|(_, h)| PinnedInput {
-                        name: n.clone(),
-                        hash: *h,
-                    })
-            })
+            .map(|n| pins.iter().find(|p| &p.name == n).cloned())
             .collect();
         self.pins = inputs.map(|inputs| StepPins { inputs });
     }

@@ -88,7 +88,7 @@
 //!
 //! * `used`: the step read an input (`meteaudata:inputIndex` is its position among the
 //!   step's inputs; `meteaudata:contentHash` the hash recorded for it, when the step pinned
-//!   its inputs). When the input's content is no longer the recorded one, the step used the
+//!   its inputs, and `meteaudata:version` the stored version it had, when it was stored). When the input's content is no longer the recorded one, the step used the
 //!   pinned version's entity, not the current one.
 //! * `wasGeneratedBy`: the series was made by its step.
 //! * `wasDerivedFrom`: the series from each input the step used, with `prov:activity`; and,
@@ -549,13 +549,13 @@ impl<'a> Builder<'a> {
             .insert(blank("gen", &act, &[]), generation);
 
         for (j, input) in step.input_series_names.iter().enumerate() {
-            let pin = step.pins.as_ref().and_then(|p| {
+            let pinned = step.pins.as_ref().and_then(|p| {
                 p.inputs
                     .get(j)
                     .filter(|pi| pi.name == *input)
                     .or_else(|| p.inputs.iter().find(|pi| pi.name == *input))
-                    .map(|pi| pi.hash)
             });
+            let pin = pinned.map(|pi| pi.hash);
             let used_entity = self.input_entity(input, pin)?;
             let position = j.to_string();
             let mut usage = Record::new();
@@ -564,6 +564,9 @@ impl<'a> Builder<'a> {
             usage.insert("meteaudata:inputIndex".into(), (j as u64).into());
             if let Some(h) = pin {
                 usage.insert("meteaudata:contentHash".into(), h.to_string().into());
+            }
+            if let Some(v) = pinned.and_then(|pi| pi.version) {
+                usage.insert("meteaudata:version".into(), v.into());
             }
             self.used.insert(blank("use", &act, &[&position]), usage);
 

@@ -285,10 +285,10 @@ impl Signal {
         let (outputs, hashes) =
             crate::content_hash::hash_beside(&refs, || transform.apply(&inputs));
         let outputs = outputs?;
-        let hashes: Vec<(String, crate::ContentHash)> = input_names
+        let hashes: Vec<crate::PinnedInput> = input_names
             .iter()
-            .map(|n| n.to_string())
             .zip(hashes?)
+            .map(|(n, h)| crate::PinnedInput::of(n, h, self.time_series.get(*n)))
             .collect();
         if let Some(hook) = &options.progress {
             hook.report(inputs.iter().map(|s| s.len() as u64).sum());

@@ -85,7 +85,7 @@ impl Signal {
         let mut done: Vec<(Pending<'_>, Vec<crate::ProcessingStep>)> = Vec::new();
         // Input points read, over every input (for the progress hook).
         let mut points_read = 0u64;
-        let mut hashes: Vec<(String, crate::ContentHash)> = Vec::with_capacity(input_names.len());
+        let mut hashes: Vec<crate::PinnedInput> = Vec::with_capacity(input_names.len());
         for (i, (name, processor)) in input_names.iter().zip(processors).enumerate() {
             let ts = self.get(name)?;
             let (src, src_key) = ts
@@ -144,7 +144,11 @@ impl Signal {
             if let Some(e) = hash_error {
                 return Err(e);
             }
-            hashes.push((name.to_string(), hasher.finish()));
+            hashes.push(crate::PinnedInput::of(
+                name,
+                hasher.finish(),
+                self.time_series.get(*name),
+            ));
             let p = pending.ok_or_else(|| {
                 Error::invalid_input(format!(
                     "{name}: the streaming transform emitted no output chunk"

@@ -175,6 +175,27 @@ impl TimeSeries {
         self.saved = Some(Box::new(metadata));
     }
 
+    /// The newest stored version of this series' key whose content hash is `hash`, when it
+    /// is attached to a backend with versions. A backend that cannot list them now gives
+    /// `None` (logged): the version is a convenience beside the hash, never needed.
+    pub(crate) fn stored_version(&self, hash: &crate::ContentHash) -> Option<u64> {
+        let (backend, key) = self.attachment()?;
+        if !backend.capabilities().versions {
+            return None;
+        }
+        match backend.list_versions(key) {
+            Ok(versions) => versions
+                .iter()
+                .rev()
+                .find(|v| v.hash == *hash)
+                .map(|v| v.version),
+            Err(e) => {
+                tracing::warn!(key = %key, error = %e, "cannot list versions to pin an input");
+                None
+            }
+        }
+    }
+
     /// The attached backend and key.
     pub(crate) fn attachment(&self) -> Option<(&SharedBackend, &StorageKey)> {
         self.storage.as_ref().map(|a| (&a.backend, &a.key))

@@ -280,3 +280,72 @@ fn a_snapshot_is_loaded_as_the_dataset_it_recorded() {
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert!(e.to_string().contains("plant_1"), "{e}");
 }
+
+#[test]
+fn steps_pin_the_stored_version_of_their_inputs() {
+    let backend: SharedBackend = Arc::new(MemoryBackend::new());
+    let mut ds = dataset();
+    ds.set_backend(backend.clone(), false);
+    ds.save_all().unwrap();
+    // Version 2 of the raw pH series.
+    let key = "plant_1/pH#1/RAW#1".parse().unwrap();
+    let (series, meta) = backend.load(&key).unwrap();
+    let v2 = Series::from_f64(series.name(), series.index().clone(), vec![7.5]).unwrap();
+    backend.save(&key, &v2, &meta).unwrap();
+
+    let copy = |i: &[Series]| -> Result<Vec<TransformOutput>> {
+        Ok(vec![TransformOutput::new(
+            i[0].clone().with_name("COPY"),
+            ProcessingStep::new(
+                ProcessingType::Other,
+                "copy",
+                FunctionInfo::new("copy", "1", "t", "-"),
+                "COPY",
+            ),
+        )])
+    };
+    let mut back = Dataset::load_from_backend(&backend, "plant_1").unwrap();
+    let ph = back.signal_mut("pH#1").unwrap();
+    let out = ph
+        .process(&["pH#1_RAW#1"], &copy, ProcessOptions::new())
+        .unwrap();
+    let step = ph.time_series()[&out[0]]
+        .processing_steps
+        .last()
+        .unwrap()
+        .clone();
+    let pin = &step.pins.as_ref().unwrap().inputs[0];
+    assert_eq!(pin.hash, v2.content_hash().unwrap());
+    assert_eq!(pin.version, Some(2));
+    // The YAML names it; a document without it (older steps) still reads.
+    let yaml = ph.time_series()[&out[0]].metadata().to_yaml().unwrap();
+    assert!(yaml.contains("version: 2"), "{yaml}");
+    // PROV-JSON names it on the `used` relation.
+    let prov = serde_json::to_string(&meteaudata_core::prov::dataset_prov(&back).unwrap()).unwrap();
+    assert!(prov.contains("\"meteaudata:version\":2"), "{prov}");
+
+    // An input changed in memory since it was stored has no version with its content.
+    let ph = back.signal_mut("pH#1").unwrap();
+    let raw = ph.get_mut("pH#1_RAW#1").unwrap();
+    raw.set_series(Series::from_f64("pH#1_RAW#1", Index::range(1), vec![8.0]).unwrap());
+    let out = ph
+        .process(&["pH#1_RAW#1"], &copy, ProcessOptions::new())
+        .unwrap();
+    let step = ph.time_series()[&out[0]]
+        .processing_steps
+        .last()
+        .unwrap()
+        .clone();
+    let pin = &step.pins.as_ref().unwrap().inputs[0];
+    assert_eq!(pin.version, None);
+    // Nor does a series that was never stored.
+    let mut loose = Signal::new("Q", "m3/h")
+        .unwrap()
+        .with_series(Series::from_f64("RAW", Index::range(1), vec![1.0]).unwrap())
+        .unwrap();
+    let out = loose
+        .process(&["Q#1_RAW#1"], &copy, ProcessOptions::new())
+        .unwrap();
+    let step = &loose.time_series()[&out[0]].processing_steps[0];
+    assert_eq!(step.pins.as_ref().unwrap().inputs[0].version, None);
+}

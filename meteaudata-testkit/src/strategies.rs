@@ -208,6 +208,7 @@ pub fn processing_step() -> impl Strategy<Value = ProcessingStep> {
                             PinnedInput {
                                 name: name.clone(),
                                 hash: ContentHash::from_bytes(bytes),
+                                version: (i % 2 == 0).then_some(i as u64 + 1),
                             }
                         })
                         .collect(),

@@ -27,12 +27,19 @@ fn backends(dir: &std::path::Path) -> Vec<SharedBackend> {
     ]
 }
 
+/// The steps without their run times and the versions their pins name (a stored input has
+/// one, the same series in memory none).
 fn no_times(steps: &[ProcessingStep]) -> Vec<ProcessingStep> {
     steps
         .iter()
         .cloned()
         .map(|mut s| {
             s.run_datetime = MetaTime::naive(nanos_to_naive(0));
+            if let Some(p) = &mut s.pins {
+                for i in &mut p.inputs {
+                    i.version = None;
+                }
+            }
             s
         })
         .collect()
@@ -86,6 +93,18 @@ fn compare(
         prop_assert_eq!(g.index_metadata(), w.index_metadata());
         prop_assert_eq!(g.values_dtype(), w.values_dtype());
         prop_assert_eq!(no_times(&g.processing_steps), no_times(&w.processing_steps));
+        // The streamed step pins the stored version it read.
+        let pin = &g
+            .processing_steps
+            .last()
+            .unwrap()
+            .pins
+            .as_ref()
+            .unwrap()
+            .inputs[0];
+        let key = streamed.get(&input).unwrap().storage_key().unwrap().clone();
+        let latest = backend.list_versions(&key).unwrap().last().unwrap().version;
+        prop_assert_eq!(pin.version, Some(latest));
         streamed.unload();
         input = got[0].clone();
     }

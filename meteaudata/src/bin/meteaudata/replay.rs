@@ -116,7 +116,8 @@ impl Replayer<'_> {
                             pin.hash
                         )));
                     }
-                    let (old, version) = self.pinned_version(input, &pin.hash, &now)?;
+                    let (old, version) =
+                        self.pinned_version(input, &pin.hash, pin.version, &now)?;
                     used.push(format!("{input} version {version}"));
                     s = old;
                 }
@@ -172,11 +173,14 @@ impl Replayer<'_> {
 }
 
 impl Replayer<'_> {
-    /// The stored version of `input` whose content hash is `hash` (and its number).
+    /// The stored version of `input` whose content hash is `hash` (and its number): the
+    /// version the step recorded when it still has that hash, else the newest that has it.
+    /// What is loaded is hashed again: a damaged version is a failure, never replayed.
     fn pinned_version(
         &self,
         input: &str,
         hash: &meteaudata::ContentHash,
+        recorded: Option<u64>,
         now: &meteaudata::ContentHash,
     ) -> Result<(Series, u64), Verdict> {
         let changed = |why: String| {
@@ -204,8 +208,8 @@ impl Replayer<'_> {
         })?;
         let v = versions
             .iter()
-            .rev()
-            .find(|v| &v.hash == hash)
+            .find(|v| Some(v.version) == recorded && &v.hash == hash)
+            .or_else(|| versions.iter().rev().find(|v| &v.hash == hash))
             .ok_or_else(|| {
                 let kept: Vec<String> = versions.iter().map(|v| v.version.to_string()).collect();
                 changed(format!(
@@ -216,6 +220,15 @@ impl Replayer<'_> {
         let (series, _) = backend
             .load_version(&key, v.version)
             .map_err(|e| Verdict::Failed(format!("{input} version {}: {e}", v.version)))?;
+        let loaded = series
+            .content_hash()
+            .map_err(|e| Verdict::Failed(format!("{input} version {}: {e}", v.version)))?;
+        if &loaded != hash {
+            return Err(Verdict::Failed(format!(
+                "{input} version {} is damaged: it records hash {hash}, its points hash to {loaded}",
+                v.version
+            )));
+        }
         Ok((series, v.version))
     }
 }
