@@ -593,11 +593,26 @@ impl SqlBackend {
         create: bool,
     ) -> Result<()> {
         check_save_input(key, series, metadata)?;
-        // The content hash (of the version this save makes) is computed beside the encoding.
-        let (enc, hash) = series.content_hash_beside(|| codec::Encoded::new(series));
-        let (enc, hash) = (enc?, hash?.to_string());
+        // The content hash (of the version this save makes) is computed on another thread
+        // while the series is encoded and its blocks inserted; the row waits for it.
+        std::thread::scope(|scope| {
+            let hash = ops::LazyHash::pending(scope.spawn(|| series.content_hash()));
+            self.write_encoded(key, series, metadata, create, &hash)
+        })
+    }
+
+    /// The rest of [`SqlBackend::write_whole`], with the hash on its way.
+    fn write_encoded(
+        &self,
+        key: &StorageKey,
+        series: &Series,
+        metadata: &TimeSeriesMetadata,
+        create: bool,
+        hash: &ops::LazyHash<'_>,
+    ) -> Result<()> {
+        let enc = codec::Encoded::new(series)?;
         let version = ops::NewVersion {
-            content_hash: &hash,
+            content_hash: hash,
             created_ns: ops::now_ns(),
         };
         let layout = enc.layout.to_json()?;
@@ -638,7 +653,7 @@ impl SqlBackend {
             create,
             hash,
         } = staged;
-        let hash = hash.to_string();
+        let hash = ops::LazyHash::ready(hash);
         let version = ops::NewVersion {
             content_hash: &hash,
             created_ns: ops::now_ns(),

@@ -2,7 +2,7 @@
 //! and (as a macro expanded in each database module) the queries written once in diesel's DSL.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use meteaudata_core::Error;
+use meteaudata_core::{ContentHash, Error};
 
 use crate::layout::Layout;
 use crate::schema::meteaudata_series as series;
@@ -157,9 +157,72 @@ impl Archived {
 /// The version a save makes: its content hash and time (its number is taken in the
 /// transaction).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct NewVersion<'a> {
-    pub content_hash: &'a str,
+pub(crate) struct NewVersion<'a, 's> {
+    pub content_hash: &'a LazyHash<'s>,
     pub created_ns: i64,
+}
+
+/// A content hash known now, or being computed on another thread and awaited only when the
+/// transaction needs it (after the blocks are written): the hash of a save costs no time
+/// where the insert outlasts it. Awaited once; a retried transaction reuses it.
+pub(crate) struct LazyHash<'s> {
+    pending: std::sync::Mutex<
+        Option<std::thread::ScopedJoinHandle<'s, meteaudata_core::Result<ContentHash>>>,
+    >,
+    value: std::sync::OnceLock<Result<String, String>>,
+}
+
+impl std::fmt::Debug for LazyHash<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyHash")
+            .field("value", &self.value.get())
+            .finish()
+    }
+}
+
+impl<'s> LazyHash<'s> {
+    /// A hash known now.
+    pub(crate) fn ready(hash: ContentHash) -> Self {
+        let value = std::sync::OnceLock::new();
+        let _ = value.set(Ok(hash.to_string()));
+        LazyHash {
+            pending: std::sync::Mutex::new(None),
+            value,
+        }
+    }
+
+    /// A hash the thread `handle` computes.
+    pub(crate) fn pending(
+        handle: std::thread::ScopedJoinHandle<'s, meteaudata_core::Result<ContentHash>>,
+    ) -> Self {
+        LazyHash {
+            pending: std::sync::Mutex::new(Some(handle)),
+            value: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The hash as 64 hex digits (waiting for its thread the first time).
+    pub(crate) fn get(&self) -> Result<&str, E> {
+        let value = self.value.get_or_init(|| {
+            let handle = self
+                .pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            match handle.map(|h| h.join()) {
+                Some(Ok(Ok(hash))) => Ok(hash.to_string()),
+                Some(Ok(Err(e))) => Err(e.to_string()),
+                Some(Err(_)) => Err("the hashing thread panicked".to_string()),
+                None => Err("the content hash was taken already".to_string()),
+            }
+        });
+        match value {
+            Ok(h) => Ok(h.as_str()),
+            Err(e) => Err(E::Md(Error::invalid_input(format!(
+                "cannot hash the series: {e}"
+            )))),
+        }
+    }
 }
 
 /// The series row as written by a save (and, but for its key, as an overwrite updates it).
@@ -498,12 +561,13 @@ macro_rules! common_ops {
             conn: &mut Conn,
             h: &NewHeader<'_>,
             create: bool,
-            v: NewVersion<'_>,
+            v: NewVersion<'_, '_>,
             blocks: i64,
         ) -> Result<(), E> {
+            let hash = v.content_hash.get()?;
             let row = |version: i64| NewHeader {
                 version,
-                content_hash: Some(v.content_hash),
+                content_hash: Some(hash),
                 version_created_ns: Some(v.created_ns),
                 blocks_id: blocks,
                 ..h.clone()
@@ -606,12 +670,14 @@ macro_rules! common_ops {
             h: &NewHeader<'_>,
             enc: &Encoded<'_>,
             create: bool,
-            v: NewVersion<'_>,
+            v: NewVersion<'_, '_>,
         ) -> Result<(), E> {
             write_tx(conn, |conn| {
-                // New blocks under a fresh id: the previous version keeps its own.
+                // New blocks under a fresh id: the previous version keeps its own. They are
+                // written before the key's row is locked (no other writer waits for them),
+                // while the content hash is computed on another thread; the row then names
+                // them.
                 let blocks = crate::writer::fresh_blocks_id();
-                next_header(conn, h, create, v, blocks)?;
                 insert_blocks(conn, blocks, 0, enc, &enc.layout).map_err(|e| match e {
                     // Another save drew the same id: again, with another.
                     E::Db(diesel::result::Error::DatabaseError(
@@ -620,7 +686,7 @@ macro_rules! common_ops {
                     )) => E::Again,
                     e => e,
                 })?;
-                Ok(())
+                next_header(conn, h, create, v, blocks)
             })
         }
 
@@ -815,7 +881,7 @@ macro_rules! common_ops {
             h: &NewHeader<'_>,
             staging: i64,
             create: bool,
-            v: NewVersion<'_>,
+            v: NewVersion<'_, '_>,
         ) -> Result<(), E> {
             write_tx(conn, |conn| next_header(conn, h, create, v, staging))
         }

@@ -14,8 +14,9 @@ use crate::ops::{self, Archived, Header};
 use crate::Db;
 use crate::SqlBackend;
 
-/// A time in UTC nanoseconds as a date; rows saved before versions have none and count as
-/// saved at the Unix epoch.
+/// A time in UTC nanoseconds as a date. Rows saved before versions got their last save's
+/// time from the migration `2026-12-07-000001_version_times`; a row without one (a NULL
+/// written since by hand) counts as saved at the Unix epoch.
 fn time_of(ns: Option<i64>) -> DateTime<Utc> {
     DateTime::from_timestamp_nanos(ns.unwrap_or(0))
 }

@@ -24,7 +24,7 @@ fn before_versions(b: &Isolated, undo: &str) {
         &format!(
             "UPDATE meteaudata_blocks SET series_id = (SELECT id FROM meteaudata_series WHERE blocks_id = meteaudata_blocks.series_id); \
              {undo}; \
-             DELETE FROM __diesel_schema_migrations WHERE version = '20261206000000'; \
+             DELETE FROM __diesel_schema_migrations WHERE version IN ('20261206000000', '20261207000001'); \
              SELECT COUNT(*) AS n FROM meteaudata_blocks b JOIN meteaudata_series s ON s.id = b.series_id"
         ),
     );
@@ -40,6 +40,13 @@ fn before_versions(b: &Isolated, undo: &str) {
     assert_eq!(listed[0].version, 1);
     assert_eq!(listed[0].hash, old.content_hash().expect("hash"));
     assert_eq!(listed[0].points, 2500);
+    // Its time is the row's last save (not the epoch).
+    let age = meteaudata_core::chrono::Utc::now() - listed[0].created;
+    assert!(
+        age.num_seconds() >= 0 && age.num_seconds() < 600,
+        "version 1 of a row from before versions: created {}",
+        listed[0].created
+    );
     let new = series(2.0);
     reopened
         .save(&k, &new, &TimeSeries::new(new.clone()).metadata())
@@ -117,7 +124,8 @@ fn damaged_snapshot(b: &Isolated) {
         .expect_err("prune with a damaged snapshot");
     assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
     assert_eq!(b.list_versions(&k).expect("versions").len(), 3);
-    b.delete_snapshot("s1").expect("a damaged snapshot can be deleted");
+    b.delete_snapshot("s1")
+        .expect("a damaged snapshot can be deleted");
     assert_eq!(
         b.prune_versions(&k, Retention::KeepLast(1)).expect("prune"),
         [1, 2]

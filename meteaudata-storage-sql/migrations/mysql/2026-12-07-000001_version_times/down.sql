@@ -1,0 +1,2 @@
+-- Nothing to undo: the times stay (they were unknown before).
+SELECT 1;
