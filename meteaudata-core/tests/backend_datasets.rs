@@ -5,6 +5,20 @@ use meteaudata_core::storage::{MemoryBackend, SharedBackend};
 use meteaudata_core::*;
 use std::sync::Arc;
 
+/// A transform that copies its input into a `COPY` series.
+fn copy(i: &[Series]) -> Result<Vec<TransformOutput>> {
+    Ok(vec![TransformOutput::new(
+        i[0].clone().with_name("COPY"),
+        ProcessingStep::new(
+            ProcessingType::Other,
+            "copy",
+            FunctionInfo::new("copy", "1", "t", "-"),
+            "COPY",
+        )
+        .with_parameters(Parameters::new().with("n", 1)),
+    )])
+}
+
 fn dataset() -> Dataset {
     let raw = |v: Vec<f64>| Series::from_f64("RAW", Index::range(v.len()), v).unwrap();
     let mut a = Signal::new("CODa", "mg/L")
@@ -16,18 +30,6 @@ fn dataset() -> Dataset {
         })
         .with_series(raw(vec![1.0, 2.0]))
         .unwrap();
-    let copy = |i: &[Series]| -> Result<Vec<TransformOutput>> {
-        Ok(vec![TransformOutput::new(
-            i[0].clone().with_name("COPY"),
-            ProcessingStep::new(
-                ProcessingType::Other,
-                "copy",
-                FunctionInfo::new("copy", "1", "t", "-"),
-                "COPY",
-            )
-            .with_parameters(Parameters::new().with("n", 1)),
-        )])
-    };
     a.process(&["CODa#1_RAW#1"], &copy, ProcessOptions::new())
         .unwrap();
     let b = Signal::new("pH", "pH")
@@ -293,17 +295,6 @@ fn steps_pin_the_stored_version_of_their_inputs() {
     let v2 = Series::from_f64(series.name(), series.index().clone(), vec![7.5]).unwrap();
     backend.save(&key, &v2, &meta).unwrap();
 
-    let copy = |i: &[Series]| -> Result<Vec<TransformOutput>> {
-        Ok(vec![TransformOutput::new(
-            i[0].clone().with_name("COPY"),
-            ProcessingStep::new(
-                ProcessingType::Other,
-                "copy",
-                FunctionInfo::new("copy", "1", "t", "-"),
-                "COPY",
-            ),
-        )])
-    };
     let mut back = Dataset::load_from_backend(&backend, "plant_1").unwrap();
     let ph = back.signal_mut("pH#1").unwrap();
     let out = ph

@@ -42,6 +42,22 @@ pub(crate) fn e2s<E: std::fmt::Display>(context: &str) -> impl Fn(E) -> String +
     move |e| format!("{context}: {e}")
 }
 
+/// `Ok` if `cond`, else the message `msg` makes.
+pub(crate) fn check(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
+    if cond {
+        Ok(())
+    } else {
+        Err(msg())
+    }
+}
+
+/// A time series `name` of `n` points, all `v`.
+pub(crate) fn filled(name: &str, n: usize, v: f64) -> Result<TimeSeries, String> {
+    Ok(TimeSeries::new(
+        Series::from_f64(name, Index::range(n), vec![v; n]).map_err(e2s("series"))?,
+    ))
+}
+
 /// Runs `f(0)`, …, `f(threads - 1)` on that many threads at once; their results in order, or
 /// the first error (a thread that panicked is one).
 pub(crate) fn on_threads<T: Send>(

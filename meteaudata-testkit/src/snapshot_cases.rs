@@ -8,25 +8,12 @@
 //! and only checks that its own names are listed.
 
 use meteaudata_core::storage::{Retention, Snapshot, StorageBackend, StorageKey};
-use meteaudata_core::{ErrorKind, Index, Series, TimeSeries};
+use meteaudata_core::{ErrorKind, TimeSeries};
 
 use crate::cases::{
-    e2s, fresh_namespace, key, on_threads, sample_time_series, save_ts, CaseResult, Outcome,
+    check, e2s, filled, fresh_namespace, key, on_threads, sample_time_series, save_ts, CaseResult, Outcome,
 };
 
-fn check(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
-    if cond {
-        Ok(())
-    } else {
-        Err(msg())
-    }
-}
-
-fn filled(name: &str, n: usize, v: f64) -> Result<TimeSeries, String> {
-    Ok(TimeSeries::new(
-        Series::from_f64(name, Index::range(n), vec![v; n]).map_err(e2s("series"))?,
-    ))
-}
 
 /// Loads `k` as snapshot `s` recorded it and checks it equals `want`.
 fn check_snapshot_load(

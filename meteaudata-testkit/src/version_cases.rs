@@ -8,23 +8,10 @@ use meteaudata_core::storage::{Retention, StorageBackend, StorageKey, VersionInf
 use meteaudata_core::{ErrorKind, Index, Series, TimeSeries};
 
 use crate::cases::{
-    check_load, e2s, every_kind, fresh_namespace, key, on_threads, sample_time_series, save_ts,
+    check, check_load, e2s, every_kind, filled, fresh_namespace, key, on_threads, sample_time_series, save_ts,
     CaseResult, Outcome,
 };
 
-fn check(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
-    if cond {
-        Ok(())
-    } else {
-        Err(msg())
-    }
-}
-
-fn filled(name: &str, n: usize, v: f64) -> Result<TimeSeries, String> {
-    Ok(TimeSeries::new(
-        Series::from_f64(name, Index::range(n), vec![v; n]).map_err(e2s("series"))?,
-    ))
-}
 
 fn versions(b: &dyn StorageBackend, k: &StorageKey) -> Result<Vec<VersionInfo>, String> {
     b.list_versions(k).map_err(e2s("list_versions"))

@@ -361,12 +361,9 @@ fn errors_are_one_line_with_documented_exit_codes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
 }
 
-/// `replay` checks that every input still has the content its step recorded: after the raw
-/// series is overwritten it reports the change (exit 1), and `--pinned` replays from the
-/// version the steps recorded (exit 0).
-#[test]
-fn replay_after_an_overwrite_reports_it_and_pinned_reproduces() {
-    use meteaudata::storage::{StorageBackend, StorageKey};
+/// A directory holding `./s`: the reactor CSV imported as dataset `reactor`, and its raw COD
+/// series resampled to 20 min.
+fn resampled_store() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
     ok(
@@ -392,6 +389,44 @@ fn replay_after_an_overwrite_reports_it_and_pinned_reproduces() {
         ],
         dir.path(),
     );
+    dir
+}
+
+/// The disk backend of `dir/s` and the key of its raw COD series.
+fn raw_key(
+    dir: &Path,
+) -> (
+    meteaudata::storage_disk::DiskBackend,
+    meteaudata::storage::StorageKey,
+) {
+    let backend = meteaudata::storage_disk::DiskBackend::new(dir.join("s"));
+    (backend, "reactor/CODa#1/RAW#1".parse().unwrap())
+}
+
+/// Overwrites the raw COD series of `dir/s` with `f` of each value (a re-import, a
+/// correction); returns it before and after.
+fn overwrite_raw(dir: &Path, f: impl Fn(f64) -> f64) -> (meteaudata::Series, meteaudata::Series) {
+    use meteaudata::storage::StorageBackend;
+    let (backend, key) = raw_key(dir);
+    let (raw, meta) = backend.load(&key).unwrap();
+    let values: Vec<f64> = raw
+        .f64_values()
+        .unwrap()
+        .iter()
+        .map(|v| v.map_or(f64::NAN, &f))
+        .collect();
+    let changed = meteaudata::Series::from_f64(raw.name(), raw.index().clone(), values).unwrap();
+    backend.save(&key, &changed, &meta).unwrap();
+    (raw, changed)
+}
+
+/// `replay` checks that every input still has the content its step recorded: after the raw
+/// series is overwritten it reports the change (exit 1), and `--pinned` replays from the
+/// version the steps recorded (exit 0).
+#[test]
+fn replay_after_an_overwrite_reports_it_and_pinned_reproduces() {
+    use meteaudata::storage::StorageBackend;
+    let dir = resampled_store();
     ok(
         &["process", "./s", "-i", "CODa#1_RESAMPLED#1", "interpolate"],
         dir.path(),
@@ -400,17 +435,8 @@ fn replay_after_an_overwrite_reports_it_and_pinned_reproduces() {
     assert!(before.contains("0 did not reproduce"), "{before}");
 
     // The raw series is overwritten (a re-import, a correction) with other values.
-    let backend = meteaudata::storage_disk::DiskBackend::new(dir.path().join("s"));
-    let key: StorageKey = "reactor/CODa#1/RAW#1".parse().unwrap();
-    let (raw, meta) = backend.load(&key).unwrap();
-    let doubled: Vec<f64> = raw
-        .f64_values()
-        .unwrap()
-        .iter()
-        .map(|v| v.map_or(f64::NAN, |v| v * 2.0))
-        .collect();
-    let changed = meteaudata::Series::from_f64(raw.name(), raw.index().clone(), doubled).unwrap();
-    backend.save(&key, &changed, &meta).unwrap();
+    let (backend, key) = raw_key(dir.path());
+    let (_, changed) = overwrite_raw(dir.path(), |v| v * 2.0);
 
     let out = run(&["replay", "./s"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -1167,42 +1193,12 @@ fn prov_document_of_a_store() {
 
 #[test]
 fn a_snapshot_keeps_a_store_as_it_was() {
-    use meteaudata::storage::{StorageBackend, StorageKey};
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("reactor.csv"), CSV).unwrap();
-    ok(
-        &[
-            "import",
-            "reactor.csv",
-            "--to",
-            "./s",
-            "--dataset",
-            "reactor",
-        ],
-        dir.path(),
-    );
-    ok(
-        &[
-            "process",
-            "./s",
-            "-i",
-            "CODa#1_RAW#1",
-            "resample",
-            "--frequency",
-            "20min",
-        ],
-        dir.path(),
-    );
+    let dir = resampled_store();
     let out = ok(&["snapshot", "./s", "delivered"], dir.path());
     assert!(out.contains("snapshot delivered:"), "{out}");
 
     // The raw series is overwritten afterwards.
-    let backend = meteaudata::storage_disk::DiskBackend::new(dir.path().join("s"));
-    let key: StorageKey = "reactor/CODa#1/RAW#1".parse().unwrap();
-    let (raw, meta) = backend.load(&key).unwrap();
-    let zeros = vec![0.0; raw.len()];
-    let changed = meteaudata::Series::from_f64(raw.name(), raw.index().clone(), zeros).unwrap();
-    backend.save(&key, &changed, &meta).unwrap();
+    let (raw, _) = overwrite_raw(dir.path(), |_| 0.0);
 
     let shown = ok(
         &["snapshot", "./s", "delivered", "--show", "--json"],
