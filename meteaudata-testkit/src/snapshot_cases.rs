@@ -11,9 +11,9 @@ use meteaudata_core::storage::{Retention, Snapshot, StorageBackend, StorageKey};
 use meteaudata_core::{ErrorKind, TimeSeries};
 
 use crate::cases::{
-    check, e2s, filled, fresh_namespace, key, on_threads, sample_time_series, save_ts, CaseResult, Outcome,
+    check, e2s, filled, fresh_namespace, key, on_threads, sample_time_series, save_ts, CaseResult,
+    Outcome,
 };
-
 
 /// Loads `k` as snapshot `s` recorded it and checks it equals `want`.
 fn check_snapshot_load(

@@ -8,10 +8,9 @@ use meteaudata_core::storage::{Retention, StorageBackend, StorageKey, VersionInf
 use meteaudata_core::{ErrorKind, Index, Series, TimeSeries};
 
 use crate::cases::{
-    check, check_load, e2s, every_kind, filled, fresh_namespace, key, on_threads, sample_time_series, save_ts,
-    CaseResult, Outcome,
+    check, check_load, e2s, every_kind, filled, fresh_namespace, key, on_threads,
+    sample_time_series, save_ts, CaseResult, Outcome,
 };
-
 
 fn versions(b: &dyn StorageBackend, k: &StorageKey) -> Result<Vec<VersionInfo>, String> {
     b.list_versions(k).map_err(e2s("list_versions"))
