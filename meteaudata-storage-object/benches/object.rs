@@ -1,11 +1,13 @@
 //! Object-store backend: save, load and a 1 % window of 10^6 and 10^7 points, beside the disk
-//! backend, with the bytes each read fetched from the store.
+//! backend, with the bytes each read fetched from the store; then an overwrite that keeps the
+//! previous version against one that keeps none (`without_versions`), on `memory://`,
+//! `file://` and S3 when set (runs alternated, best of each).
 //!
 //! `cargo bench -p meteaudata-storage-object --features s3` with `METEAUDATA_S3_URL` and the
 //! `AWS_*` variables set (a local S3 server: see `.ci/run`); without it, `memory://`.
 //! Sizes: `METEAUDATA_BENCH_SIZES=1000000,10000000`.
 
-use meteaudata_core::storage::{StorageBackend, StorageKey, TimeRange};
+use meteaudata_core::storage::{Retention, StorageBackend, StorageKey, TimeRange};
 use meteaudata_core::TimeSeries;
 use meteaudata_storage_disk::DiskBackend;
 use meteaudata_storage_object::ObjectBackend;
@@ -64,6 +66,10 @@ fn main() {
                 ms(win)
             );
         }
+        // The latest version alone (the saves above kept the others).
+        object
+            .prune_versions(&key, Retention::KeepLast(1))
+            .expect("prune");
         let size = object.size_on_disk().expect("size").unwrap_or(0);
         let before = object.bytes_read();
         object.load_range(&key, window).expect("window");
@@ -76,5 +82,46 @@ fn main() {
             100.0 * window_bytes as f64 / size.max(1) as f64
         );
         object.delete(&key).expect("delete");
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file_url = format!("file://{}", dir.path().display());
+        let mut stores = vec![
+            ("memory://".to_string(), "memory:///versions".to_string()),
+            ("file://".to_string(), file_url),
+        ];
+        if let Ok(s3) = std::env::var("METEAUDATA_S3_URL") {
+            let url = format!(
+                "{}/bench-versions-{}",
+                s3.trim_end_matches('/'),
+                std::process::id()
+            );
+            stores.push(("S3".to_string(), url));
+        }
+        for (store, url) in &stores {
+            let versioned = ObjectBackend::new(url).expect("the object store");
+            let plain_url = format!("{}/plain", url.trim_end_matches('/'));
+            let plain = ObjectBackend::new(&plain_url)
+                .expect("the object store")
+                .without_versions();
+            // The key holds a value: each save below is an overwrite.
+            versioned.save(&key, &series, &meta).expect("save");
+            plain.save(&key, &series, &meta).expect("save");
+            let (mut with, mut without) = (Duration::MAX, Duration::MAX);
+            for _ in 0..runs {
+                with = with.min(best(1, || {
+                    versioned.save(&key, &series, &meta).expect("save")
+                }));
+                without = without.min(best(1, || plain.save(&key, &series, &meta).expect("save")));
+            }
+            let kept = versioned.list_versions(&key).expect("versions").len();
+            println!(
+                "  {store:<10} overwrite with versions {}  without {}  ({:.2}x; {kept} versions kept)",
+                ms(with),
+                ms(without),
+                with.as_secs_f64() / without.as_secs_f64().max(1e-9)
+            );
+            versioned.delete(&key).expect("delete");
+            plain.delete(&key).expect("delete");
+        }
     }
 }

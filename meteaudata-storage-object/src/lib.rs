@@ -63,15 +63,43 @@
 //! completion of a multipart upload), so a failed or killed save leaves the previous version
 //! readable. Creating a key ([`StorageBackend::create`](meteaudata_core::storage::StorageBackend::create))
 //! is a conditional put: of two writers, one wins and the other gets `Conflict`. Every read
-//! is checked against the checksums the file carries. See [`ObjectBackend`].
+//! is checked against the checksums the file carries.
+//!
+//! Saves keep versions (the disk backend's layout: older ones in
+//! `<prefix>/.meteaudata-versions/<stem>/<n>.parquet`, which listings of keys never enter):
+//! each save archives the current object by a server-side copy before it replaces it, and
+//! replaces it only if it is still the object archived (a conditional put; on `file://`, a
+//! lock file per key), so a killed save adds no version and two writers lose none. See
+//! [`ObjectBackend`] for the rules and their limits, and [`ObjectBackend::without_versions`].
+//!
+//! ```
+//! use meteaudata_core::storage::{Retention, StorageBackend, StorageKey};
+//! use meteaudata_core::{Index, Series, TimeSeries};
+//! use meteaudata_storage_object::ObjectBackend;
+//!
+//! let backend = ObjectBackend::new("memory:///plant")?;
+//! let key: StorageKey = "plant/COD#1/RAW#1".parse()?;
+//! for v in [1.0, 2.0, 3.0] {
+//!     let ts = TimeSeries::new(Series::from_f64("COD#1_RAW#1", Index::range(2), vec![v, v])?);
+//!     backend.save(&key, ts.series().unwrap(), &ts.metadata())?;
+//! }
+//! let versions = backend.list_versions(&key)?;
+//! assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2, 3]);
+//! assert_eq!(backend.load_version(&key, 1)?.0.f64_values().unwrap().value(0), 1.0);
+//! assert_eq!(backend.prune_versions(&key, Retention::KeepLast(2))?, [1]);
+//! assert_eq!(backend.list_keys()?, [key]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod backend;
 mod error;
 mod location;
 mod runtime;
+mod snapshots;
 mod source;
 mod upload;
+mod versions;
 
 pub use backend::ObjectBackend;
 pub use object_store;

@@ -28,6 +28,21 @@ pub(crate) struct Location {
     pub prefix: Path,
     /// `scheme://host/path`: no user information, no query.
     pub shown: String,
+    /// How saves that keep versions are isolated from each other on this store.
+    pub isolation: Isolation,
+}
+
+/// How two processes saving one key at once are kept from losing a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Isolation {
+    /// The store replaces an object only if it is still the version read
+    /// (`PutMode::Update`: memory, S3 with conditional puts, Azure, GCS).
+    Conditional,
+    /// A local directory (`file://`, which has no conditional replacement): a lock file per
+    /// key in this directory, the disk backend's own (`.meteaudata-lock-<hash>`).
+    Locked(std::path::PathBuf),
+    /// Neither: saves keep no versions.
+    None,
 }
 
 fn invalid(url: &str, why: impl std::fmt::Display) -> Error {
@@ -97,22 +112,26 @@ pub(crate) fn open(url: &str, options: &[(String, String)]) -> Result<Location> 
     opts.extend(options.iter().cloned());
     let shown = redact(url);
     let scheme = parsed.scheme().to_ascii_lowercase();
-    let (store, prefix): (Arc<dyn ObjectStore>, Path) = match scheme.as_str() {
+    let (store, prefix, isolation): (Arc<dyn ObjectStore>, Path, Isolation) = match scheme.as_str()
+    {
         "memory" => (
             Arc::new(object_store::memory::InMemory::new()),
             prefix_of(
                 url,
                 &format!("{}{}", parsed.host_str().unwrap_or(""), parsed.path()),
             )?,
+            Isolation::Conditional,
         ),
         "file" => {
             let dir = parsed
                 .to_file_path()
                 .map_err(|()| invalid(url, "not an absolute local path"))?;
             std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            // Folders left empty by deletes go (the archived versions of a deleted key).
             let fs = object_store::local::LocalFileSystem::new_with_prefix(&dir)
-                .map_err(|e| invalid(url, e))?;
-            (Arc::new(fs), Path::default())
+                .map_err(|e| invalid(url, e))?
+                .with_automatic_cleanup(true);
+            (Arc::new(fs), Path::default(), Isolation::Locked(dir))
         }
         "s3" | "s3a" => s3(url, &parsed, &opts)?,
         "az" | "azure" | "abfs" | "abfss" | "adl" => azure(url, &parsed, &opts)?,
@@ -130,6 +149,7 @@ pub(crate) fn open(url: &str, options: &[(String, String)]) -> Result<Location> 
         store,
         prefix,
         shown,
+        isolation,
     })
 }
 
@@ -138,7 +158,7 @@ fn s3(
     url: &str,
     parsed: &url::Url,
     opts: &[(String, String)],
-) -> Result<(Arc<dyn ObjectStore>, Path)> {
+) -> Result<(Arc<dyn ObjectStore>, Path, Isolation)> {
     use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
     let mut b = AmazonS3Builder::from_env().with_url(redact(url));
     // Creates of series larger than one PUT copy a temporary object into place only if the
@@ -165,12 +185,21 @@ fn s3(
             .map_err(|e| invalid(url, format!("option {k:?}: {e}")))?;
         b = b.with_config(key, v);
     }
+    // Versions need `If-Match` puts; a store configured without them keeps none.
+    let isolation = match b.get_config_value(&AmazonS3ConfigKey::ConditionalPut) {
+        Some(v) if v.trim() == "etag" => Isolation::Conditional,
+        _ => Isolation::None,
+    };
     let store = b.build().map_err(|e| invalid(url, e))?;
-    Ok((Arc::new(store), prefix_of(url, parsed.path())?))
+    Ok((Arc::new(store), prefix_of(url, parsed.path())?, isolation))
 }
 
 #[cfg(not(feature = "s3"))]
-fn s3(url: &str, _: &url::Url, _: &[(String, String)]) -> Result<(Arc<dyn ObjectStore>, Path)> {
+fn s3(
+    url: &str,
+    _: &url::Url,
+    _: &[(String, String)],
+) -> Result<(Arc<dyn ObjectStore>, Path, Isolation)> {
     Err(not_compiled(url, "s3"))
 }
 
@@ -179,7 +208,7 @@ fn azure(
     url: &str,
     parsed: &url::Url,
     opts: &[(String, String)],
-) -> Result<(Arc<dyn ObjectStore>, Path)> {
+) -> Result<(Arc<dyn ObjectStore>, Path, Isolation)> {
     use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
     let mut b = MicrosoftAzureBuilder::from_env().with_url(redact(url));
     for (k, v) in opts {
@@ -191,11 +220,19 @@ fn azure(
     let store = b.build().map_err(|e| invalid(url, e))?;
     // abfs://container@account.dfs.core.windows.net/prefix and az://container/prefix: the
     // container is the host's first label or the user part; the path is the prefix.
-    Ok((Arc::new(store), prefix_of(url, parsed.path())?))
+    Ok((
+        Arc::new(store),
+        prefix_of(url, parsed.path())?,
+        Isolation::Conditional,
+    ))
 }
 
 #[cfg(not(feature = "azure"))]
-fn azure(url: &str, _: &url::Url, _: &[(String, String)]) -> Result<(Arc<dyn ObjectStore>, Path)> {
+fn azure(
+    url: &str,
+    _: &url::Url,
+    _: &[(String, String)],
+) -> Result<(Arc<dyn ObjectStore>, Path, Isolation)> {
     Err(not_compiled(url, "azure"))
 }
 
@@ -204,7 +241,7 @@ fn gcs(
     url: &str,
     parsed: &url::Url,
     opts: &[(String, String)],
-) -> Result<(Arc<dyn ObjectStore>, Path)> {
+) -> Result<(Arc<dyn ObjectStore>, Path, Isolation)> {
     use object_store::gcp::{GoogleCloudStorageBuilder, GoogleConfigKey};
     let mut b = GoogleCloudStorageBuilder::from_env().with_url(redact(url));
     for (k, v) in opts {
@@ -214,11 +251,19 @@ fn gcs(
         b = b.with_config(key, v);
     }
     let store = b.build().map_err(|e| invalid(url, e))?;
-    Ok((Arc::new(store), prefix_of(url, parsed.path())?))
+    Ok((
+        Arc::new(store),
+        prefix_of(url, parsed.path())?,
+        Isolation::Conditional,
+    ))
 }
 
 #[cfg(not(feature = "gcs"))]
-fn gcs(url: &str, _: &url::Url, _: &[(String, String)]) -> Result<(Arc<dyn ObjectStore>, Path)> {
+fn gcs(
+    url: &str,
+    _: &url::Url,
+    _: &[(String, String)],
+) -> Result<(Arc<dyn ObjectStore>, Path, Isolation)> {
     Err(not_compiled(url, "gcs"))
 }
 

@@ -5,17 +5,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use meteaudata_core::chrono::{DateTime, Utc};
 use meteaudata_core::Result;
 use meteaudata_parquet::ReadAt;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore, ObjectStoreExt, UpdateVersion};
 
-use crate::error::{from_store, is_not_found, is_unsupported};
+use crate::error::{from_store, is_conflict, is_not_found, is_unsupported};
 use crate::runtime::Bridge;
 
 /// Bytes fetched with the first request, from the end of the object: the Parquet footer
 /// (which readers need first) usually fits, so opening a file costs one request.
 pub(crate) const TAIL: u64 = 64 << 10;
+
+/// Times the length and the last bytes of an object are fetched again when it was replaced
+/// between the two requests (stores without suffix ranges).
+const TAIL_ATTEMPTS: usize = 8;
 
 /// One object of known length; its last bytes are fetched when it is opened.
 #[derive(Debug)]
@@ -31,6 +36,8 @@ pub(crate) struct ObjectSource {
     counter: Arc<AtomicU64>,
     /// The version read (for writes that must find it unchanged).
     version: UpdateVersion,
+    /// When the object was last written (as the store says).
+    modified: DateTime<Utc>,
 }
 
 impl ObjectSource {
@@ -72,12 +79,28 @@ impl ObjectSource {
             tail: tail.bytes,
             counter: Arc::clone(counter),
             version: tail.version,
+            modified: tail.modified,
         }
     }
 
     /// The version of the object that was read.
     pub(crate) fn version(&self) -> &UpdateVersion {
         &self.version
+    }
+
+    /// When the object that was read was last written.
+    pub(crate) fn modified(&self) -> DateTime<Utc> {
+        self.modified
+    }
+
+    /// The object's last bytes, as fetched when it was opened.
+    pub(crate) fn tail(&self) -> &Bytes {
+        &self.tail
+    }
+
+    /// The object's name in the store.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
     }
 
     fn get(&self, range: Range<u64>) -> std::io::Result<Bytes> {
@@ -109,6 +132,7 @@ pub(crate) struct Tail {
     pub(crate) len: u64,
     pub(crate) bytes: Bytes,
     pub(crate) version: UpdateVersion,
+    pub(crate) modified: DateTime<Utc>,
 }
 
 fn version_of(meta: &ObjectMeta) -> UpdateVersion {
@@ -132,48 +156,59 @@ pub(crate) async fn fetch_tail(
         Ok(r) => r,
         Err(e) if is_not_found(&e) => return Ok(None),
         // Azure Blob Storage has no suffix ranges: the length first, then the range (only if
-        // the object is still the version the length came from).
+        // the object is still the version the length came from; if it was replaced in
+        // between, the new version is read the same way).
         Err(e) if is_unsupported(&e) => {
-            let meta = match store.head(&path).await {
-                Ok(m) => m,
-                Err(e) if is_not_found(&e) => return Ok(None),
-                Err(e) => return Err(e),
-            };
-            let len = meta.size;
-            if len == 0 {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let meta = match store.head(&path).await {
+                    Ok(m) => m,
+                    Err(e) if is_not_found(&e) => return Ok(None),
+                    Err(e) => return Err(e),
+                };
+                let len = meta.size;
+                if len == 0 {
+                    return Ok(Some(Tail {
+                        len,
+                        bytes: Bytes::new(),
+                        version: version_of(&meta),
+                        modified: meta.last_modified,
+                    }));
+                }
+                let options = GetOptions {
+                    range: Some(GetRange::Bounded(len.saturating_sub(TAIL)..len)),
+                    if_match: meta.e_tag.clone(),
+                    ..GetOptions::default()
+                };
+                let r = match store.get_opts(&path, options).await {
+                    Ok(r) => r,
+                    Err(e) if is_not_found(&e) => return Ok(None),
+                    Err(e) if is_conflict(&e) && attempt < TAIL_ATTEMPTS => continue,
+                    Err(e) => return Err(e),
+                };
+                let version = version_of(&r.meta);
+                let modified = r.meta.last_modified;
+                let bytes = r.bytes().await?;
                 return Ok(Some(Tail {
                     len,
-                    bytes: Bytes::new(),
-                    version: version_of(&meta),
+                    bytes,
+                    version,
+                    modified,
                 }));
             }
-            let options = GetOptions {
-                range: Some(GetRange::Bounded(len.saturating_sub(TAIL)..len)),
-                if_match: meta.e_tag.clone(),
-                ..GetOptions::default()
-            };
-            let r = match store.get_opts(&path, options).await {
-                Ok(r) => r,
-                Err(e) if is_not_found(&e) => return Ok(None),
-                Err(e) => return Err(e),
-            };
-            let version = version_of(&r.meta);
-            let bytes = r.bytes().await?;
-            return Ok(Some(Tail {
-                len,
-                bytes,
-                version,
-            }));
         }
         Err(e) => return Err(e),
     };
     let len = r.meta.size;
     let version = version_of(&r.meta);
+    let modified = r.meta.last_modified;
     let bytes = r.bytes().await?;
     Ok(Some(Tail {
         len,
         bytes,
         version,
+        modified,
     }))
 }
 
