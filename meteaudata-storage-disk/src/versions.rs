@@ -100,6 +100,23 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
     }
 }
 
+/// Whether `a` and `b` are one file: one inode (a hard link) where the system says, else the
+/// same length and modification time (a copy keeps the time).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        ma.len() == mb.len() && ma.modified().ok() == mb.modified().ok()
+    }
+}
+
 impl DiskBackend {
     pub(crate) fn versions_root(&self) -> PathBuf {
         self.base_path().join(VERSIONS_DIR)
@@ -157,12 +174,27 @@ impl DiskBackend {
     }
 
     /// The number of the file of `stem` whose footer is `footer`: the one it records, or for
-    /// a file without one, the number after the archived ones (`archived`, ascending).
+    /// a file without one (Python wrote it), the number after the archived ones (`archived`,
+    /// ascending) — unless the highest archived one is this very file, which a save killed
+    /// after archiving it leaves behind: then that is its number.
     fn current_number(&self, stem: &str, footer: &Footer, archived: &[u64]) -> Result<u64> {
         let path = self.data_path(stem);
         Ok(match footer.version_info(&path.display().to_string())? {
             Some(info) => info.version,
-            None => archived.last().map_or(1, |n| n + 1),
+            None => match archived.last() {
+                None => 1,
+                Some(&last) => {
+                    let copy = self
+                        .archive_of(stem)
+                        .dir
+                        .join(format!("{last}{DATA_SUFFIX}"));
+                    if same_file(&path, &copy) {
+                        last
+                    } else {
+                        last + 1
+                    }
+                }
+            },
         })
     }
 

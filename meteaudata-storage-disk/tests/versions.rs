@@ -169,6 +169,34 @@ fn a_save_killed_after_archiving_adds_no_version() {
     assert_eq!(&b.load_version(&key, 1).unwrap().0, one.series().unwrap());
 }
 
+/// The same for a file without a version entry (Python's): its archived link is recognised
+/// as the file itself, not counted as one more version.
+#[test]
+fn a_save_killed_after_archiving_a_python_file_adds_no_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let key: StorageKey = "plant/Flow#1/RAW#1".parse().unwrap();
+    let (one, two, three) = (ts(vec![1.0]), ts(vec![2.0]), ts(vec![3.0]));
+    // Files as Python writes them: no version entry (an unversioned store writes none).
+    let python = DiskBackend::new(dir.path()).without_versions();
+    save(&python, &key, &one);
+    let b = DiskBackend::new(dir.path());
+    save(&b, &key, &two);
+    save(&python, &key, &three);
+    // Python's file replaced ours (and took our version 2 with it): 1 archived, 2 current.
+    assert_eq!(numbers(&b, &key), [1, 2]);
+    // A save killed after linking the current file into the archive.
+    let stem = "plant_Flow#1_RAW#1";
+    let current = dir.path().join(format!("{stem}.parquet"));
+    fs::hard_link(&current, archive(dir.path(), stem).join("2.parquet")).unwrap();
+    assert_eq!(numbers(&b, &key), [1, 2]);
+    assert_eq!(&b.load_version(&key, 2).unwrap().0, three.series().unwrap());
+    // The next save goes on from there.
+    save(&b, &key, &one);
+    assert_eq!(numbers(&b, &key), [1, 2, 3]);
+    assert_eq!(&b.load_version(&key, 2).unwrap().0, three.series().unwrap());
+    assert_eq!(&b.load(&key).unwrap().0, one.series().unwrap());
+}
+
 #[test]
 fn a_failed_save_adds_no_version() {
     let dir = tempfile::tempdir().unwrap();
