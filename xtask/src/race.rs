@@ -418,14 +418,6 @@ fn cli_round(bins: &Binaries, store: &Store, scenario: &str, out: &mut Outcome) 
     Ok(())
 }
 
-/// Why a scenario is not run on a backend: what the backend does not promise (and says so in
-/// docs/storage.md).
-fn not_promised(scenario: &str, backend: Backend) -> Option<&'static str> {
-    (backend == Backend::ObjectFile && matches!(scenario, "append" | "save-append")).then_some(
-        "appends on file:// object stores are a read and a rewrite without a version check, not isolated from another writer of the same key (docs/storage.md)",
-    )
-}
-
 pub fn run(args: &[String]) -> Result<()> {
     let o = options(args, &["--rounds", "--backend", "--scenario"])?;
     let rounds: u64 = o
@@ -445,13 +437,6 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut failed = Vec::new();
     for scenario in &scenarios {
         for &backend in &backends {
-            if let Some(why) = not_promised(scenario, backend) {
-                println!(
-                    "race: scenario={scenario} backend={} not run: {why}",
-                    backend.name()
-                );
-                continue;
-            }
             let mut out = Outcome::default();
             let mut skipped = false;
             for _ in 0..rounds {
