@@ -12,7 +12,7 @@
 //! interrupted save is rewritten from the data file's footer.
 //!
 //! ```
-//! use meteaudata_core::storage::StorageKey;
+//! use meteaudata_core::storage::{StorageKey, Stored, TimeRange};
 //! use meteaudata_core::{Index, Series, TimeSeries};
 //! use meteaudata_parquet::stem_store::{self, Slot, StemFiles};
 //! use meteaudata_parquet::{checksum, write_series, BytesSource};
@@ -69,10 +69,10 @@
 //! ```
 
 use crate::layout::{candidate_stems, DATA_SUFFIX, META_SUFFIX};
-use crate::parquet_read::read_footer;
+use crate::parquet_read::{read_footer, read_series};
 use crate::{Footer, ReadAt};
 use meteaudata_core::metadata::TimeSeriesMetadata;
-use meteaudata_core::storage::StorageKey;
+use meteaudata_core::storage::{StorageKey, Stored, TimeRange};
 use meteaudata_core::{Error, ErrorKind, Result};
 use std::sync::Arc;
 
@@ -199,6 +199,22 @@ pub fn read_metadata<F: StemFiles + ?Sized>(
         location: files.location(&name),
         message: e.to_string(),
     })
+}
+
+/// The series stored under `stem` in `data` (whose footer is `footer`), the points in
+/// `range`, with the index frequency a Python sidecar records, and its metadata (see
+/// [`read_metadata`]).
+pub fn read_stored<F: StemFiles + ?Sized>(
+    files: &F,
+    stem: &str,
+    data: Arc<dyn ReadAt>,
+    footer: &Footer,
+    range: Option<TimeRange>,
+) -> Result<Stored> {
+    let freq = sidecar_frequency(files, stem, footer);
+    let (series, footer) = read_series(data, range, freq.as_deref())?;
+    let meta = read_metadata(files, stem, &footer)?;
+    Ok((series, meta))
 }
 
 /// The index frequency the sidecar of a file Python wrote records (Parquet cannot hold it);

@@ -127,19 +127,22 @@ impl DiskBackend {
         r.map_err(|e| Error::io(path, e))
     }
 
+    /// Where a stored key is: its files (`NotFound` when it holds nothing).
+    fn found(&self, key: &StorageKey) -> Result<Found<FileSource>> {
+        stem_store::locate(&self.files(), key)?
+            .ok_or_else(|| missing(key, &self.data_path(&candidate_stems(key)[0])))
+    }
+
     /// Where a stored key is: its files and the frequency a foreign file's sidecar records.
     fn find(&self, key: &StorageKey) -> Result<(Found<FileSource>, Option<String>)> {
-        let found = stem_store::locate(&self.files(), key)?
-            .ok_or_else(|| missing(key, &self.data_path(&candidate_stems(key)[0])))?;
+        let found = self.found(key)?;
         let freq = stem_store::sidecar_frequency(&self.files(), &found.stem, &found.footer);
         Ok((found, freq))
     }
 
     pub(crate) fn load_stem(&self, key: &StorageKey, range: Option<TimeRange>) -> Result<Stored> {
-        let (found, freq) = self.find(key)?;
-        let (series, footer) = meteaudata_parquet::read_series(found.data, range, freq.as_deref())?;
-        let meta = stem_store::read_metadata(&self.files(), &found.stem, &footer)?;
-        Ok((series, meta))
+        let found = self.found(key)?;
+        stem_store::read_stored(&self.files(), &found.stem, found.data, &found.footer, range)
     }
 
     /// An advisory lock on the file `name` of the store (created if needed), held until the
@@ -340,7 +343,7 @@ impl StorageBackend for DiskBackend {
     }
 
     fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
-        let (found, _) = self.find(key)?;
+        let found = self.found(key)?;
         stem_store::read_metadata(&self.files(), &found.stem, &found.footer)
     }
 

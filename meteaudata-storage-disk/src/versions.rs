@@ -330,11 +330,7 @@ impl DiskBackend {
                 &self.list_versions_of(key)?,
             ));
         };
-        let name = version.to_string();
-        let freq = stem_store::sidecar_frequency(&archive, &name, &footer);
-        let (series, footer) = meteaudata_parquet::read_series(data, None, freq.as_deref())?;
-        let meta = stem_store::read_metadata(&archive, &name, &footer)?;
-        Ok((series, meta))
+        stem_store::read_stored(&archive, &version.to_string(), data, &footer, None)
     }
 
     /// Under the key's lock: removes the archived versions `retention` does not keep.

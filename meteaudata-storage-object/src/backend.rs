@@ -367,10 +367,7 @@ impl ObjectBackend {
             // block twice by ranges).
             src = self.whole(&stem, src.len())?;
         }
-        let freq = stem_store::sidecar_frequency(&self.files(), &stem, &footer);
-        let (series, footer) = meteaudata_parquet::read_series(src, range, freq.as_deref())?;
-        let meta = stem_store::read_metadata(&self.files(), &stem, &footer)?;
-        Ok((series, meta))
+        stem_store::read_stored(&self.files(), &stem, src, &footer, range)
     }
 
     /// A writer of `key` (`create`: only if the key is free at the commit).

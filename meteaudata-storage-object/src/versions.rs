@@ -438,12 +438,13 @@ impl ObjectBackend {
                 let Some(whole) = self.whole_object(base.data.path(), Some(&base.data))? else {
                     continue;
                 };
-                let files = self.files();
-                let freq = stem_store::sidecar_frequency(&files, &base.stem, &base.footer);
-                let (series, footer) =
-                    meteaudata_parquet::read_series(whole, None, freq.as_deref())?;
-                let meta = stem_store::read_metadata(&files, &base.stem, &footer)?;
-                return Ok((series, meta));
+                return stem_store::read_stored(
+                    &self.files(),
+                    &base.stem,
+                    whole,
+                    &base.footer,
+                    None,
+                );
             }
             let archive = self.archive_of(&base.stem)?;
             let kept = if version < current {
@@ -461,11 +462,7 @@ impl ObjectBackend {
             let whole = self
                 .whole_object(data.path(), Some(&data))?
                 .ok_or_else(|| self.gone(&data))?;
-            let name = version.to_string();
-            let freq = stem_store::sidecar_frequency(&archive, &name, &footer);
-            let (series, footer) = meteaudata_parquet::read_series(whole, None, freq.as_deref())?;
-            let meta = stem_store::read_metadata(&archive, &name, &footer)?;
-            return Ok((series, meta));
+            return stem_store::read_stored(&archive, &version.to_string(), whole, &footer, None);
         }
         Err(Error::Conflict(format!(
             "{key}: replaced {READ_ATTEMPTS} times while version {version} was read"
