@@ -184,6 +184,8 @@ mod codec;
 mod inserts;
 mod layout;
 mod ops;
+#[cfg(test)]
+mod points_view;
 mod pool;
 mod python;
 mod scan;
