@@ -7,6 +7,11 @@
 //! Loads are compared with a bare Parquet read of the same points (the `parquet` crate's Arrow
 //! reader over a file in the disk backend's encodings, zstd, and over an uncompressed one): the
 //! floor for reading stored points into Arrow arrays on this machine.
+//!
+//! The plain-SQL view `meteaudata_points` is timed too, through the database's own SQL
+//! (`count(*)`, `avg(value)`): over the whole series, over a 1% window with the block bounds
+//! (`block_t_max >= t0 AND block_t_min < t1`, read through the block index) and over the same
+//! window without them (every block of the key decoded).
 
 use std::time::Instant;
 
@@ -141,6 +146,71 @@ fn run(label: &str, backend: &SqlBackend, n: usize, runs: usize, floor: (f64, f6
     );
 }
 
+/// Seconds of the best of `runs` executions of `sql` (one row back) on the database of `url`.
+fn sql_seconds(url: &str, sql: &str, runs: usize) -> f64 {
+    use diesel::sql_types::{BigInt, Double, Nullable};
+    use diesel::{Connection, QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+        #[diesel(sql_type = Nullable<Double>)]
+        #[allow(dead_code)]
+        mean: Option<f64>,
+    }
+    let mut best = f64::MAX;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let q = diesel::sql_query(sql);
+        let row: Row = match url.split("://").next().unwrap_or_default() {
+            #[cfg(feature = "sqlite")]
+            "sqlite" => q.get_result(
+                &mut diesel::SqliteConnection::establish(url.trim_start_matches("sqlite:///"))
+                    .expect("sqlite"),
+            ),
+            #[cfg(feature = "postgres")]
+            "postgresql" | "postgres" => {
+                q.get_result(&mut diesel::PgConnection::establish(url).expect("postgres"))
+            }
+            #[cfg(feature = "mysql")]
+            "mysql" => q.get_result(&mut diesel::MysqlConnection::establish(url).expect("mysql")),
+            other => panic!("no connection for {other}"),
+        }
+        .expect("view query");
+        best = best.min(t.elapsed().as_secs_f64());
+        assert!(row.n > 0);
+    }
+    best
+}
+
+/// Times the view over key `bench/B#1/RAW#0` of `n` points (saved by [`run`]).
+fn view(label: &str, url: &str, n: usize, runs: usize) {
+    let key = if url.starts_with("mysql") {
+        "`key`"
+    } else {
+        "\"key\""
+    };
+    let start = 1_700_000_000_000_000_000i64 + (n as i64 / 2) * 60_000_000_000;
+    let end = start + (n as i64 / 100) * 60_000_000_000;
+    let base = format!(
+        "SELECT count(*) AS n, avg(value) AS mean FROM meteaudata_points WHERE {key} = 'bench/B#1/RAW#0'"
+    );
+    let all = sql_seconds(url, &base, runs);
+    let window = format!("{base} AND t >= {start} AND t < {end}");
+    let bounded = sql_seconds(
+        url,
+        &format!("{window} AND block_t_max >= {start} AND block_t_min < {end}"),
+        runs,
+    );
+    let unbounded = sql_seconds(url, &window, runs);
+    println!(
+        "{label:<22} view meteaudata_points: all {n} points {:.2} M points/s ({all:.3} s), 1% window {:.1} ms with the block bounds, {:.1} ms without",
+        n as f64 / all / 1e6,
+        bounded * 1e3,
+        unbounded * 1e3
+    );
+}
+
 fn env_usize(var: &str, default: usize) -> usize {
     std::env::var(var)
         .ok()
@@ -172,6 +242,7 @@ fn main() {
         let url = format!("sqlite:///{}", dir.path().join("bench.db").display());
         let b = SqlBackend::connect(&url).expect("sqlite");
         run("sqlite (file, WAL)", &b, n, runs, floor);
+        view("sqlite (file, WAL)", &url, n, runs);
         let b = SqlBackend::connect("sqlite:///:memory:").expect("sqlite memory");
         run("sqlite (:memory:)", &b, n, runs, floor);
     }
@@ -188,6 +259,7 @@ fn main() {
         {
             let b = SqlBackend::connect(&url).expect("postgres");
             run("postgresql (COPY)", &b, n, runs, floor);
+            view("postgresql (COPY)", &url, n, runs);
         }
         let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
     } else {
@@ -208,6 +280,7 @@ fn main() {
         {
             let b = SqlBackend::connect(&url).expect("mysql");
             run("mysql (INSERT batches)", &b, n, runs, floor);
+            view("mysql (INSERT batches)", &url, n, runs);
         }
         let _ = c.batch_execute(&format!("DROP DATABASE {db}"));
     } else {

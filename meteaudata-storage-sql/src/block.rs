@@ -41,7 +41,7 @@ pub(crate) const BLOCK_TEXT_BYTES: usize = 1 << 20;
 
 /// Most points a stored block may record: more is corrupt data (blocks are written with at
 /// most [`BLOCK_POINTS`]; the margin leaves room to grow that).
-const MAX_STORED_BLOCK_POINTS: usize = 1 << 16;
+pub(crate) const MAX_STORED_BLOCK_POINTS: usize = 1 << 16;
 
 /// Cuts `rows` into blocks of [`BLOCK_POINTS`] (fewer when their text reaches
 /// [`BLOCK_TEXT_BYTES`]), with their time bounds for a datetime index.

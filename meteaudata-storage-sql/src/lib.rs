@@ -110,6 +110,65 @@
 //!   hashes the whole series after it. Rows saved before versions are version 1, hashed when
 //!   listed.
 //!
+//! ## Every point in plain SQL
+//!
+//! The view `meteaudata_points` has one row per point of the current version of each key:
+//! `key`, `pos`, `t` (nanoseconds since the epoch, UTC, for datetime indexes), `label` (any
+//! other index label as text), `value` (`DOUBLE`: floats exactly, integers and booleans
+//! converted; NULL for NaN and ±inf, which `value_text` names `nan`, `inf`, `-inf`),
+//! `value_int`, `value_text`, and the bounds of the point's block, `block_t_min` and
+//! `block_t_max`. It decodes the stored blocks with the database's built-in functions only,
+//! so any client can query it (`key` is spelled `` `key` `` in MySQL). Add the block bounds to
+//! a time filter so that the database reads only the blocks of the window:
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use diesel::sql_types::{BigInt, Double, Nullable, Text};
+//! use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+//! use meteaudata_core::storage::{StorageBackend, StorageKey};
+//! use meteaudata_core::{Index, Series, TimeSeries};
+//! use meteaudata_storage_sql::SqlBackend;
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("plant.db");
+//! let backend = SqlBackend::connect(&format!("sqlite:///{}", path.display())).unwrap();
+//! let minute = 60_000_000_000i64;
+//! let index = Index::datetime_nanos((0..6).map(|i| i * minute).collect(), None);
+//! let values = vec![1.0, 2.0, f64::NAN, 4.0, 5.0, 6.0];
+//! let ts = TimeSeries::new(Series::from_f64("A#1_RAW#1", index, values).unwrap());
+//! let key = StorageKey::new("plant/A#1/RAW#1").unwrap();
+//! backend.save(&key, ts.series().unwrap(), &ts.metadata()).unwrap();
+//!
+//! // Any SQLite client (here diesel) can now ask for the mean of minutes 1 to 4.
+//! #[derive(QueryableByName)]
+//! struct Row {
+//!     #[diesel(sql_type = BigInt)]
+//!     n: i64,
+//!     #[diesel(sql_type = Nullable<Double>)]
+//!     mean: Option<f64>,
+//! }
+//! let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+//! let row: Row = diesel::sql_query(
+//!     "SELECT count(*) AS n, avg(value) AS mean FROM meteaudata_points
+//!      WHERE key = ? AND t >= ? AND t < ? AND block_t_max >= ? AND block_t_min < ?",
+//! )
+//! .bind::<Text, _>("plant/A#1/RAW#1")
+//! .bind::<BigInt, _>(minute)
+//! .bind::<BigInt, _>(5 * minute)
+//! .bind::<BigInt, _>(minute)
+//! .bind::<BigInt, _>(5 * minute)
+//! .get_result(&mut conn)
+//! .unwrap();
+//! assert_eq!(row.n, 4); // minutes 1, 2, 3, 4: the NaN counts as a point ...
+//! assert_eq!(row.mean, Some((2.0 + 4.0 + 5.0) / 3.0)); // ... without a value
+//! # }
+//! ```
+//!
+//! PostgreSQL decodes about 0.4 M points/s through the view on this 2-core machine, MariaDB
+//! 0.2 M, SQLite 0.07 M (it has no function that reads a number from bytes, so it adds up hex
+//! digits), against tens of millions per second through the library: the view is for
+//! windows, joins and ad-hoc questions; saves and loads are unchanged by it.
+//!
 //! Blocks make bulk paths cheap: a save of 10^6 points writes about a thousand rows, so the
 //! database maintains a few index entries per thousand points instead of two per point. An
 //! append fills up the last block before starting new ones, and a time window reads only the

@@ -1037,14 +1037,29 @@ macro_rules! common_ops {
             use diesel_migrations::MigrationHarness;
             let mut last = None;
             // Processes opening one database at once take turns (`migration_lock`, a lock of
-            // the database server); a failure is still tried again.
-            for _ in 0..3 {
+            // the database server); a failure is still tried again. SQLite has no such lock:
+            // a migration that read the schema before another connection changed it is
+            // refused at once ("database is locked", without waiting for the busy timeout),
+            // so those are retried, with pauses, for up to a minute.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            let mut pause = std::time::Duration::from_millis(5);
+            let mut failures = 0;
+            while failures < 3 {
                 migration_lock(conn)?;
                 let ran = conn.run_pending_migrations(MIGRATIONS).map(|_| ());
                 migration_unlock(conn);
                 match ran {
                     Ok(()) => return Ok(()),
-                    Err(e) => last = Some(e.to_string()),
+                    Err(e) => {
+                        let text = e.to_string();
+                        let locked = text.contains("database is locked");
+                        if !locked || std::time::Instant::now() >= deadline {
+                            failures += 1;
+                        }
+                        last = Some(text);
+                        std::thread::sleep(pause);
+                        pause = (pause * 2).min(std::time::Duration::from_millis(200));
+                    }
                 }
             }
             Err(E::Md(meteaudata_core::Error::Backend {

@@ -33,9 +33,8 @@ pub(crate) enum Dialect {
     Mysql,
 }
 
-/// Largest number of points a stored block may hold, plus one: the positions table holds
-/// `0..POSITIONS`.
-pub(crate) const POSITIONS: u32 = 1 << 16;
+/// The positions table holds `0..DIGITS^4` (made from four tables of `DIGITS` digits).
+const DIGITS: u32 = 16;
 
 /// 2^52, as a literal every database reads exactly.
 const TWO_52: &str = "4503599627370496";
@@ -380,19 +379,25 @@ fn column_bindings(d: Dialect, c: &Column<'_>, prefix: &str) -> (Bound, Vec<(Str
 
 /// The statement creating the view on database `d`.
 pub(crate) fn create_view(d: Dialect) -> String {
-    let ic = "COALESCE(b.t, b.label)";
-    let vc = "COALESCE(b.v, b.vi, b.vs)";
+    // PostgreSQL: the block's columns are detoasted (decompressed) once per block (`|| ''`
+    // makes a plain copy), not once per byte read.
+    let (ic, vc) = match d {
+        Dialect::Postgres => ("blk.ic", "blk.vc"),
+        _ => ("COALESCE(b.t, b.label)", "COALESCE(b.v, b.vi, b.vs)"),
+    };
     let (i, ib) = column_bindings(d, &Column { col: ic }, "i");
     let (v, vb) = column_bindings(d, &Column { col: vc }, "v");
-    let from = "FROM meteaudata_series s
-JOIN meteaudata_blocks b ON b.series_id = s.blocks_id
-JOIN meteaudata_positions p ON p.i < b.n_points";
+    let blocks = "FROM meteaudata_series s
+JOIN meteaudata_blocks b ON b.series_id = s.blocks_id";
+    let positions = "\nJOIN meteaudata_positions p ON p.i < b.n_points";
     match d {
         Dialect::Sqlite => {
             // Each binding is a one-row json_each over a JSON scalar (a quoted text or a
-            // number), whose `value` the later expressions read.
+            // number), whose `value` the later expressions read. The meta bindings depend on
+            // the block only and come before the positions.
             let qualify = |name: &str| format!("{name}.value");
-            let mut joins = String::new();
+            let mut block_joins = String::new();
+            let mut point_joins = String::new();
             let mut names: Vec<(String, String)> = Vec::new();
             for (name, expr) in ib.iter().chain(vb.iter()) {
                 let mut expr = expr.clone();
@@ -404,6 +409,11 @@ JOIN meteaudata_positions p ON p.i < b.n_points";
                 } else {
                     format!("COALESCE({expr}, 0)")
                 };
+                let joins = if name.ends_with("_meta") {
+                    &mut block_joins
+                } else {
+                    &mut point_joins
+                };
                 joins.push_str(&format!("\nJOIN json_each({arg}) AS {name}"));
                 names.push((name.clone(), qualify(name)));
             }
@@ -411,30 +421,27 @@ JOIN meteaudata_positions p ON p.i < b.n_points";
             for (n, q) in &names {
                 list = replace_name(&list, n, q);
             }
-            format!("CREATE VIEW meteaudata_points AS\nSELECT\n{list}\n{from}{joins};\n")
+            format!(
+                "CREATE VIEW meteaudata_points AS\nSELECT\n{list}\n{blocks}{block_joins}{positions}{point_joins};\n"
+            )
         }
         Dialect::Postgres => {
-            // One LATERAL subquery per step; OFFSET 0 keeps each from being inlined into its
-            // uses.
-            let mut laterals = String::new();
-            for (k, step) in [&ib, &vb].iter().enumerate() {
-                let _ = k;
-                // meta first, then valid and word (which read meta).
-                let (meta_name, meta_expr) = &step[0];
-                laterals.push_str(&format!(
-                    "\nCROSS JOIN LATERAL (SELECT {meta_expr} AS {meta_name} OFFSET 0) AS {meta_name}_l"
-                ));
-                let rest = step[1..]
-                    .iter()
-                    .map(|(n, e)| format!("{e} AS {n}"))
-                    .collect::<Vec<_>>()
-                    .join(",\n    ");
-                laterals.push_str(&format!(
-                    "\nCROSS JOIN LATERAL (SELECT {rest} OFFSET 0) AS {meta_name}_w"
-                ));
-            }
+            // LATERAL subqueries, per block then per point; OFFSET 0 keeps each from being
+            // inlined into its uses (which would compute it again for each).
+            let per_block = format!(
+                "\nCROSS JOIN LATERAL (SELECT COALESCE(b.t, b.label) || ''::bytea AS ic, COALESCE(b.v, b.vi, b.vs) || ''::bytea AS vc OFFSET 0) AS blk\nCROSS JOIN LATERAL (SELECT {} AS {}, {} AS {} OFFSET 0) AS meta",
+                ib[0].1, ib[0].0, vb[0].1, vb[0].0
+            );
+            let per_point = ib[1..]
+                .iter()
+                .chain(vb[1..].iter())
+                .map(|(n, e)| format!("{e} AS {n}"))
+                .collect::<Vec<_>>()
+                .join(",\n    ");
             let list = select_list(d, &i, &v, ic, vc);
-            format!("CREATE VIEW meteaudata_points AS\nSELECT\n{list}\n{from}{laterals};\n")
+            format!(
+                "CREATE VIEW meteaudata_points AS\nSELECT\n{list}\n{blocks}{per_block}{positions}\nCROSS JOIN LATERAL (SELECT {per_point} OFFSET 0) AS w;\n"
+            )
         }
         Dialect::Mysql => {
             // No LATERAL in MariaDB: the bindings are written out where they are used.
@@ -442,7 +449,7 @@ JOIN meteaudata_positions p ON p.i < b.n_points";
             for (n, e) in ib.iter().chain(vb.iter()).rev() {
                 list = replace_name(&list, n, &format!("({e})"));
             }
-            format!("CREATE VIEW meteaudata_points AS\nSELECT\n{list}\n{from};\n")
+            format!("CREATE VIEW meteaudata_points AS\nSELECT\n{list}\n{blocks}{positions};\n")
         }
     }
 }
@@ -467,7 +474,7 @@ fn replace_name(text: &str, name: &str, with: &str) -> String {
     out
 }
 
-/// The statements creating the positions table `0..POSITIONS` (from the cross product of
+/// The statements creating the positions table `0..DIGITS^4` (from the cross product of
 /// four tables of 16 digits, which every database runs).
 pub(crate) fn create_positions(d: Dialect) -> String {
     let int = match d {
@@ -478,19 +485,22 @@ pub(crate) fn create_positions(d: Dialect) -> String {
         Dialect::Mysql => " ENGINE = InnoDB",
         _ => "",
     };
-    let digits = (0..16)
+    let digits = (0..DIGITS)
         .map(|k| format!("SELECT {k} AS d"))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     format!(
-        "CREATE TABLE IF NOT EXISTS meteaudata_positions (i {int} NOT NULL PRIMARY KEY){engine};
+        "CREATE TABLE meteaudata_positions (i {int} NOT NULL PRIMARY KEY){engine};
 INSERT INTO meteaudata_positions (i)
-SELECT a.d + 16 * b.d + 256 * c.d + 4096 * e.d
+SELECT a.d + {d1} * b.d + {d2} * c.d + {d3} * e.d
 FROM ({digits}) AS a
 CROSS JOIN ({digits}) AS b
 CROSS JOIN ({digits}) AS c
 CROSS JOIN ({digits}) AS e;
-"
+",
+        d1 = DIGITS,
+        d2 = DIGITS.pow(2),
+        d3 = DIGITS.pow(3),
     )
 }
 
@@ -500,6 +510,8 @@ pub(crate) fn migration(d: Dialect) -> String {
         "-- Plain-SQL access to every point (issue 20): meteaudata_points has one row per stored point of
 -- the current version of each key. Generated by meteaudata-storage-sql/src/points_view.rs
 -- (the test points_view::tests::migrations_match keeps this file equal to it).
+DROP VIEW IF EXISTS meteaudata_points;
+DROP TABLE IF EXISTS meteaudata_positions;
 {}{}",
         create_positions(d),
         create_view(d)
@@ -538,6 +550,14 @@ mod tests {
                 p.display()
             );
         }
+    }
+
+    #[test]
+    fn positions_cover_the_largest_stored_block() {
+        assert_eq!(
+            DIGITS.pow(4) as usize,
+            crate::block::MAX_STORED_BLOCK_POINTS
+        );
     }
 
     #[test]

@@ -347,7 +347,9 @@ mod postgres {
         }
         common::pg_exec(
             &b.url,
-            "ALTER TABLE meteaudata_blocks \
+            "DROP VIEW meteaudata_points; DROP TABLE meteaudata_positions; \
+             DELETE FROM __diesel_schema_migrations WHERE version = '20261208000000'; \
+             ALTER TABLE meteaudata_blocks \
              DROP CONSTRAINT meteaudata_blocks_t_tag, DROP CONSTRAINT meteaudata_blocks_label_tag, \
              DROP CONSTRAINT meteaudata_blocks_v_tag, DROP CONSTRAINT meteaudata_blocks_vi_tag, \
              DROP CONSTRAINT meteaudata_blocks_vs_tag, \

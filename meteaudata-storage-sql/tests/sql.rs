@@ -403,7 +403,8 @@ mod postgres {
         let Some(b) = common::postgres() else { return };
         concurrent_opens(
             &b,
-            "DROP TABLE IF EXISTS meteaudata_blocks, meteaudata_series, __diesel_schema_migrations",
+            "DROP VIEW IF EXISTS meteaudata_points; \
+             DROP TABLE IF EXISTS meteaudata_positions, meteaudata_blocks, meteaudata_series, __diesel_schema_migrations",
         );
     }
 
@@ -457,7 +458,8 @@ mod mysql {
         let Some(b) = common::mysql() else { return };
         concurrent_opens(
             &b,
-            "DROP TABLE IF EXISTS meteaudata_blocks, meteaudata_series, __diesel_schema_migrations",
+            "DROP VIEW IF EXISTS meteaudata_points; \
+             DROP TABLE IF EXISTS meteaudata_positions, meteaudata_blocks, meteaudata_series, __diesel_schema_migrations",
         );
     }
 

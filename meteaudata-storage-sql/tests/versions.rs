@@ -22,9 +22,10 @@ fn before_versions(b: &Isolated, undo: &str) {
     let left = common::count(
         b,
         &format!(
-            "UPDATE meteaudata_blocks SET series_id = (SELECT id FROM meteaudata_series WHERE blocks_id = meteaudata_blocks.series_id); \
+            "DROP VIEW meteaudata_points; DROP TABLE meteaudata_positions; \
+             UPDATE meteaudata_blocks SET series_id = (SELECT id FROM meteaudata_series WHERE blocks_id = meteaudata_blocks.series_id); \
              {undo}; \
-             DELETE FROM __diesel_schema_migrations WHERE version IN ('20261206000000', '20261207000001'); \
+             DELETE FROM __diesel_schema_migrations WHERE version IN ('20261206000000', '20261207000001', '20261208000000'); \
              SELECT COUNT(*) AS n FROM meteaudata_blocks b JOIN meteaudata_series s ON s.id = b.series_id"
         ),
     );
