@@ -34,7 +34,7 @@ pub const TARGETS: [&str; 5] = [
     "parquet_read",
 ];
 
-const USAGE: &str = "usage: cargo xtask fuzz [--seconds N | --runs N --seed S] [--target archive|csv_import|yaml_metadata|sql_block|parquet_read]";
+const USAGE: &str = "usage: cargo xtask fuzz [--seconds N | --runs N --seed S] [--target archive|csv_import|yaml_metadata|sql_block|parquet_read] [--sanitizer address|none]";
 
 /// What one run of a target gave.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -77,6 +77,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut runs: Option<u64> = None;
     let mut seed: Option<u64> = None;
     let mut only: Option<String> = None;
+    // AddressSanitizer by default (cargo-fuzz's); `none` builds and runs faster, for the safe
+    // Rust code under test the checks that matter (panics, hangs, memory limit) stay.
+    let mut sanitizer = "address".to_string();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -89,6 +92,13 @@ pub fn run(args: &[String]) -> Result<()> {
                     bail!("unknown fuzz target {t:?}\n{USAGE}");
                 }
                 only = Some(t.clone());
+            }
+            "--sanitizer" => {
+                let v = it.next().context(USAGE)?;
+                if !["address", "none"].contains(&v.as_str()) {
+                    bail!("unknown sanitizer {v:?}\n{USAGE}");
+                }
+                sanitizer = v.clone();
             }
             "-h" | "--help" => {
                 eprintln!("{USAGE}");
@@ -112,14 +122,14 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     // One build of every target first, so that the seconds below are spent fuzzing.
     let mut build = Command::new("cargo");
-    build.args(["+nightly", "fuzz", "build"]);
+    build.args(["+nightly", "fuzz", "build", "--sanitizer", &sanitizer]);
     if let Some(t) = &only {
         build.arg(t);
     }
     crate::run(&mut build).context("building the fuzz targets failed")?;
     let mut failures = Vec::new();
     for t in targets {
-        match run_target(t, budget) {
+        match run_target(t, budget, &sanitizer) {
             Ok(execs) => println!("fuzz: target={t} {budget} execs={execs} crashes=0"),
             Err(e) => {
                 println!("fuzz: target={t} {budget} execs=? crashes=1");
@@ -184,7 +194,7 @@ fn scratch_tmp(target: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
-fn run_target(t: &str, budget: Budget) -> Result<u64> {
+fn run_target(t: &str, budget: Budget, sanitizer: &str) -> Result<u64> {
     let root = root();
     let seeds = root.join("fuzz/corpus").join(t);
     if !seeds.is_dir() {
@@ -204,7 +214,7 @@ fn run_target(t: &str, budget: Budget) -> Result<u64> {
         log.display()
     );
     let mut cmd = Command::new("cargo");
-    cmd.args(["+nightly", "fuzz", "run", t]);
+    cmd.args(["+nightly", "fuzz", "run", "--sanitizer", sanitizer, t]);
     match budget {
         // The scratch corpus first: libFuzzer writes new inputs into the first folder.
         Budget::Seconds(seconds) => {
