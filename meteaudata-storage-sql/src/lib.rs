@@ -431,8 +431,11 @@ macro_rules! dispatch {
 }
 
 // After `dispatch!`, which they use.
+mod python_layout;
 mod snapshots;
 mod versions;
+
+pub use python_layout::{PythonSqlBackend, TableLayout};
 
 /// A meteaudata storage backend in a SQL database (see the crate docs).
 pub struct SqlBackend {
@@ -467,6 +470,17 @@ impl SqlBackend {
     /// the tables if needed. A database whose feature is not compiled in is an
     /// [`Unsupported`](meteaudata_core::ErrorKind::Unsupported) error naming the feature.
     pub fn connect(url: &str) -> Result<Self> {
+        match TableLayout::split(url)? {
+            (TableLayout::Python, _) => Err(Error::invalid_input(
+                "layout=python: open Python's tables with PythonSqlBackend::connect (or meteaudata::create_backend)",
+            )),
+            (_, url) => Self::open(&url, true),
+        }
+    }
+
+    /// Connects; with `migrate`, our tables are created on first use (without, never: the
+    /// Python layout's backend uses only Python's tables).
+    pub(crate) fn open(url: &str, migrate: bool) -> Result<Self> {
         let target = ConnectionTarget::parse(url)?;
         let database = target.database;
         let memory = target.target == ":memory:";
@@ -503,7 +517,7 @@ impl SqlBackend {
             database,
             url: redact(url),
             memory,
-            tables_ready: AtomicBool::new(false),
+            tables_ready: AtomicBool::new(!migrate),
         };
         backend.prepare()?;
         Ok(backend)

@@ -17,6 +17,26 @@ const PY_META_SQL: &str =
     "SELECT CAST(metadata_json AS CHAR) AS metadata_json, CAST(series_name AS CHAR) AS series_name FROM time_series_metadata WHERE `key` = ?";
 const PY_DATA_SQL: &str = "SELECT CAST(index_value AS CHAR) AS index_value, CAST(value AS DOUBLE) AS value FROM time_series_data WHERE `key` = ? ORDER BY idx";
 
+/// Python's own tables. Its adapter's DDL cannot run on MySQL (a `TEXT` primary key needs a
+/// length), so keys are `VARCHAR(512)` compared byte for byte; once these exist, Python's
+/// `CREATE TABLE IF NOT EXISTS` leaves them alone and its adapter works.
+const PY_CREATE_SQL: &str = "CREATE TABLE IF NOT EXISTS time_series_data (`key` VARCHAR(512) NOT NULL, idx INTEGER NOT NULL, index_value LONGTEXT NOT NULL, value DOUBLE, PRIMARY KEY (`key`, idx)) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin; \
+    CREATE INDEX IF NOT EXISTS idx_key ON time_series_data (`key`); \
+    CREATE TABLE IF NOT EXISTS time_series_metadata (`key` VARCHAR(512) NOT NULL PRIMARY KEY, metadata_json LONGTEXT NOT NULL, series_name LONGTEXT, length INTEGER, dtype LONGTEXT) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin";
+const PY_UPSERT_META_SQL: &str = "INSERT INTO time_series_metadata (`key`, metadata_json, series_name, length, dtype) VALUES (?, ?, ?, ?, ?) \
+    ON DUPLICATE KEY UPDATE metadata_json = VALUES(metadata_json), series_name = VALUES(series_name), length = VALUES(length), dtype = VALUES(dtype)";
+const PY_DELETE_DATA_SQL: &str = "DELETE FROM time_series_data WHERE `key` = ?";
+const PY_DELETE_META_SQL: &str = "DELETE FROM time_series_metadata WHERE `key` = ?";
+const PY_COUNT_SQL: &str =
+    "SELECT CAST(COUNT(*) AS SIGNED) AS n FROM time_series_metadata WHERE `key` = ?";
+const PY_INSERT_HEAD: &str =
+    "INSERT INTO time_series_data (`key`, idx, index_value, value) VALUES ";
+const PY_CLEAR_SQL: &str = "DELETE FROM time_series_data; DELETE FROM time_series_metadata";
+/// Placeholder `n` (from 1) of a statement.
+fn param(_n: usize) -> String {
+    "?".to_string()
+}
+
 /// How block rows are fetched.
 type LoadMode = diesel::connection::DefaultLoadingMode;
 

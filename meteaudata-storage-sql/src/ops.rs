@@ -1102,6 +1102,101 @@ macro_rules! common_ops {
             Ok(rows.into_iter().map(|r| r.key).collect())
         }
 
+        /// Creates Python's tables if they are not there.
+        pub(crate) fn python_create(conn: &mut Conn) -> Result<(), E> {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute(PY_CREATE_SQL)?;
+            Ok(())
+        }
+
+        /// Whether Python's tables hold `key`.
+        pub(crate) fn python_exists(conn: &mut Conn, key: &str) -> Result<bool, E> {
+            use diesel::sql_types::Text;
+            let n: Vec<crate::ops::CountRow> = diesel::sql_query(PY_COUNT_SQL)
+                .bind::<Text, _>(key)
+                .load(conn)?;
+            Ok(n.first().is_some_and(|r| r.n > 0))
+        }
+
+        /// Replaces `key` in Python's tables by `rows` (index text, value), in one write
+        /// transaction: the metadata row first (which makes concurrent saves of the key wait
+        /// for each other), then the points, in multi-row INSERTs of a bounded size.
+        pub(crate) fn python_save(
+            conn: &mut Conn,
+            key: &str,
+            meta: &crate::python_layout::PyMeta,
+            rows: &[(String, Option<f64>)],
+        ) -> Result<(), E> {
+            use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
+            write_tx(conn, |conn| {
+                diesel::sql_query(PY_UPSERT_META_SQL)
+                    .bind::<Text, _>(key)
+                    .bind::<Text, _>(&meta.metadata_json)
+                    .bind::<Nullable<Text>, _>(meta.series_name.as_deref())
+                    .bind::<BigInt, _>(meta.length)
+                    .bind::<Text, _>(&meta.dtype)
+                    .execute(conn)?;
+                diesel::sql_query(PY_DELETE_DATA_SQL)
+                    .bind::<Text, _>(key)
+                    .execute(conn)?;
+                for (b, chunk) in rows
+                    .chunks(crate::python_layout::ROWS_PER_INSERT)
+                    .enumerate()
+                {
+                    let mut sql = String::from(PY_INSERT_HEAD);
+                    for j in 0..chunk.len() {
+                        let n = 4 * j;
+                        if j > 0 {
+                            sql.push_str(", ");
+                        }
+                        sql.push_str(&format!(
+                            "({}, {}, {}, {})",
+                            param(n + 1),
+                            param(n + 2),
+                            param(n + 3),
+                            param(n + 4)
+                        ));
+                    }
+                    let mut q = diesel::sql_query(sql).into_boxed();
+                    for (j, (label, value)) in chunk.iter().enumerate() {
+                        let idx = i32::try_from(b * crate::python_layout::ROWS_PER_INSERT + j)
+                            .map_err(|_| {
+                                E::Md(meteaudata_core::Error::invalid_input(
+                                    "Python's SQL layout numbers points with 32-bit integers",
+                                ))
+                            })?;
+                        q = q
+                            .bind::<Text, _>(key)
+                            .bind::<Integer, _>(idx)
+                            .bind::<Text, _>(label.as_str())
+                            .bind::<Nullable<Double>, _>(*value);
+                    }
+                    q.execute(conn)?;
+                }
+                Ok(())
+            })
+        }
+
+        /// Removes `key` from Python's tables; `false` if it was not there.
+        pub(crate) fn python_delete(conn: &mut Conn, key: &str) -> Result<bool, E> {
+            use diesel::sql_types::Text;
+            write_tx(conn, |conn| {
+                let n = diesel::sql_query(PY_DELETE_META_SQL)
+                    .bind::<Text, _>(key)
+                    .execute(conn)?;
+                diesel::sql_query(PY_DELETE_DATA_SQL)
+                    .bind::<Text, _>(key)
+                    .execute(conn)?;
+                Ok(n > 0)
+            })
+        }
+
+        /// Empties Python's tables.
+        pub(crate) fn python_clear(conn: &mut Conn) -> Result<(), E> {
+            use diesel::connection::SimpleConnection;
+            write_tx(conn, |conn| Ok(conn.batch_execute(PY_CLEAR_SQL)?))
+        }
+
         pub(crate) fn python_load(
             conn: &mut Conn,
             key: &str,

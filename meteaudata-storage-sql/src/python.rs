@@ -75,7 +75,7 @@ pub(crate) fn rebuild(key: &str, meta: PyMetaRow, rows: Vec<PyDataRow>) -> Resul
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             out.push(match r.value {
-                Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Some(x as i64),
+                Some(x) if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 => Some(x as i64),
                 Some(x) => return Err(corrupt(format!("{x} is not an integer value"))),
                 None => None,
             });

@@ -17,6 +17,23 @@ const PY_META_SQL: &str =
     "SELECT metadata_json, series_name FROM time_series_metadata WHERE \"key\" = ?";
 const PY_DATA_SQL: &str = "SELECT CAST(index_value AS TEXT) AS index_value, CAST(value AS REAL) AS value FROM time_series_data WHERE \"key\" = ? ORDER BY idx";
 
+/// Python's own tables (its adapter's DDL; SQLite's REAL holds doubles).
+const PY_CREATE_SQL: &str = "CREATE TABLE IF NOT EXISTS time_series_data (\"key\" TEXT NOT NULL, idx INTEGER NOT NULL, index_value TEXT NOT NULL, value REAL, PRIMARY KEY (\"key\", idx)); \
+    CREATE INDEX IF NOT EXISTS idx_key ON time_series_data (\"key\"); \
+    CREATE TABLE IF NOT EXISTS time_series_metadata (\"key\" TEXT PRIMARY KEY, metadata_json TEXT NOT NULL, series_name TEXT, length INTEGER, dtype TEXT)";
+const PY_UPSERT_META_SQL: &str = "INSERT INTO time_series_metadata (\"key\", metadata_json, series_name, length, dtype) VALUES (?, ?, ?, ?, ?) \
+    ON CONFLICT (\"key\") DO UPDATE SET metadata_json = excluded.metadata_json, series_name = excluded.series_name, length = excluded.length, dtype = excluded.dtype";
+const PY_DELETE_DATA_SQL: &str = "DELETE FROM time_series_data WHERE \"key\" = ?";
+const PY_DELETE_META_SQL: &str = "DELETE FROM time_series_metadata WHERE \"key\" = ?";
+const PY_COUNT_SQL: &str = "SELECT COUNT(*) AS n FROM time_series_metadata WHERE \"key\" = ?";
+const PY_INSERT_HEAD: &str =
+    "INSERT INTO time_series_data (\"key\", idx, index_value, value) VALUES ";
+const PY_CLEAR_SQL: &str = "DELETE FROM time_series_data; DELETE FROM time_series_metadata";
+/// Placeholder `n` (from 1) of a statement.
+fn param(_n: usize) -> String {
+    "?".to_string()
+}
+
 /// How block rows are fetched.
 type LoadMode = diesel::connection::DefaultLoadingMode;
 

@@ -17,7 +17,9 @@ fn not_compiled(backend: &str, feature: &str) -> Error {
 /// need the feature of their database: `sqlite` (default), `postgres` or `mysql`; object-store
 /// URLs need `object` (`file://`, `memory://`) and `s3`, `azure` or `gcs`. A backend
 /// whose feature is off is an [`Unsupported`](meteaudata_core::ErrorKind::Unsupported) error
-/// naming the feature to enable.
+/// naming the feature to enable. A SQL URL with the query `layout=python`
+/// (`sqlite:///x.db?layout=python`) reads and writes Python meteaudata's own tables
+/// (`time_series_data`, `time_series_metadata`) instead of ours.
 ///
 /// ```
 /// use meteaudata::{create_backend, storage::StorageConfig, ErrorKind};
@@ -48,9 +50,16 @@ pub fn create_backend(config: &StorageConfig) -> Result<SharedBackend> {
                 }
             };
             if enabled {
+                // `?layout=python`: Python meteaudata's own tables.
                 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-                let made = meteaudata_storage_sql::SqlBackend::connect(url)
-                    .map(|b| Arc::new(b) as SharedBackend);
+                let made = match meteaudata_storage_sql::TableLayout::split(url)? {
+                    (meteaudata_storage_sql::TableLayout::Python, url) => {
+                        meteaudata_storage_sql::PythonSqlBackend::connect(&url)
+                            .map(|b| Arc::new(b) as SharedBackend)
+                    }
+                    _ => meteaudata_storage_sql::SqlBackend::connect(url)
+                        .map(|b| Arc::new(b) as SharedBackend),
+                };
                 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
                 let made = Err(not_compiled(kind, feature));
                 made

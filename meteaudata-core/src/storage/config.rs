@@ -49,6 +49,23 @@ impl StorageConfig {
         StorageConfig::Sql { url: url.into() }
     }
 
+    /// A SQL database read and written in Python meteaudata's own table layout
+    /// (`time_series_data`, `time_series_metadata`), so that Python's SQL backend shares it:
+    /// the URL with the query parameter `layout=python` added.
+    ///
+    /// ```
+    /// use meteaudata_core::storage::StorageConfig;
+    /// let c = StorageConfig::sql_python_layout("sqlite:///x.db");
+    /// assert_eq!(c, StorageConfig::sql("sqlite:///x.db?layout=python"));
+    /// ```
+    pub fn sql_python_layout(url: impl Into<String>) -> Self {
+        let url = url.into();
+        let sep = if url.contains('?') { '&' } else { '?' };
+        StorageConfig::Sql {
+            url: format!("{url}{sep}layout=python"),
+        }
+    }
+
     /// An in-memory backend.
     pub fn memory() -> Self {
         StorageConfig::Memory

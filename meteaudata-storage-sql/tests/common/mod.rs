@@ -55,6 +55,8 @@ enum Place {
 #[derive(Debug)]
 pub struct Isolated {
     inner: Option<SqlBackend>,
+    /// Python's layout on the same database, when the tests use it instead.
+    python: Option<meteaudata_storage_sql::PythonSqlBackend>,
     place: Place,
     pub url: String,
 }
@@ -63,10 +65,32 @@ impl Isolated {
     pub fn backend(&self) -> &SqlBackend {
         self.inner.as_ref().expect("present until drop")
     }
+
+    /// The same database, used through Python meteaudata's own tables.
+    pub fn python_layout(mut self) -> Isolated {
+        let url = self.url.clone();
+        let python = if url.ends_with(":memory:") {
+            // A private in-memory database is reachable only through its own connection.
+            None
+        } else {
+            Some(meteaudata_storage_sql::PythonSqlBackend::connect(&url).expect("Python layout"))
+        };
+        self.python = python;
+        self
+    }
+
+    /// What the storage calls go to.
+    fn active(&self) -> &dyn StorageBackend {
+        match &self.python {
+            Some(p) => p,
+            None => self.backend(),
+        }
+    }
 }
 
 impl Drop for Isolated {
     fn drop(&mut self) {
+        drop(self.python.take());
         drop(self.inner.take());
         match &self.place {
             Place::PgSchema { admin_url, schema } => {
@@ -132,6 +156,7 @@ pub fn sqlite_file() -> Isolated {
     let inner = SqlBackend::connect(&url).expect("open sqlite file");
     Isolated {
         inner: Some(inner),
+        python: None,
         place: Place::Dir(dir),
         url,
     }
@@ -142,6 +167,7 @@ pub fn sqlite_memory() -> Isolated {
     let url = "sqlite:///:memory:".to_string();
     Isolated {
         inner: Some(SqlBackend::connect(&url).expect("open sqlite memory")),
+        python: None,
         place: Place::Nothing,
         url,
     }
@@ -162,6 +188,7 @@ pub fn postgres() -> Option<Isolated> {
     let inner = SqlBackend::connect(&url).expect("connect to PostgreSQL");
     Some(Isolated {
         inner: Some(inner),
+        python: None,
         place: Place::PgSchema { admin_url, schema },
         url,
     })
@@ -194,6 +221,7 @@ pub fn mysql() -> Option<Isolated> {
     let inner = SqlBackend::connect(&url).expect("connect to MySQL");
     Some(Isolated {
         inner: Some(inner),
+        python: None,
         place: Place::MysqlDb { admin_url, db },
         url,
     })
@@ -201,27 +229,27 @@ pub fn mysql() -> Option<Isolated> {
 
 impl StorageBackend for Isolated {
     fn backend_type(&self) -> &str {
-        self.backend().backend_type()
+        self.active().backend_type()
     }
     fn capabilities(&self) -> Capabilities {
-        self.backend().capabilities()
+        self.active().capabilities()
     }
     fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
-        self.backend().save(key, series, metadata)
+        self.active().save(key, series, metadata)
     }
     fn load(&self, key: &StorageKey) -> Result<Stored> {
-        self.backend().load(key)
+        self.active().load(key)
     }
     fn load_range(&self, key: &StorageKey, range: TimeRange) -> Result<Stored> {
-        self.backend().load_range(key, range)
+        self.active().load_range(key, range)
     }
     fn append(&self, key: &StorageKey, more: &Series) -> Result<()> {
-        self.backend().append(key, more)
+        self.active().append(key, more)
     }
     // Every method the backend implements is delegated: a default here would test the
     // trait's fallback instead of the backend.
     fn load_metadata(&self, key: &StorageKey) -> Result<TimeSeriesMetadata> {
-        self.backend().load_metadata(key)
+        self.active().load_metadata(key)
     }
     fn scan(
         &self,
@@ -229,13 +257,13 @@ impl StorageBackend for Isolated {
         range: TimeRange,
         chunk_points: usize,
     ) -> Result<meteaudata_core::storage::SeriesScan<'_>> {
-        self.backend().scan(key, range, chunk_points)
+        self.active().scan(key, range, chunk_points)
     }
     fn writer(
         &self,
         key: &StorageKey,
     ) -> Result<Box<dyn meteaudata_core::storage::SeriesWriter + '_>> {
-        self.backend().writer(key)
+        self.active().writer(key)
     }
     fn create(
         &self,
@@ -243,59 +271,59 @@ impl StorageBackend for Isolated {
         series: &Series,
         metadata: &TimeSeriesMetadata,
     ) -> Result<()> {
-        self.backend().create(key, series, metadata)
+        self.active().create(key, series, metadata)
     }
     fn create_writer(
         &self,
         key: &StorageKey,
     ) -> Result<Box<dyn meteaudata_core::storage::SeriesWriter + '_>> {
-        self.backend().create_writer(key)
+        self.active().create_writer(key)
     }
     fn exists(&self, key: &StorageKey) -> Result<bool> {
-        self.backend().exists(key)
+        self.active().exists(key)
     }
     fn delete(&self, key: &StorageKey) -> Result<()> {
-        self.backend().delete(key)
+        self.active().delete(key)
     }
     fn list_keys(&self) -> Result<Vec<StorageKey>> {
-        self.backend().list_keys()
+        self.active().list_keys()
     }
     fn clear(&self) -> Result<()> {
-        self.backend().clear()
+        self.active().clear()
     }
     fn cleanup(&self) -> Result<()> {
-        self.backend().cleanup()
+        self.active().cleanup()
     }
     fn size_on_disk(&self) -> Result<Option<u64>> {
-        self.backend().size_on_disk()
+        self.active().size_on_disk()
     }
     fn list_versions(
         &self,
         key: &StorageKey,
     ) -> Result<Vec<meteaudata_core::storage::VersionInfo>> {
-        self.backend().list_versions(key)
+        self.active().list_versions(key)
     }
     fn load_version(&self, key: &StorageKey, version: u64) -> Result<Stored> {
-        self.backend().load_version(key, version)
+        self.active().load_version(key, version)
     }
     fn save_snapshot(&self, snapshot: &meteaudata_core::storage::Snapshot) -> Result<()> {
-        self.backend().save_snapshot(snapshot)
+        self.active().save_snapshot(snapshot)
     }
     fn load_snapshot(&self, name: &str) -> Result<meteaudata_core::storage::Snapshot> {
-        self.backend().load_snapshot(name)
+        self.active().load_snapshot(name)
     }
     fn list_snapshots(&self) -> Result<Vec<String>> {
-        self.backend().list_snapshots()
+        self.active().list_snapshots()
     }
     fn delete_snapshot(&self, name: &str) -> Result<()> {
-        self.backend().delete_snapshot(name)
+        self.active().delete_snapshot(name)
     }
     fn prune_versions(
         &self,
         key: &StorageKey,
         retention: meteaudata_core::storage::Retention,
     ) -> Result<Vec<u64>> {
-        self.backend().prune_versions(key, retention)
+        self.active().prune_versions(key, retention)
     }
 }
 
