@@ -12,6 +12,9 @@
 //! (`count(*)`, `avg(value)`): over the whole series, over a 1% window with the block bounds
 //! (`block_t_max >= t0 AND block_t_min < t1`, read through the block index) and over the same
 //! window without them (every block of the key decoded).
+//!
+//! Python meteaudata's own layout (`PythonSqlBackend`, a row per point) is timed on the same
+//! databases, save and load.
 
 use std::time::Instant;
 
@@ -146,6 +149,32 @@ fn run(label: &str, backend: &SqlBackend, n: usize, runs: usize, floor: (f64, f6
     );
 }
 
+/// Save and load through Python meteaudata's own tables (`PythonSqlBackend`, a row per
+/// point) on the database of `url`.
+fn python_layout(label: &str, url: &str, n: usize, runs: usize) {
+    let backend = meteaudata_storage_sql::PythonSqlBackend::connect(url).expect("Python layout");
+    let ts = series(n);
+    let data = ts.series().expect("loaded");
+    let meta = ts.metadata();
+    let key = StorageKey::new("bench/P#1/RAW#1").expect("valid key");
+    let (mut best_save, mut best_load) = (f64::MAX, f64::MAX);
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        backend.save(&key, data, &meta).expect("save");
+        best_save = best_save.min(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let (back, _) = backend.load(&key).expect("load");
+        best_load = best_load.min(t.elapsed().as_secs_f64());
+        assert_eq!(back.len(), n);
+    }
+    let m = |secs: f64| n as f64 / secs / 1e6;
+    println!(
+        "{label:<22} Python's layout, {n} points: save {:.2} M points/s ({best_save:.3} s), load {:.2} M points/s ({best_load:.3} s)",
+        m(best_save),
+        m(best_load)
+    );
+}
+
 /// Seconds of the best of `runs` executions of `sql` (one row back) on the database of `url`.
 fn sql_seconds(url: &str, sql: &str, runs: usize) -> f64 {
     use diesel::sql_types::{BigInt, Double, Nullable};
@@ -243,6 +272,7 @@ fn main() {
         let b = SqlBackend::connect(&url).expect("sqlite");
         run("sqlite (file, WAL)", &b, n, runs, floor);
         view("sqlite (file, WAL)", &url, n, runs);
+        python_layout("sqlite (file, WAL)", &url, n, runs);
         let b = SqlBackend::connect("sqlite:///:memory:").expect("sqlite memory");
         run("sqlite (:memory:)", &b, n, runs, floor);
     }
@@ -260,6 +290,7 @@ fn main() {
             let b = SqlBackend::connect(&url).expect("postgres");
             run("postgresql (COPY)", &b, n, runs, floor);
             view("postgresql (COPY)", &url, n, runs);
+            python_layout("postgresql", &url, n, runs);
         }
         let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
     } else {
@@ -281,6 +312,7 @@ fn main() {
             let b = SqlBackend::connect(&url).expect("mysql");
             run("mysql (INSERT batches)", &b, n, runs, floor);
             view("mysql (INSERT batches)", &url, n, runs);
+            python_layout("mysql", &url, n, runs);
         }
         let _ = c.batch_execute(&format!("DROP DATABASE {db}"));
     } else {

@@ -188,11 +188,19 @@
 //! transaction (WAL journal), PostgreSQL binary `COPY FROM STDIN`, MySQL multi-row INSERT
 //! batches of blocks (at most about 4 MiB per statement).
 //!
-//! ## Databases written by Python meteaudata
+//! ## Sharing a database with Python meteaudata
 //!
-//! Python's SQL adapter stores series in `time_series_data` and `time_series_metadata`.
-//! [`SqlBackend::python_keys`], [`SqlBackend::load_python`] and [`SqlBackend::import_python`]
-//! read those tables (in the same database) and copy them into ours:
+//! Python's SQL adapter stores series in `time_series_data` and `time_series_metadata`, a row
+//! per point. [`PythonSqlBackend`] (URL query `?layout=python`, see [`TableLayout`]) reads and
+//! writes exactly those tables, so Python and Rust users share one database: each loads every
+//! key the other saved. It holds what Python's layout can hold (numbers) and is a row per
+//! point, so it is slower than ours (10^6 points on SQLite: save 4.1 s, load 0.5 s, against
+//! 0.12 s and 0.014 s in our blocks; still far beyond Python's adapter, which fails above
+//! about 62 000 points on SQLite).
+//!
+//! A database of our own can also take Python's series in: [`SqlBackend::python_keys`],
+//! [`SqlBackend::load_python`] and [`SqlBackend::import_python`] read Python's tables (in the
+//! same database) and copy them into ours:
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")] {

@@ -1003,6 +1003,53 @@ fn python_sql_tables_are_seen() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("convert them first"));
 }
 
+/// `?layout=python` opens Python meteaudata's own tables as a store: listed, processed (the
+/// result saved back in Python's layout, no table of ours created), converted into and out of.
+#[test]
+fn python_layout_urls_are_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        samples().join("sql/python_tables.db"),
+        dir.path().join("py.db"),
+    )
+    .unwrap();
+    let url = "sqlite:///py.db?layout=python";
+    let listing = ok(&["ls", url], dir.path());
+    assert!(listing.contains("Tutc#1_RAW#1  4 points"), "{listing}");
+    ok(
+        &["process", url, "-i", "Tutc#1_RAW#1", "interpolate"],
+        dir.path(),
+    );
+    let listing = ok(&["ls", url], dir.path());
+    assert!(
+        listing.contains("Tutc#1_LIN-INT#1  4 points") && listing.contains("1 steps"),
+        "{listing}"
+    );
+    // A store of ours, converted into Python's layout, lists the same series and points.
+    reactor_store(dir.path());
+    ok(
+        &["convert", "./store", "sqlite:///shared.db?layout=python"],
+        dir.path(),
+    );
+    let ours = ok(&["ls", "./store"], dir.path());
+    let theirs = ok(&["ls", "sqlite:///shared.db?layout=python"], dir.path());
+    let series = |l: &str| -> Vec<String> {
+        l.lines()
+            .filter(|l| l.contains(" points"))
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    assert!(!series(&ours).is_empty(), "{ours}");
+    assert_eq!(series(&ours), series(&theirs));
+    // Only Python's tables are in that database.
+    let native = run(&["ls", "sqlite:///shared.db"], dir.path());
+    assert!(
+        String::from_utf8_lossy(&native.stderr).contains("Python meteaudata's SQL backend"),
+        "{}",
+        String::from_utf8_lossy(&native.stderr)
+    );
+}
+
 /// Every option of every command says what it does, and compound pandas frequencies resample.
 #[test]
 fn help_is_complete_and_compound_frequencies_work() {
