@@ -289,16 +289,11 @@ fn layouts_side_by_side() {
     );
 }
 
-fn python() -> Option<std::path::PathBuf> {
-    meteaudata_testkit::python_reference()
-}
-
 /// Python meteaudata 0.12.1 loads, through its own SQL backend, every key we wrote in its
 /// layout: same keys, labels, values, dtypes, history and metadata id.
 #[cfg(feature = "sqlite")]
 #[test]
 fn python_loads_what_we_write() {
-    let Some(python) = python() else { return };
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("ours.db");
     let b = PythonSqlBackend::connect(&format!("sqlite:///{}", db.display())).expect("connect");
@@ -308,21 +303,9 @@ fn python_loads_what_we_write() {
             .expect("save");
     }
     let out = dir.path().join("python.json");
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/read_python_layout.py"
-    );
-    let run = std::process::Command::new(&python)
-        .arg(script)
-        .arg(&db)
-        .arg(&out)
-        .output()
-        .expect("run Python");
-    assert!(
-        run.status.success(),
-        "Python meteaudata could not load what we wrote in its layout:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    if common::run_python("read_python_layout.py", &[&db, &out]).is_none() {
+        return;
+    }
     let seen: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).expect("read")).expect("json");
     let seen = seen.as_object().expect("object");
@@ -408,27 +391,10 @@ fn python_loads_what_we_write() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn we_load_what_python_writes() {
-    let Some(python) = python() else { return };
     let dir = tempfile::tempdir().expect("dir");
-    let db = dir.path().join("python.db");
-    let expected = dir.path().join("expected.json");
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/make_python_sql_db.py"
-    );
-    let run = std::process::Command::new(&python)
-        .arg(script)
-        .arg(&db)
-        .arg(&expected)
-        .output()
-        .expect("run Python");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&expected).expect("read")).expect("json");
+    let Some((db, expected)) = common::python_written_db(dir.path()) else {
+        return;
+    };
     let b = PythonSqlBackend::connect(&format!("sqlite:///{}?layout=python", db.display()))
         .expect("connect");
     let keys: Vec<String> = b
@@ -446,24 +412,6 @@ fn we_load_what_python_writes() {
     assert_eq!(keys, want);
     for k in &keys {
         let (series, meta) = b.load(&key(k)).expect("load");
-        let e = &expected[k.as_str()];
-        assert_eq!(series.name(), e["name"].as_str().expect("name"), "{k}");
-        let values = e["values"].as_array().expect("values");
-        assert_eq!(series.len(), values.len(), "{k}");
-        for (i, v) in values.iter().enumerate() {
-            let got = match series.values().data_type() {
-                arrow_schema::DataType::Int64 => series.i64_values().expect("ints").value(i) as f64,
-                _ => series.f64_values().expect("floats").value(i),
-            };
-            match v.as_f64() {
-                Some(x) => assert_eq!(got, x, "{k} value {i}"),
-                None => assert!(got.is_nan(), "{k} value {i}: {got}"),
-            }
-        }
-        let labels: Vec<String> = (0..series.len())
-            .map(|i| series.index().label(i).replacen('T', " ", 1))
-            .collect();
-        assert_eq!(serde_json::json!(labels), e["index"], "{k}: labels");
-        assert!(meta.index_metadata.is_some(), "{k}");
+        common::check_python_series(k, &series, &meta, &expected[k.as_str()]);
     }
 }

@@ -281,36 +281,10 @@ mod sqlite {
 
     #[test]
     fn python_database_imports() {
-        let python = match std::env::var("METEAUDATA_PYTHON") {
-            Ok(p) if !p.is_empty() => p,
-            _ if common::in_ci() => {
-                panic!("METEAUDATA_PYTHON is not set but CI=true (.ci/run exports it)")
-            }
-            _ => {
-                eprintln!("skipping: METEAUDATA_PYTHON is not set (a Python with meteaudata 0.12.1 and SQLAlchemy)");
-                return;
-            }
-        };
         let dir = tempfile::tempdir().expect("dir");
-        let db = dir.path().join("python.db");
-        let expected = dir.path().join("expected.json");
-        let script = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/python/make_python_sql_db.py"
-        );
-        let out = std::process::Command::new(&python)
-            .arg(script)
-            .arg(&db)
-            .arg(&expected)
-            .output()
-            .expect("run Python");
-        assert!(
-            out.status.success(),
-            "the Python generator failed (it needs meteaudata 0.12.1 and SQLAlchemy):\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let expected: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&expected).expect("read")).expect("json");
+        let Some((db, expected)) = common::python_written_db(dir.path()) else {
+            return;
+        };
         let b = SqlBackend::connect(&format!("sqlite:///{}", db.display())).expect("open");
         let keys = b.python_keys().expect("python keys");
         let want: Vec<String> = expected
@@ -322,39 +296,7 @@ mod sqlite {
         assert_eq!(keys.iter().map(|k| k.to_string()).collect::<Vec<_>>(), want);
         for k in &keys {
             let (series, meta) = b.load_python(k).expect("load python");
-            let e = &expected[k.as_str()];
-            assert_eq!(series.name(), e["name"].as_str().expect("name"));
-            assert_eq!(series.len(), e["values"].as_array().expect("values").len());
-            assert_eq!(
-                meta.index_metadata
-                    .as_ref()
-                    .expect("index metadata")
-                    .index_type,
-                e["index_type"].as_str().expect("type")
-            );
-            for (i, v) in e["values"].as_array().expect("values").iter().enumerate() {
-                let got = match series.values().data_type() {
-                    arrow_schema::DataType::Int64 => {
-                        series.i64_values().expect("ints").value(i) as f64
-                    }
-                    _ => series.f64_values().expect("floats").value(i),
-                };
-                match v.as_f64() {
-                    Some(x) => assert_eq!(got, x, "{k} value {i}"),
-                    None => assert!(got.is_nan(), "{k} value {i}"),
-                }
-            }
-            // Datetime labels: Python's str() of each label.
-            if let meteaudata_core::IndexData::DateTime { values, tz } = series.index().data() {
-                for (i, label) in e["index"].as_array().expect("index").iter().enumerate() {
-                    let ts = meteaudata_core::Timestamp {
-                        nanos: values.value(i),
-                        tz: *tz,
-                    };
-                    let iso = ts.to_iso().replace('T', " ");
-                    assert_eq!(iso, label.as_str().expect("label"), "{k} label {i}");
-                }
-            }
+            common::check_python_series(k.as_str(), &series, &meta, &expected[k.as_str()]);
         }
         let report = b.import_python(false).expect("import");
         assert_eq!(report.imported.len(), keys.len());

@@ -377,3 +377,78 @@ pub fn count(b: &Isolated, sql: &str) -> i64 {
     }
     panic!("no SQL access to {url} in this build");
 }
+
+/// Runs `tests/python/<script>` with the reference interpreter (`METEAUDATA_PYTHON`, Python
+/// meteaudata 0.12.1) and `args`; `None` (skip, with a message) without one, a panic with
+/// Python's error output when the script fails.
+pub fn run_python(script: &str, args: &[&std::path::Path]) -> Option<()> {
+    let python = meteaudata_testkit::python_reference()?;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(script);
+    let out = std::process::Command::new(&python)
+        .arg(&path)
+        .args(args)
+        .output()
+        .expect("run Python");
+    assert!(
+        out.status.success(),
+        "{script} failed (it needs meteaudata 0.12.1 and SQLAlchemy):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(())
+}
+
+/// A SQLite database in `dir` written by Python meteaudata's own SQL backend
+/// (`make_python_sql_db.py`), and what Python loads back from it, key by key.
+pub fn python_written_db(dir: &std::path::Path) -> Option<(std::path::PathBuf, serde_json::Value)> {
+    let db = dir.join("python.db");
+    let expected = dir.join("expected.json");
+    run_python("make_python_sql_db.py", &[&db, &expected])?;
+    let text = std::fs::read_to_string(&expected).expect("read");
+    Some((db, serde_json::from_str(&text).expect("json")))
+}
+
+/// Checks a series we read from Python's tables against what Python itself loaded (`e`: name,
+/// values with NaN as null, index type, `str()` of datetime labels).
+pub fn check_python_series(
+    k: &str,
+    series: &Series,
+    meta: &TimeSeriesMetadata,
+    e: &serde_json::Value,
+) {
+    use arrow_array::Array;
+    assert_eq!(series.name(), e["name"].as_str().expect("name"), "{k}");
+    let values = e["values"].as_array().expect("values");
+    assert_eq!(series.len(), values.len(), "{k}");
+    assert_eq!(
+        meta.index_metadata
+            .as_ref()
+            .expect("index metadata")
+            .index_type,
+        e["index_type"].as_str().expect("type"),
+        "{k}"
+    );
+    for (i, v) in values.iter().enumerate() {
+        let got = match series.values().data_type() {
+            arrow_schema::DataType::Int64 => series.i64_values().expect("ints").value(i) as f64,
+            _ => series.f64_values().expect("floats").value(i),
+        };
+        match v.as_f64() {
+            Some(x) => assert_eq!(got, x, "{k} value {i}"),
+            None => assert!(got.is_nan(), "{k} value {i}"),
+        }
+    }
+    // Datetime labels: Python's str() of each label.
+    if let meteaudata_core::IndexData::DateTime { values, tz } = series.index().data() {
+        for (i, label) in e["index"].as_array().expect("index").iter().enumerate() {
+            assert!(values.is_valid(i), "{k} label {i}");
+            let ts = meteaudata_core::Timestamp {
+                nanos: values.value(i),
+                tz: *tz,
+            };
+            let iso = ts.to_iso().replace('T', " ");
+            assert_eq!(iso, label.as_str().expect("label"), "{k} label {i}");
+        }
+    }
+}
