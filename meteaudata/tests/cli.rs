@@ -1041,6 +1041,15 @@ fn python_layout_urls_are_stores() {
     };
     assert!(!series(&ours).is_empty(), "{ours}");
     assert_eq!(series(&ours), series(&theirs));
+    // Exported from Python's layout into an archive, the same series again.
+    ok(
+        &["export", "sqlite:///shared.db?layout=python", "shared.zip"],
+        dir.path(),
+    );
+    assert_eq!(
+        series(&ok(&["ls", "shared.zip"], dir.path())),
+        series(&ours)
+    );
     // Only Python's tables are in that database.
     let native = run(&["ls", "sqlite:///shared.db"], dir.path());
     assert!(
