@@ -139,12 +139,17 @@ impl Index {
                 let mut nanos = Vec::with_capacity(labels.len());
                 for (i, l) in labels.iter().enumerate() {
                     let l = l.ok_or_else(|| missing(i))?;
+                    // pandas' str() of a missing timestamp.
+                    if l == "NaT" {
+                        nanos.push(None);
+                        continue;
+                    }
                     let mut ts = Timestamp::parse(l, tz)?;
                     if tz.is_none() && ts.tz.is_some() {
                         // aware text without a recorded zone: keep the wall time
                         ts = Timestamp::from_naive(&ts.local())?;
                     }
-                    nanos.push(ts.nanos);
+                    nanos.push(Some(ts.nanos));
                 }
                 IndexData::DateTime {
                     values: nanos.into(),
@@ -261,6 +266,22 @@ pub fn parse_float(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nat_labels_are_missing_timestamps() {
+        let index = Index::datetime_nanos(vec![0], None);
+        let meta = index.metadata();
+        let back =
+            Index::from_text_labels(&meta, &[Some("1970-01-01 00:00:00"), Some("NaT")]).unwrap();
+        match back.data() {
+            IndexData::DateTime { values, .. } => {
+                assert_eq!(values.len(), 2);
+                assert_eq!(values.value(0), 0);
+                assert!(arrow_array::Array::is_null(values, 1));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn timedeltas() {

@@ -973,7 +973,8 @@ impl StorageBackend for SqlBackend {
 
     fn size_on_disk(&self) -> Result<Option<u64>> {
         dispatch!(self, "measuring the tables".to_string(), |conn, m| m::size(
-            conn
+            conn,
+            &["meteaudata_series", "meteaudata_blocks"]
         ))
         .map(Some)
     }

@@ -96,11 +96,17 @@ crate::inserts::insert_blocks!();
 
 /// Size of both tables with their indexes (statistics refreshed first: InnoDB updates them
 /// lazily).
-pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {
-    diesel::sql_query("ANALYZE TABLE meteaudata_series, meteaudata_blocks").execute(conn)?;
-    let rows: Vec<crate::ops::CountRow> = diesel::sql_query(
-        "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS SIGNED) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('meteaudata_series', 'meteaudata_blocks')",
-    )
+pub(crate) fn size(conn: &mut Conn, tables: &[&str]) -> Result<u64, E> {
+    // The names are ours (constants), never a user's.
+    diesel::sql_query(format!("ANALYZE TABLE {}", tables.join(", "))).execute(conn)?;
+    let names = tables
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows: Vec<crate::ops::CountRow> = diesel::sql_query(format!(
+        "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS SIGNED) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ({names})"
+    ))
     .load(conn)?;
     Ok(rows.first().map_or(0, |r| r.n.max(0) as u64))
 }

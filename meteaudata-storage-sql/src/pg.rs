@@ -207,10 +207,14 @@ fn insert_blocks(
 }
 
 /// Size of both tables with their indexes and TOAST data.
-pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {
-    let rows: Vec<crate::ops::CountRow> = diesel::sql_query(
-        "SELECT (pg_total_relation_size(to_regclass('meteaudata_series')) + pg_total_relation_size(to_regclass('meteaudata_blocks')))::BIGINT AS n",
-    )
-    .load(conn)?;
+pub(crate) fn size(conn: &mut Conn, tables: &[&str]) -> Result<u64, E> {
+    // The names are ours (constants), never a user's.
+    let sum = tables
+        .iter()
+        .map(|t| format!("COALESCE(pg_total_relation_size(to_regclass('{t}')), 0)"))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let rows: Vec<crate::ops::CountRow> =
+        diesel::sql_query(format!("SELECT ({sum})::BIGINT AS n")).load(conn)?;
     Ok(rows.first().map_or(0, |r| r.n.max(0) as u64))
 }

@@ -20,6 +20,15 @@ fn python_json_to_yaml(text: &str) -> String {
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         if in_string {
+            // JSON leaves these raw inside strings; YAML reads them as line breaks.
+            match c {
+                '\u{2028}' | '\u{2029}' | '\u{85}' if !escaped => {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                    rest = &rest[c.len_utf8()..];
+                    continue;
+                }
+                _ => {}
+            }
             out.push(c);
             if escaped {
                 escaped = false;
@@ -102,6 +111,15 @@ pub(crate) fn rebuild(key: &str, meta: PyMetaRow, rows: Vec<PyDataRow>) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_separators_in_strings_stay_text() {
+        let json = "{\"a\": \"x\u{2028}y\u{85}z\u{2029}\", \"b\": NaN}";
+        let yaml = python_json_to_yaml(json);
+        let v: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(v["a"].as_str(), Some("x\u{2028}y\u{85}z\u{2029}"));
+        assert!(v["b"].as_f64().unwrap().is_nan());
+    }
 
     #[test]
     fn python_json_specials() {

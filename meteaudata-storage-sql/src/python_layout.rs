@@ -280,12 +280,14 @@ impl StorageBackend for PythonSqlBackend {
         c.atomic_create = false;
         c.versions = false;
         c.snapshots = false;
+        c.lossless_values = false;
         c.persistent = !self.sql.memory;
         c.concurrent_writers = !self.sql.memory;
         c
     }
 
     fn save(&self, key: &StorageKey, series: &Series, metadata: &TimeSeriesMetadata) -> Result<()> {
+        meteaudata_core::storage::check_save_input(key, series, metadata)?;
         let rows = self.rows(series)?;
         let mut metadata = metadata.clone();
         metadata.index_metadata = Some(series.index().metadata());
@@ -348,6 +350,11 @@ impl StorageBackend for PythonSqlBackend {
     }
 
     fn size_on_disk(&self) -> Result<Option<u64>> {
-        self.sql.size_on_disk()
+        dispatch!(
+            &self.sql,
+            "measuring Python's tables".to_string(),
+            |conn, m| { m::size(conn, &["time_series_data", "time_series_metadata"]) }
+        )
+        .map(Some)
     }
 }

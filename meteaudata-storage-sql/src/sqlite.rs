@@ -103,8 +103,8 @@ fn lock(conn: &mut Conn, key: &str) -> Result<Option<Header>, E> {
 
 crate::inserts::insert_blocks!();
 
-/// Database size: pages × page size.
-pub(crate) fn size(conn: &mut Conn) -> Result<u64, E> {
+/// Database size: pages × page size (the whole file, whichever `tables`).
+pub(crate) fn size(conn: &mut Conn, _tables: &[&str]) -> Result<u64, E> {
     let rows: Vec<crate::ops::CountRow> = diesel::sql_query(
         "SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()",
     )

@@ -53,6 +53,45 @@ mod mysql {
     });
 }
 
+// Python meteaudata's own tables (`?layout=python`), with the capabilities they can honestly
+// claim: no range reads, appends, streaming, versions or snapshots of their own, and numbers
+// only (`lossless_values` false).
+#[cfg(feature = "sqlite")]
+mod python_layout_sqlite {
+    use super::*;
+    static CASES: AtomicU64 = AtomicU64::new(0);
+    meteaudata_testkit::backend_suite!(|| {
+        common::count_case("sqlite (file, Python layout)", &CASES);
+        common::sqlite_file().python_layout()
+    });
+}
+
+#[cfg(feature = "postgres")]
+mod python_layout_postgres {
+    use super::*;
+    static CASES: AtomicU64 = AtomicU64::new(0);
+    meteaudata_testkit::backend_suite!(optional: || {
+        let b = common::postgres().map(common::Isolated::python_layout);
+        if b.is_some() {
+            common::count_case("postgresql (Python layout)", &CASES);
+        }
+        b
+    });
+}
+
+#[cfg(feature = "mysql")]
+mod python_layout_mysql {
+    use super::*;
+    static CASES: AtomicU64 = AtomicU64::new(0);
+    meteaudata_testkit::backend_suite!(optional: || {
+        let b = common::mysql().map(common::Isolated::python_layout);
+        if b.is_some() {
+            common::count_case("mysql (Python layout)", &CASES);
+        }
+        b
+    });
+}
+
 /// Prints how many conformance cases run per database in this build and environment.
 #[test]
 fn cases_per_backend() {
@@ -61,6 +100,7 @@ fn cases_per_backend() {
     if cfg!(feature = "sqlite") {
         lines.push(format!("sqlite (file): {n} cases"));
         lines.push(format!("sqlite (:memory:): {n} cases"));
+        lines.push(format!("sqlite (file, Python layout): {n} cases"));
     }
     for (feature, on, var, name) in [
         (
@@ -84,6 +124,7 @@ fn cases_per_backend() {
             format!("0 cases ({var} unset: skipped)")
         };
         lines.push(format!("{name}: {status}"));
+        lines.push(format!("{name} (Python layout): {status}"));
         if on && common::in_ci() {
             assert!(std::env::var(var).is_ok(), "{var} must be set in CI");
         }

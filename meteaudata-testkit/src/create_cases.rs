@@ -6,8 +6,8 @@ use meteaudata_core::storage::StorageBackend;
 use meteaudata_core::{ErrorKind, Index, Series, TimeSeries};
 
 use crate::cases::{
-    check_load, e2s, fresh_namespace, key, on_threads, sample_time_series, save_ts, CaseResult,
-    Outcome,
+    check_load, e2s, fresh_namespace, key, on_threads, sample_time_series, save_ts, storable,
+    CaseResult, Outcome,
 };
 
 fn ensure(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
@@ -29,7 +29,7 @@ fn one_point(name: &str, v: f64) -> Result<TimeSeries, String> {
 pub fn create_new(b: &dyn StorageBackend) -> CaseResult {
     let ns = fresh_namespace("create");
     let k = key(&ns, "A#2/RAW#1")?;
-    let first = sample_time_series();
+    let first = storable(b, &sample_time_series());
     let data = first.series().map_err(e2s("series"))?;
     b.create(&k, data, &first.metadata())
         .map_err(e2s("create of a free key"))?;

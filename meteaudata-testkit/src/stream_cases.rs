@@ -81,7 +81,7 @@ pub fn scan_chunks(b: &dyn StorageBackend) -> CaseResult {
             .clone(),
     );
     for (i, s) in series.into_iter().enumerate() {
-        let ts = TimeSeries::new(s.with_name(format!("S#1_K{i}#1")));
+        let ts = crate::cases::storable(b, &TimeSeries::new(s.with_name(format!("S#1_K{i}#1"))));
         let k = key(&ns, &format!("S#1/K{i}#1"))?;
         save_ts(b, &k, &ts)?;
         let (want, _) = b.load(&k).map_err(e2s("load"))?;
@@ -231,8 +231,8 @@ pub fn writer_round_trip(b: &dyn StorageBackend) -> CaseResult {
     let mut series = every_kind();
     series.push(scattered_series()?);
     for (i, s) in series.into_iter().enumerate() {
-        let s = s.with_name(format!("S#1_K{i}#1"));
-        let ts = TimeSeries::new(s.clone());
+        let ts = crate::cases::storable(b, &TimeSeries::new(s.with_name(format!("S#1_K{i}#1"))));
+        let s = ts.series().map_err(e2s("series"))?.clone();
         for chunk in [1, 3, 1 << 20] {
             let k = key(&ns, &format!("S#1/K{i}C{chunk}#1"))?;
             let meta = write_chunks(b, &k, &s, chunk, &ts)?;
@@ -277,7 +277,7 @@ pub fn writer_round_trip(b: &dyn StorageBackend) -> CaseResult {
 /// value whole (and creates nothing for a new key); a commit without any chunk is an error.
 pub fn writer_abandoned_keeps_previous(b: &dyn StorageBackend) -> CaseResult {
     let ns = fresh_namespace("writer_abandoned");
-    let ts = sample_time_series();
+    let ts = crate::cases::storable(b, &sample_time_series());
     let k = key(&ns, "A#1/RAW#1")?;
     save_ts(b, &k, &ts)?;
     let other =

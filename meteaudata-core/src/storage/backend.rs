@@ -44,6 +44,12 @@ pub struct Capabilities {
     /// [`StorageBackend::list_snapshots`] and [`StorageBackend::delete_snapshot`] work (the
     /// defaults say `Unsupported`). Implies `versions`.
     pub snapshots: bool,
+    /// Every value comes back exactly as saved: every value type (text, timestamps,
+    /// categories, integers of any size), NaN apart from a missing value, negative zero,
+    /// infinities. False for a store that keeps one float per point, as Python meteaudata's
+    /// SQL layout: numbers only (integers up to 2^53), NaN and missing are one, and some
+    /// databases drop the sign of zero or refuse infinities.
+    pub lossless_values: bool,
 }
 
 impl Capabilities {
@@ -60,6 +66,7 @@ impl Capabilities {
             atomic_create: true,
             versions: true,
             snapshots: true,
+            lossless_values: true,
         }
     }
 

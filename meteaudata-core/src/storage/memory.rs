@@ -121,6 +121,7 @@ impl StorageBackend for MemoryBackend {
             atomic_create: true,
             versions: true,
             snapshots: true,
+            lossless_values: true,
         }
     }
 
