@@ -325,6 +325,7 @@ impl StorageBackend for DiskBackend {
         c.atomic_create = true;
         c.versions = self.versions;
         c.snapshots = self.versions;
+        c.lossless_values = true;
         c
     }
 

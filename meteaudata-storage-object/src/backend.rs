@@ -854,6 +854,7 @@ impl StorageBackend for ObjectBackend {
         c.atomic_create = true;
         c.versions = self.keeps_versions();
         c.snapshots = self.keeps_versions();
+        c.lossless_values = true;
         c
     }
 
