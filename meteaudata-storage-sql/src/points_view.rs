@@ -224,11 +224,7 @@ struct Bound {
     text0: String,
 }
 
-/// The expressions over a bound word `w`.
-fn int64(w: &str) -> String {
-    w.to_string()
-}
-
+/// The expressions over a bound word `w` (the word itself is the signed 64-bit integer).
 fn lo32(w: &str) -> String {
     format!("(({w}) & 4294967295)")
 }
@@ -296,14 +292,10 @@ fn select_list(d: Dialect, i: &Bound, v: &Bound, ic: &str, vc: &str) -> String {
         &format!("{} - {}", hi32(vw), lo32(vw)),
     );
     let ints = "('int64', 'Int64', 'int32', 'Int32', 'bool', 'boolean')";
-    let int_text = d.to_text(&int64(iw));
+    let int_text = d.to_text(iw);
     let float_label = d.to_text(&float64(d, iw));
-    let key = match d {
-        Dialect::Mysql => "s.series_key",
-        _ => "s.series_key",
-    };
     format!(
-        "    {key} AS {k},
+        "    s.series_key AS {k},
     {pos} AS pos,
     CASE WHEN s.index_kind = 'datetime' AND {ivalid} THEN {t} END AS t,
     CASE WHEN NOT {ivalid} THEN NULL
@@ -327,17 +319,16 @@ fn select_list(d: Dialect, i: &Bound, v: &Bound, ic: &str, vc: &str) -> String {
     b.t_min AS block_t_min,
     b.t_max AS block_t_max",
         k = match d {
-            Dialect::Sqlite => "\"key\"",
-            Dialect::Postgres => "\"key\"",
             Dialect::Mysql => "`key`",
+            _ => "\"key\"",
         },
-        t = int64(iw),
-        icat = d.category("index", &int64(iw)),
+        t = iw,
+        icat = d.category("index", iw),
         vfloat = float64(d, vw),
-        vdouble = d.to_double(&int64(vw)),
-        vint = int64(vw),
+        vdouble = d.to_double(vw),
+        vint = vw,
         vspecial = special(vw),
-        vcat = d.category("values", &int64(vw)),
+        vcat = d.category("values", vw),
     )
 }
 

@@ -151,11 +151,7 @@ impl PythonSqlBackend {
                 )));
             }
         }
-        Ok(values
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| (labels[i].clone(), v))
-            .collect())
+        Ok(labels.into_iter().zip(values).collect())
     }
 }
 
@@ -168,43 +164,23 @@ impl PythonSqlBackend {
 /// refuses a series whose offsets differ ("Mixed timezones detected", any series crossing a
 /// daylight-saving change); it converts UTC labels to the recorded zone.
 fn datetime_labels(index: &meteaudata_core::Index) -> Vec<String> {
-    use arrow_array::Array;
+    const SECOND: i64 = 1_000_000_000;
     let IndexData::DateTime { values, tz } = index.data() else {
         return Vec::new();
     };
-    let zone = tz.map(|_| meteaudata_core::TimeZone::Utc);
-    let iso: Vec<String> = (0..values.len())
-        .map(|i| {
-            if values.is_null(i) {
-                "NaT".to_string()
-            } else {
-                meteaudata_core::Timestamp {
-                    nanos: values.value(i),
-                    tz: zone,
+    let offset = if tz.is_some() { "+00:00" } else { "" };
+    let fraction = values.iter().flatten().any(|n| n.rem_euclid(SECOND) != 0);
+    values
+        .iter()
+        .map(|n| match n {
+            None => "NaT".to_string(),
+            Some(n) => {
+                let wall = meteaudata_core::nanos_to_naive(n).format("%Y-%m-%d %H:%M:%S");
+                if fraction {
+                    format!("{wall}.{:09}{offset}", n.rem_euclid(SECOND))
+                } else {
+                    format!("{wall}{offset}")
                 }
-                .to_iso()
-            }
-        })
-        .collect();
-    let fraction = iso.iter().any(|l| l.get(19..20) == Some("."));
-    iso.into_iter()
-        .map(|l| {
-            if l == "NaT" || l.len() < 19 {
-                return l;
-            }
-            let (wall, rest) = l.split_at(19);
-            let wall = wall.replacen('T', " ", 1);
-            let (digits, offset) = match rest.strip_prefix('.') {
-                Some(r) => {
-                    let end = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
-                    (&r[..end], &r[end..])
-                }
-                None => ("", rest),
-            };
-            if fraction {
-                format!("{wall}.{digits:0<9}{offset}")
-            } else {
-                format!("{wall}{offset}")
             }
         })
         .collect()

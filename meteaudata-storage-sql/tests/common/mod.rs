@@ -68,14 +68,14 @@ impl Isolated {
 
     /// The same database, used through Python meteaudata's own tables.
     pub fn python_layout(mut self) -> Isolated {
-        let url = self.url.clone();
-        let python = if url.ends_with(":memory:") {
-            // A private in-memory database is reachable only through its own connection.
-            None
-        } else {
-            Some(meteaudata_storage_sql::PythonSqlBackend::connect(&url).expect("Python layout"))
-        };
-        self.python = python;
+        // A private in-memory database is reachable only through its own connection.
+        assert!(
+            !self.url.ends_with(":memory:"),
+            "Python's layout needs a database a second connection can open"
+        );
+        let python =
+            meteaudata_storage_sql::PythonSqlBackend::connect(&self.url).expect("Python layout");
+        self.python = Some(python);
         self
     }
 
