@@ -110,16 +110,18 @@ impl AverageSignals {
     }
 }
 
-impl DatasetTransform for AverageSignals {
-    fn apply(&self, signals: &[Signal], input_names: &[String]) -> Result<Vec<Signal>> {
-        if signals.is_empty() || signals.len() != input_names.len() {
-            return Err(Error::invalid_input(format!(
-                "average_signals: needs one signal per requested series and at least one (got {} signals for {} names)",
-                signals.len(),
-                input_names.len()
-            )));
+impl AverageSignals {
+    /// The mean of the requested series and the step that records it, from
+    /// `(requested name, series, units of its signal)` in request order: what
+    /// [`DatasetTransform::apply`] computes before it wraps the result in the new signal.
+    /// Naming the same series twice counts it once.
+    pub fn average(&self, requested: &[(&str, &Series, &str)]) -> Result<(Series, ProcessingStep)> {
+        if requested.is_empty() {
+            return Err(Error::invalid_input(
+                "average_signals: needs at least one signal and one series",
+            ));
         }
-        let units: BTreeSet<&str> = signals.iter().map(|s| s.units.as_str()).collect();
+        let units: BTreeSet<&str> = requested.iter().map(|r| r.2).collect();
         if self.check_units && units.len() > 1 {
             return Err(Error::invalid_input(format!(
                 "Signals have different units: {{{}}}. Please provide signals with the same units.",
@@ -131,13 +133,11 @@ impl DatasetTransform for AverageSignals {
             )));
         }
         let mut seen = BTreeSet::new();
-        let mut series = Vec::new();
-        for (sig, name) in signals.iter().zip(input_names) {
-            if seen.insert(name.as_str()) {
-                series.push(sig.get(name)?.series()?.clone());
-            }
-        }
-        let refs: Vec<&Series> = series.iter().collect();
+        let refs: Vec<&Series> = requested
+            .iter()
+            .filter(|r| seen.insert(r.0))
+            .map(|r| r.1)
+            .collect();
         let mean = average_series(&refs)?.with_name(SUFFIX);
         let step = ProcessingStep::new(
             ProcessingType::DimensionalityReduction,
@@ -146,7 +146,31 @@ impl DatasetTransform for AverageSignals {
             SUFFIX,
         )
         .with_parameters(self.parameters())
-        .with_inputs(input_names.iter().cloned());
+        .with_inputs(requested.iter().map(|r| r.0.to_string()));
+        Ok((mean, step))
+    }
+}
+
+impl DatasetTransform for AverageSignals {
+    fn apply(&self, signals: &[Signal], input_names: &[String]) -> Result<Vec<Signal>> {
+        if signals.is_empty() || signals.len() != input_names.len() {
+            return Err(Error::invalid_input(format!(
+                "average_signals: needs one signal per requested series and at least one (got {} signals for {} names)",
+                signals.len(),
+                input_names.len()
+            )));
+        }
+        let mut series = Vec::with_capacity(signals.len());
+        for (sig, name) in signals.iter().zip(input_names) {
+            series.push(sig.get(name)?.series()?);
+        }
+        let requested: Vec<(&str, &Series, &str)> = input_names
+            .iter()
+            .zip(&series)
+            .zip(signals)
+            .map(|((n, s), sig)| (n.as_str(), *s, sig.units.as_str()))
+            .collect();
+        let (mean, step) = self.average(&requested)?;
         let provenance = self
             .final_provenance
             .clone()

@@ -136,6 +136,7 @@ pub use meteaudata_core::frequency;
 pub mod interpolate;
 pub mod normalize;
 pub mod predict;
+pub mod registry;
 pub mod replace;
 pub mod resample;
 mod resample_stream;

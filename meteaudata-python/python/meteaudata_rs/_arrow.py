@@ -1,0 +1,139 @@
+"""pandas Series <-> Arrow record batches, the form in which series cross into the Rust engine.
+
+A series becomes a two-column batch: the index (named after it, or ``__index_level_0__``),
+then the values (named after the series). The schema metadata says what Arrow types alone
+cannot: the index kind, a RangeIndex's bounds, the frequency, category order. Numeric
+columns are handed over without copying where pyarrow can wrap the NumPy buffer, and never
+as one Python object per point.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+KIND = "meteaudata:index_kind"
+FREQUENCY = "meteaudata:frequency"
+RANGE = "meteaudata:range"
+ORDERED = "meteaudata:ordered"
+UNNAMED_INDEX = "__index_level_0__"
+
+
+def _strings(values) -> pa.Array:
+    return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+
+
+def _dictionary(cat: pd.Categorical) -> pa.Array:
+    codes = pa.array(np.asarray(cat.codes, dtype=np.int32), mask=np.asarray(cat.codes) < 0)
+    return pa.DictionaryArray.from_arrays(codes, _strings(cat.categories.astype(str)))
+
+
+def _index_array(idx: pd.Index, meta: dict) -> pa.Array:
+    if isinstance(idx, pd.RangeIndex):
+        meta[KIND] = "range"
+        meta[RANGE] = f"{idx.start},{idx.stop},{idx.step}"
+        return pa.array(np.arange(idx.start, idx.stop, idx.step, dtype=np.int64))
+    if isinstance(idx, pd.DatetimeIndex):
+        meta[KIND] = "datetime"
+        return pa.array(idx.as_unit("ns"))
+    if isinstance(idx, pd.TimedeltaIndex):
+        meta[KIND] = "timedelta"
+        return pa.array(idx.as_unit("ns"), type=pa.duration("ns"))
+    if isinstance(idx, pd.CategoricalIndex):
+        meta[KIND] = "categorical"
+        meta[ORDERED] = "true" if idx.ordered else "false"
+        return _dictionary(idx.values)
+    if isinstance(idx, pd.PeriodIndex):
+        meta[KIND] = "period"
+        return _strings(idx.astype(str))
+    if pd.api.types.is_bool_dtype(idx.dtype) or pd.api.types.is_object_dtype(idx.dtype) or pd.api.types.is_string_dtype(idx.dtype):
+        meta[KIND] = "string"
+        return _strings(idx.astype(str))
+    if pd.api.types.is_integer_dtype(idx.dtype):
+        meta[KIND] = "int"
+        return pa.array(np.asarray(idx, dtype=np.int64))
+    if pd.api.types.is_float_dtype(idx.dtype):
+        meta[KIND] = "float"
+        return pa.array(np.asarray(idx, dtype=np.float64))
+    raise TypeError(f"index type {type(idx).__name__} ({idx.dtype}) is not supported by meteaudata_rs")
+
+
+def _values_array(s: pd.Series) -> pa.Array:
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _dictionary(s.array)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return pa.array(s.dt.as_unit("ns"))
+    if pd.api.types.is_bool_dtype(dtype):
+        return pa.array(s, type=pa.bool_(), from_pandas=True)
+    if pd.api.types.is_integer_dtype(dtype):
+        if isinstance(dtype, np.dtype) and dtype.itemsize == 4 and dtype.kind == "i":
+            return pa.array(s.to_numpy(), type=pa.int32())
+        return pa.array(s, type=pa.int64(), from_pandas=True)
+    if pd.api.types.is_float_dtype(dtype):
+        if isinstance(dtype, np.dtype) and dtype == np.float32:
+            return pa.array(s.to_numpy(), type=pa.float32())
+        # NaN stays NaN (a float), as in pandas; it is not turned into a null.
+        return pa.array(s.to_numpy(dtype=np.float64, na_value=np.nan), type=pa.float64())
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        return _strings(s)
+    raise TypeError(f"values of dtype {dtype} are not supported by meteaudata_rs")
+
+
+def series_to_batch(series: pd.Series) -> pa.RecordBatch:
+    """The record batch of ``series`` (index column, then values)."""
+    if not isinstance(series, pd.Series):
+        raise TypeError(f"expected a pandas Series, got {type(series).__name__}")
+    meta: dict = {}
+    index = _index_array(series.index, meta)
+    freq = getattr(series.index, "freqstr", None) if getattr(series.index, "freq", None) is not None else None
+    if freq is not None:
+        meta[FREQUENCY] = freq
+    index_name = UNNAMED_INDEX if series.index.name is None else str(series.index.name)
+    name = "" if series.name is None else str(series.name)
+    schema = pa.schema(
+        [pa.field(index_name, index.type), pa.field(name, _values_array(series).type)],
+        metadata=meta,
+    )
+    return pa.RecordBatch.from_arrays([index, _values_array(series)], schema=schema)
+
+
+def _index_from(col: pa.Array, kind: str, meta: dict, name):
+    freq = meta.get(FREQUENCY)
+    if kind == "range":
+        start, stop, step = (int(p) for p in meta[RANGE].split(","))
+        return pd.RangeIndex(start, stop, step, name=name)
+    if kind == "datetime" or pa.types.is_timestamp(col.type):
+        idx = pd.DatetimeIndex(col.to_pandas()).rename(name)
+    elif kind == "timedelta" or pa.types.is_duration(col.type):
+        idx = pd.TimedeltaIndex(col.to_pandas()).rename(name)
+    elif kind == "categorical":
+        return pd.CategoricalIndex(col.to_pandas(), ordered=meta.get(ORDERED) == "true").rename(name)
+    elif kind == "period":
+        return pd.PeriodIndex(col.to_pylist(), freq=freq, name=name)
+    elif kind == "string":
+        return pd.Index(col.to_numpy(zero_copy_only=False), dtype=object, name=name)
+    else:
+        return pd.Index(col.to_numpy(zero_copy_only=False), name=name)
+    if freq is not None:
+        try:
+            idx.freq = freq
+        except ValueError:
+            pass  # the labels do not follow it (pandas would not keep it either)
+    return idx
+
+
+def batch_to_series(batch: pa.RecordBatch) -> pd.Series:
+    """The pandas Series of a batch from the engine."""
+    meta = {k.decode(): v.decode() for k, v in (batch.schema.metadata or {}).items()}
+    index_field = batch.schema.field(0)
+    index_name = None if index_field.name == UNNAMED_INDEX else index_field.name
+    index = _index_from(batch.column(0), meta.get(KIND, ""), meta, index_name)
+    col = batch.column(1)
+    if pa.types.is_floating(col.type) and col.null_count == 0:
+        values = col.to_numpy(zero_copy_only=False)
+    else:
+        values = col.to_pandas()
+        values = values.array if isinstance(values, pd.Series) else values
+    return pd.Series(values, index=index, name=batch.schema.field(1).name, copy=False)

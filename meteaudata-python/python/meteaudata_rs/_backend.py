@@ -1,0 +1,155 @@
+"""The engine's storage backends with Python meteaudata's backend interface."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List, Tuple, Union
+
+import pandas as pd
+import yaml
+
+from . import _native
+from ._arrow import batch_to_series, series_to_batch
+
+# What get_backend_type() answers, in Python meteaudata's words, for each engine backend.
+_PYTHON_TYPES = {
+    "disk": "pandas-disk",
+    "sqlite": "sql",
+    "postgresql": "sql",
+    "mysql": "sql",
+    "memory": "pandas-memory",
+}
+
+
+def _sql_url(url: str) -> str:
+    """A SQLAlchemy URL as the engine reads it: the driver part (``mysql+pymysql``) dropped."""
+    scheme, sep, rest = url.partition("://")
+    if sep and "+" in scheme:
+        scheme = scheme.split("+", 1)[0]
+    return scheme + sep + rest
+
+
+class Backend:
+    """A storage backend of the Rust engine with Python meteaudata's interface: hand it to
+    ``Dataset.set_backend`` (or ``Signal``/``TimeSeries``) as you would one of
+    ``meteaudata.storage.create_backend``'s.
+
+    ``save(data, key, metadata)`` and ``load(key) -> (series, metadata)`` take and give what
+    Python meteaudata's own backends do: a pandas Series and the dict of
+    ``TimeSeries.metadata_dict()``. Keys are the logical ``dataset/signal/series`` on every
+    backend (``list_keys`` gives them back that way, also on disk).
+    """
+
+    def __init__(self, target: Union[str, Path]):
+        self._target = str(target)
+        self._store = _native.Store(self._target)
+
+    # -- Python meteaudata's StorageBackend protocol --------------------------------------
+    def save(self, data: pd.Series, key: str, metadata: Dict[str, Any]) -> None:
+        """Stores ``data`` and ``metadata`` under ``key``, replacing what was there (atomically:
+        a failed save leaves the previous value)."""
+        from meteaudata.types import IndexMetadata
+
+        metadata = dict(metadata)
+        metadata["index_metadata"] = IndexMetadata.extract_index_metadata(data.index).model_dump()
+        text = yaml.dump(metadata, default_flow_style=False, allow_unicode=True)
+        self._store.save(key, series_to_batch(data), text)
+
+    def load(self, key: str) -> Tuple[pd.Series, Dict[str, Any]]:
+        """The series and metadata dict stored under ``key``; ``KeyError`` when there is none."""
+        from meteaudata.types import IndexMetadata
+
+        batch, text = self._store.load(key)
+        series = batch_to_series(batch)
+        metadata = yaml.safe_load(text) or {}
+        if "index_metadata" in metadata:
+            index_meta = IndexMetadata(**metadata["index_metadata"])
+            series.index = IndexMetadata.reconstruct_index(series.index, index_meta)
+        return series, metadata
+
+    def delete(self, key: str) -> None:
+        """Deletes ``key``; ``KeyError`` when there is none."""
+        self._store.delete(key)
+
+    def exists(self, key: str) -> bool:
+        """Whether ``key`` holds a series."""
+        return self._store.exists(key)
+
+    def list_keys(self) -> List[str]:
+        """Every stored key, sorted."""
+        return self._store.list_keys()
+
+    def to_pandas(self, data: pd.Series) -> pd.Series:
+        """Series are pandas Series already."""
+        return data
+
+    def from_pandas(self, series: pd.Series) -> pd.Series:
+        """Series are pandas Series already."""
+        return series
+
+    def clear(self) -> None:
+        """Removes every stored series; the backend stays usable."""
+        self._store.clear()
+
+    def get_backend_type(self) -> str:
+        """Python meteaudata's name for this kind of backend (``pandas-disk``, ``sql``,
+        ``pandas-memory``, ``object-store``)."""
+        return _PYTHON_TYPES.get(self._store.backend_type(), "object-store")
+
+    # -- what Python's disk and SQL backends add ------------------------------------------
+    def engine_backend_type(self) -> str:
+        """The engine's own name: ``disk``, ``sqlite``, ``postgresql``, ``mysql``, ``object``,
+        ``memory``."""
+        return self._store.backend_type()
+
+    @property
+    def base_path(self) -> Path:
+        """The directory of a disk backend."""
+        if self._store.backend_type() != "disk":
+            raise AttributeError("only a disk backend has a base_path")
+        return Path(self._target)
+
+    def get_size_on_disk(self) -> int:
+        """Bytes the store occupies (0 when the backend cannot tell)."""
+        return self._store.size_on_disk() or 0
+
+    def get_database_size(self) -> int:
+        """Bytes the database's tables occupy (SQL backends)."""
+        return self.get_size_on_disk()
+
+    def cleanup(self) -> None:
+        """Removes a disk store's directory (as Python's disk backend does); other backends are
+        cleared."""
+        if self._store.backend_type() == "disk":
+            shutil.rmtree(self._target, ignore_errors=True)
+        else:
+            self.clear()
+
+    def __repr__(self) -> str:
+        return f"meteaudata_rs.Backend({self._target!r}, {self._store.backend_type()})"
+
+
+def create_backend(config: Any) -> Backend:
+    """The engine backend for ``config``: a ``meteaudata.storage.StorageConfig``, a directory
+    path, or a URL (``sqlite:///x.db``, ``postgresql://…``, ``mysql://…`` with
+    ``?layout=python`` for Python meteaudata's SQL tables, ``s3://``, ``az://``, ``gs://``,
+    ``file://``, ``memory://``), or ``"memory"``."""
+    if isinstance(config, (str, Path)):
+        text = str(config)
+        if "://" in text and not text.startswith(("s3://", "az://", "abfs://", "gs://", "file://", "memory://")):
+            text = _sql_url(text)
+        return Backend(text)
+    kind = getattr(config, "backend_type", None)
+    kind = getattr(kind, "value", kind)
+    if kind in ("pandas-disk", "polars"):
+        if config.base_path is None:
+            raise ValueError(f"base_path is required for backend_type='{kind}'")
+        return Backend(Path(config.base_path))
+    if kind == "sql":
+        if not config.connection_string:
+            raise ValueError("connection_string is required for backend_type='sql'")
+        return Backend(_sql_url(config.connection_string))
+    if kind in ("pandas-memory", "memory"):
+        return Backend("memory")
+    raise ValueError(f"meteaudata_rs has no backend for backend_type={kind!r}")

@@ -1,0 +1,157 @@
+//! The built-in processing steps, run on series that come from Python.
+//!
+//! `apply` runs a univariate built-in by its Python name with the parameters Python meteaudata
+//! records for it (the same registry the CLI's `replay` uses, `meteaudata::processing::registry`),
+//! and `average` runs `average_signals`. Series cross as Arrow record batches; the steps go back
+//! as the YAML list Python meteaudata's `load_metadata_from_dict` turns into `ProcessingStep`s.
+
+use arrow_array::RecordBatch;
+use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use meteaudata::metadata::to_sorted_yaml;
+use meteaudata::processing::registry::{builtin, Builtin};
+use meteaudata::processing::AverageSignals;
+use meteaudata::{
+    DataProvenance, Error, ParameterValue, Parameters, Result, Series, TimeZone, Timestamp,
+};
+use pyo3::prelude::*;
+use serde_json::Value;
+
+use crate::errors::to_py;
+
+/// A parameter value from its JSON form: JSON's own types, plus
+/// `{"__timestamp__": nanos, "tz": zone-or-null}` for an instant (UTC nanoseconds when zoned,
+/// wall clock when naive) and `{"__timedelta__": nanos}` for a duration.
+fn parameter(v: &Value) -> Result<ParameterValue> {
+    Ok(match v {
+        Value::Null => ParameterValue::Null,
+        Value::Bool(b) => ParameterValue::Bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => ParameterValue::Int(i),
+            None => ParameterValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => match s.as_str() {
+            // Python sends non-finite floats as these strings (JSON has no literal for them).
+            "__nan__" => ParameterValue::Float(f64::NAN),
+            "__inf__" => ParameterValue::Float(f64::INFINITY),
+            "__-inf__" => ParameterValue::Float(f64::NEG_INFINITY),
+            _ => ParameterValue::String(s.clone()),
+        },
+        Value::Array(items) => {
+            ParameterValue::List(items.iter().map(parameter).collect::<Result<_>>()?)
+        }
+        Value::Object(map) => {
+            if let Some(nanos) = map.get("__timestamp__") {
+                let nanos = nanos.as_i64().ok_or_else(|| {
+                    Error::invalid_input("a timestamp parameter needs nanoseconds")
+                })?;
+                let tz = match map.get("tz").and_then(Value::as_str) {
+                    Some(z) => Some(z.parse::<TimeZone>()?),
+                    None => None,
+                };
+                ParameterValue::DateTime(Timestamp { nanos, tz })
+            } else if let Some(nanos) = map.get("__timedelta__") {
+                ParameterValue::Duration(nanos.as_i64().ok_or_else(|| {
+                    Error::invalid_input("a timedelta parameter needs nanoseconds")
+                })?)
+            } else {
+                ParameterValue::Map(
+                    map.iter()
+                        .map(|(k, v)| Ok((k.clone(), parameter(v)?)))
+                        .collect::<Result<_>>()?,
+                )
+            }
+        }
+    })
+}
+
+fn parameters(json: &str) -> Result<Parameters> {
+    let value: Value = serde_json::from_str(json)
+        .map_err(|e| Error::invalid_input(format!("built-in parameters are not JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        return Err(Error::invalid_input(
+            "built-in parameters must be a mapping",
+        ));
+    };
+    let mut p = Parameters::new();
+    for (k, v) in &map {
+        p = p.with(k.clone(), parameter(v)?);
+    }
+    Ok(p)
+}
+
+fn batches(list: &[Bound<'_, PyAny>]) -> PyResult<Vec<RecordBatch>> {
+    list.iter().map(RecordBatch::from_pyarrow_bound).collect()
+}
+
+/// Runs the univariate built-in `function` (its Python name) with `params_json` (see
+/// [`parameter`]) on each series; returns one `(batch, steps_yaml)` per output series.
+#[pyfunction]
+pub fn apply<'py>(
+    py: Python<'py>,
+    function: &str,
+    inputs: Vec<Bound<'py, PyAny>>,
+    params_json: &str,
+) -> PyResult<Vec<(Bound<'py, PyAny>, String)>> {
+    let inputs = batches(&inputs)?;
+    let outputs = py
+        .detach(|| {
+            let params = parameters(params_json)?;
+            let Some(Builtin::Univariate(transform)) = builtin(function, Some(&params))? else {
+                return Err(Error::invalid_input(format!(
+                    "{function} is not a univariate built-in"
+                )));
+            };
+            let series = inputs
+                .iter()
+                .map(Series::from_record_batch)
+                .collect::<Result<Vec<_>>>()?;
+            transform
+                .apply(&series)?
+                .into_iter()
+                .map(|o| Ok((o.series.to_record_batch(), to_sorted_yaml(&o.steps)?)))
+                .collect::<Result<Vec<_>>>()
+        })
+        .map_err(to_py)?;
+    outputs
+        .into_iter()
+        .map(|(b, steps)| Ok((b.to_pyarrow(py)?, steps)))
+        .collect()
+}
+
+/// `average_signals`: the mean of `inputs` (one series per requested name, named
+/// `input_names`, from signals with `units`), as one batch and its steps' YAML.
+/// `provenance_json` is the `final_provenance` (a JSON mapping) or `null`.
+#[pyfunction]
+pub fn average<'py>(
+    py: Python<'py>,
+    inputs: Vec<Bound<'py, PyAny>>,
+    input_names: Vec<String>,
+    units: Vec<String>,
+    check_units: bool,
+    provenance_json: &str,
+) -> PyResult<(Bound<'py, PyAny>, String)> {
+    let inputs = batches(&inputs)?;
+    let (batch, steps) = py
+        .detach(|| {
+            let series = inputs
+                .iter()
+                .map(Series::from_record_batch)
+                .collect::<Result<Vec<_>>>()?;
+            let mut average = AverageSignals::new().check_units(check_units);
+            let provenance: Option<DataProvenance> = serde_json::from_str(provenance_json)
+                .map_err(|e| Error::invalid_input(format!("final_provenance: {e}")))?;
+            if let Some(p) = provenance {
+                average = average.with_provenance(p);
+            }
+            let requested: Vec<(&str, &Series, &str)> = input_names
+                .iter()
+                .zip(&series)
+                .zip(&units)
+                .map(|((n, s), u)| (n.as_str(), s, u.as_str()))
+                .collect();
+            let (mean, step) = average.average(&requested)?;
+            Ok::<_, Error>((mean.to_record_batch(), to_sorted_yaml(&[step])?))
+        })
+        .map_err(to_py)?;
+    Ok((batch.to_pyarrow(py)?, steps))
+}
