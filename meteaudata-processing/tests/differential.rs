@@ -559,19 +559,7 @@ fn built_ins_match_python_meteaudata() {
         sent.push(c);
         ours.push(r);
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/run_builtins.py");
-    let mut child = Command::new(&python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {python}: {e}"));
-    let input = serde_json::to_vec(&sent).unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "python failed: {}", out.status);
-    let theirs: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(theirs.len(), sent.len());
+    let theirs = run_python(&python, &sent, &[]);
     let mut tally = std::collections::BTreeMap::new();
     let mut failures = Vec::new();
     for (i, ((c, r), p)) in sent.iter().zip(&ours).zip(&theirs).enumerate() {
@@ -581,14 +569,106 @@ fn built_ins_match_python_meteaudata() {
         }
     }
     eprintln!("{tally:#?}");
+    report(&failures, sent.len(), "Python meteaudata");
+
+    // The same cases through the meteaudata_rs wheel's drop-in built-ins (Python's signatures,
+    // pandas in and out, the engine inside), against Python's originals: equal results, and
+    // where Python raises, an exception that the same `except` clause catches (Python's class
+    // or one of its bases: pandas' DateParseError is a ValueError).
+    if !wheel_installed(&python) {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("the meteaudata_rs wheel is not installed in {python}: under CI it must be (cargo xtask python-wheel --install)");
+        }
+        eprintln!("wheel part skipped: meteaudata_rs is not installed in {python} (cargo xtask python-wheel --install)");
+        return;
+    }
+    let wheel = run_python(&python, &sent, &["--engine", "meteaudata_rs"]);
+    let mut failures = Vec::new();
+    for (i, (c, (w, p))) in sent.iter().zip(wheel.iter().zip(&theirs)).enumerate() {
+        if let Err(e) = compare(i, c, w, p) {
+            failures.push(format!("wheel: {e}"));
+        } else if w["ok"] == json!(false) && p["ok"] == json!(false) {
+            let kind = w["error"]
+                .as_str()
+                .unwrap_or("")
+                .split(':')
+                .next()
+                .unwrap_or("");
+            let caught = p["error_classes"]
+                .as_array()
+                .is_some_and(|classes| classes.iter().any(|c| c == kind));
+            // A label bound at a wall time that a DST change repeats: pandas' slicing fails
+            // with a TypeError about the indexer; ours says it is ambiguous, as a ValueError
+            // (docs/compatibility.md).
+            let ambiguous = w["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("is ambiguous"))
+                && p["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("cannot do slice indexing"));
+            if !caught && !ambiguous {
+                failures.push(format!(
+                    "wheel: case {i} ({}): raised {:?}, Python meteaudata raises {:?}",
+                    c["op"], w["error"], p["error"]
+                ));
+            }
+        }
+    }
+    report(
+        &failures,
+        sent.len(),
+        "Python meteaudata through the meteaudata_rs wheel",
+    );
+}
+
+fn report(failures: &[String], cases: usize, against: &str) {
     if !failures.is_empty() {
         for f in failures.iter().take(5) {
             eprintln!("{f}\n");
         }
-        panic!(
-            "{} of {} cases differ from Python meteaudata",
-            failures.len(),
-            sent.len()
-        );
+        let mut kinds = std::collections::BTreeMap::new();
+        for f in failures {
+            let head = f.lines().next().unwrap_or("");
+            let op = head.split(['(', ')']).nth(1).unwrap_or("");
+            let why = head.rsplit("): ").next().unwrap_or("");
+            *kinds
+                .entry(format!(
+                    "{op}: {}",
+                    why.chars().take(90).collect::<String>()
+                ))
+                .or_insert(0) += 1;
+        }
+        eprintln!("failures by kind: {kinds:#?}");
+        panic!("{} of {cases} cases differ from {against}", failures.len());
     }
+}
+
+fn wheel_installed(python: &str) -> bool {
+    Command::new(python)
+        .args(["-c", "import meteaudata_rs"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `tests/python/run_builtins.py` (with `args`) on `cases`.
+fn run_python(python: &str, cases: &[Value], args: &[&str]) -> Vec<Value> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/run_builtins.py");
+    let mut child = Command::new(python)
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {python}: {e}"));
+    let input = serde_json::to_vec(cases).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "python {args:?} failed: {}",
+        out.status
+    );
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results.len(), cases.len());
+    results
 }

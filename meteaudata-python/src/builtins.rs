@@ -10,73 +10,17 @@ use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use meteaudata::metadata::to_sorted_yaml;
 use meteaudata::processing::registry::{builtin, Builtin};
 use meteaudata::processing::AverageSignals;
-use meteaudata::{
-    DataProvenance, Error, ParameterValue, Parameters, Result, Series, TimeZone, Timestamp,
-};
+use meteaudata::{DataProvenance, Error, Parameters, Result, Series};
 use pyo3::prelude::*;
-use serde_json::Value;
 
 use crate::errors::to_py;
 
-/// A parameter value from its JSON form: JSON's own types, plus
-/// `{"__timestamp__": nanos, "tz": zone-or-null}` for an instant (UTC nanoseconds when zoned,
-/// wall clock when naive) and `{"__timedelta__": nanos}` for a duration.
-fn parameter(v: &Value) -> Result<ParameterValue> {
-    Ok(match v {
-        Value::Null => ParameterValue::Null,
-        Value::Bool(b) => ParameterValue::Bool(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => ParameterValue::Int(i),
-            None => ParameterValue::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => match s.as_str() {
-            // Python sends non-finite floats as these strings (JSON has no literal for them).
-            "__nan__" => ParameterValue::Float(f64::NAN),
-            "__inf__" => ParameterValue::Float(f64::INFINITY),
-            "__-inf__" => ParameterValue::Float(f64::NEG_INFINITY),
-            _ => ParameterValue::String(s.clone()),
-        },
-        Value::Array(items) => {
-            ParameterValue::List(items.iter().map(parameter).collect::<Result<_>>()?)
-        }
-        Value::Object(map) => {
-            if let Some(nanos) = map.get("__timestamp__") {
-                let nanos = nanos.as_i64().ok_or_else(|| {
-                    Error::invalid_input("a timestamp parameter needs nanoseconds")
-                })?;
-                let tz = match map.get("tz").and_then(Value::as_str) {
-                    Some(z) => Some(z.parse::<TimeZone>()?),
-                    None => None,
-                };
-                ParameterValue::DateTime(Timestamp { nanos, tz })
-            } else if let Some(nanos) = map.get("__timedelta__") {
-                ParameterValue::Duration(nanos.as_i64().ok_or_else(|| {
-                    Error::invalid_input("a timedelta parameter needs nanoseconds")
-                })?)
-            } else {
-                ParameterValue::Map(
-                    map.iter()
-                        .map(|(k, v)| Ok((k.clone(), parameter(v)?)))
-                        .collect::<Result<_>>()?,
-                )
-            }
-        }
-    })
-}
-
+/// The parameters from their JSON form: a mapping of plain JSON values, with the marker
+/// mappings of [`ParameterValue`](meteaudata::ParameterValue) (`__datetime__`, `__timedelta__`, `__float__`) for what JSON
+/// cannot hold.
 fn parameters(json: &str) -> Result<Parameters> {
-    let value: Value = serde_json::from_str(json)
-        .map_err(|e| Error::invalid_input(format!("built-in parameters are not JSON: {e}")))?;
-    let Value::Object(map) = value else {
-        return Err(Error::invalid_input(
-            "built-in parameters must be a mapping",
-        ));
-    };
-    let mut p = Parameters::new();
-    for (k, v) in &map {
-        p = p.with(k.clone(), parameter(v)?);
-    }
-    Ok(p)
+    serde_json::from_str(json)
+        .map_err(|e| Error::invalid_input(format!("built-in parameters: {e}")))
 }
 
 fn batches(list: &[Bound<'_, PyAny>]) -> PyResult<Vec<RecordBatch>> {
@@ -84,7 +28,7 @@ fn batches(list: &[Bound<'_, PyAny>]) -> PyResult<Vec<RecordBatch>> {
 }
 
 /// Runs the univariate built-in `function` (its Python name) with `params_json` (see
-/// [`parameter`]) on each series; returns one `(batch, steps_yaml)` per output series.
+/// [`parameters`]) on each series; returns one `(batch, steps_yaml)` per output series.
 #[pyfunction]
 pub fn apply<'py>(
     py: Python<'py>,

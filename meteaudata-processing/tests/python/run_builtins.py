@@ -1,6 +1,9 @@
 """Runs Python meteaudata's built-in processing functions on cases read as JSON from stdin and
 writes the results as JSON to stdout. Used by tests/differential.rs.
 
+With ``--engine meteaudata_rs`` it runs the same cases through the drop-in built-ins of the
+``meteaudata_rs`` wheel instead (the Rust engine behind Python's interfaces).
+
 Floats travel as numbers, or as the strings "nan", "inf", "-inf". Datetimes travel as int64
 nanoseconds (UTC when a zone is given, wall clock when naive); NaT as null.
 """
@@ -23,6 +26,19 @@ from meteaudata.processing_steps.univariate.prediction import predict_from_previ
 from meteaudata.processing_steps.univariate.replace import replace_ranges
 from meteaudata.processing_steps.univariate.resample import resample
 from meteaudata.processing_steps.univariate.subset import subset
+
+if sys.argv[1:] == ["--engine", "meteaudata_rs"]:
+    from meteaudata_rs import (  # noqa: F811 (the wheel's drop-ins replace Python's)
+        average_signals,
+        linear_interpolation,
+        normalize_index_to_numeric_delta,
+        predict_from_previous_point,
+        replace_ranges,
+        resample,
+        subset,
+    )
+elif sys.argv[1:]:
+    raise SystemExit("usage: run_builtins.py [--engine meteaudata_rs]")
 
 warnings.simplefilter("ignore")
 NAT = np.iinfo(np.int64).min
@@ -158,7 +174,11 @@ def main():
         try:
             results.append({"ok": True, **run(case)})
         except Exception as e:  # the error kind is compared, not the message
-            results.append({"ok": False, "error": type(e).__name__ + ": " + str(e)[:200]})
+            results.append({
+                "ok": False,
+                "error": type(e).__name__ + ": " + str(e)[:200],
+                "error_classes": [c.__name__ for c in type(e).__mro__],
+            })
     json.dump(results, sys.stdout)
 
 

@@ -24,7 +24,8 @@ from ._arrow import batch_to_series, series_to_batch
 
 
 def _param(v: Any) -> Any:
-    """A parameter in the JSON form ``_native`` reads."""
+    """A parameter in the JSON form of the engine's parameter values: plain JSON, with marker
+    mappings for what JSON cannot hold (``__datetime__``, ``__timedelta__``, ``__float__``)."""
     if v is None or isinstance(v, (bool, np.bool_)):
         return None if v is None else bool(v)
     if isinstance(v, (int, np.integer)):
@@ -32,17 +33,17 @@ def _param(v: Any) -> Any:
     if isinstance(v, (float, np.floating)):
         v = float(v)
         if math.isnan(v):
-            return "__nan__"
+            return {"__float__": "nan"}
         if math.isinf(v):
-            return "__inf__" if v > 0 else "__-inf__"
+            return {"__float__": "inf" if v > 0 else "-inf"}
         return v
     if isinstance(v, str):
         return v
     if isinstance(v, (pd.Timestamp, datetime.datetime, np.datetime64)):
-        t = pd.Timestamp(v).as_unit("ns")
+        t = pd.Timestamp(v)
         if t is pd.NaT:
             return None
-        return {"__timestamp__": int(t.value), "tz": None if t.tz is None else str(t.tz)}
+        return {"__datetime__": t.isoformat(), "time_zone": None if t.tz is None else str(t.tz)}
     if isinstance(v, (pd.Timedelta, datetime.timedelta, np.timedelta64)):
         return {"__timedelta__": int(pd.Timedelta(v).as_unit("ns").value)}
     if isinstance(v, (list, tuple)):
@@ -52,10 +53,38 @@ def _param(v: Any) -> Any:
     raise TypeError(f"a parameter cannot be a {type(v).__name__}")
 
 
-def _steps(text: str):
+def _python_value(v: Any) -> Any:
+    """A parameter value read from the engine's YAML, as the Python object Python meteaudata
+    records: marker mappings become pandas Timestamps and Timedeltas and floats."""
+    if isinstance(v, dict):
+        if "__datetime__" in v:
+            t = pd.Timestamp(v["__datetime__"])
+            zone = v.get("time_zone")
+            return t.tz_convert(zone) if zone and t.tz is not None else t
+        if "__timedelta__" in v:
+            return pd.Timedelta(int(v["__timedelta__"]), unit="ns")
+        if "__float__" in v:
+            return float(v["__float__"])
+        return {k: _python_value(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_python_value(x) for x in v]
+    return v
+
+
+def _steps(text: str, function: str = ""):
     from meteaudata.types import ProcessingStep
 
-    return [ProcessingStep(**d) for d in yaml.safe_load(text)]
+    steps = []
+    for d in yaml.safe_load(text):
+        params = d.get("parameters")
+        if isinstance(params, dict):
+            params = _python_value(params)
+            # Python's normalize_index_to_numeric_delta records the reference as str(Timestamp).
+            if function == "normalize_index_to_numeric_delta" and isinstance(params.get("reference_time"), pd.Timestamp):
+                params["reference_time"] = str(params["reference_time"])
+            d["parameters"] = params
+        steps.append(ProcessingStep(**d))
+    return steps
 
 
 def _require_time_index(input_series: list) -> None:
@@ -70,7 +99,7 @@ def _require_time_index(input_series: list) -> None:
 def _apply(function: str, input_series: list, params: dict) -> list:
     batches = [series_to_batch(s) for s in input_series]
     out = _native.apply(function, batches, json.dumps(_param(params)))
-    return [(batch_to_series(b), _steps(steps)) for b, steps in out]
+    return [(batch_to_series(b), _steps(steps, function)) for b, steps in out]
 
 
 def resample(input_series: list[pd.Series], frequency: str, *args, **kwargs) -> list:
@@ -137,6 +166,8 @@ def normalize_index_to_numeric_delta(
     first label) in ``unit``, as Python meteaudata's ``normalize_index_to_numeric_delta``."""
     if unit not in _UNITS:
         raise ValueError(f"Invalid unit '{unit}'. Must be one of: {', '.join(_UNITS)}")
+    if isinstance(reference_time, str):
+        pd.to_datetime(reference_time)  # Python parses it first: its errors come first
     for col in input_series:
         idx = col.index
         if not (isinstance(idx, pd.DatetimeIndex) or pd.api.types.is_numeric_dtype(idx.dtype)) or isinstance(idx, pd.TimedeltaIndex):
@@ -175,13 +206,16 @@ def average_signals(
                 f"Series {col.name} has index type {type(col.index)}. Please provide either pd.DatetimeIndex or pd.TimedeltaIndex"
             )
         series.append(series_to_batch(col))
+    zoned = {isinstance(s.index, pd.DatetimeIndex) and s.index.tz is not None for s in (signal.time_series[n].series for signal, n in zip(input_signals, input_series_names))}
+    if len(zoned) > 1:
+        raise TypeError("Cannot compare tz-naive and tz-aware timestamps")
     provenance = None if final_provenance is None else final_provenance.model_dump(mode="json")
     batch, steps = _native.average(
         series, list(input_series_names), units, bool(check_units), json.dumps(provenance)
     )
     averaged = batch_to_series(batch)
     averaged.name = "AVERAGE_RAW"
-    ts = TimeSeries(series=averaged, processing_steps=_steps(steps))
+    ts = TimeSeries(series=averaged, processing_steps=_steps(steps, "average_signals"))
     return [
         Signal(
             input_data=ts,
