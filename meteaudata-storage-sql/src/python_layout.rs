@@ -38,7 +38,7 @@
 
 use meteaudata_core::metadata::TimeSeriesMetadata;
 use meteaudata_core::storage::{Capabilities, StorageBackend, StorageKey, Stored};
-use meteaudata_core::{Error, IndexData, Result, Series};
+use meteaudata_core::{Error, IndexData, IndexMetadata, Result, Series};
 
 use crate::{ops, python, Database, Db, SqlBackend};
 
@@ -243,6 +243,27 @@ fn values_as_floats(series: &Series) -> Result<Vec<Option<f64>>> {
     })
 }
 
+/// The index metadata stored with `series`: what its index says, except for the time unit of
+/// a datetime or duration index, which stays the one the caller recorded (`datetime64[us]` from
+/// pandas 3): the engine holds nanoseconds, and Python gets its own unit back.
+fn stored_index_metadata(series: &Series, given: Option<&IndexMetadata>) -> IndexMetadata {
+    let mut actual = series.index().metadata();
+    let unit_free = |d: &str| -> Option<String> {
+        let (kind, rest) = d.split_once('[')?;
+        let zone = rest
+            .split_once(',')
+            .map(|(_, z)| z.trim_end_matches(']').trim());
+        Some(format!("{kind}|{}", zone.unwrap_or("")))
+    };
+    if let Some(given) = given.map(|g| g.dtype.as_str()) {
+        let time = given.starts_with("datetime64[") || given.starts_with("timedelta64[");
+        if time && unit_free(given).is_some() && unit_free(given) == unit_free(&actual.dtype) {
+            actual.dtype = given.to_string();
+        }
+    }
+    actual
+}
+
 impl StorageBackend for PythonSqlBackend {
     fn backend_type(&self) -> &str {
         self.sql.backend_type()
@@ -266,7 +287,10 @@ impl StorageBackend for PythonSqlBackend {
         meteaudata_core::storage::check_save_input(key, series, metadata)?;
         let rows = self.rows(series)?;
         let mut metadata = metadata.clone();
-        metadata.index_metadata = Some(series.index().metadata());
+        metadata.index_metadata = Some(stored_index_metadata(
+            series,
+            metadata.index_metadata.as_ref(),
+        ));
         metadata.values_dtype = series.values_dtype();
         let meta = PyMeta {
             metadata_json: serde_json::to_string(&metadata)

@@ -24,6 +24,9 @@
 //!   `race: scenario=S backend=B rounds=R acknowledged=A lost=L`.
 //! * `spark [--install] [--days D]` — a local PySpark job reads a disk-backend directory as it
 //!   is and must get the hourly means of our `resample` (`spark.rs`); prints `spark: ok`.
+//! * `python-wheel [--dev] [--install] [--test]` — the `meteaudata_rs` wheel of
+//!   `meteaudata-python/` with maturin (`wheel.rs`), installed into the reference environment
+//!   and its pytest suite run; prints `wheel: <path>`.
 //! * `fuzz [--seconds N] [--target T]` — the cargo-fuzz targets of `fuzz/` (`fuzz.rs`), each for
 //!   N seconds (default 60); prints `fuzz: target=T seconds=N execs=E crashes=0`.
 
@@ -31,6 +34,7 @@ mod crash;
 mod fuzz;
 mod race;
 mod spark;
+mod wheel;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -55,9 +59,10 @@ fn main() -> Result<()> {
         Some("race") => race::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("spark") => spark::run(&args[1..]),
+        Some("python-wheel") => wheel::run_wheel(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <python-env | interop | screenshots | bench [scale --points N [--dir D] [--in-memory]] | crash [--backend B] [--kills K] | race [--rounds R] | fuzz [--seconds N] [--target T] | spark [--install] [--days D] | ci>"
+                "usage: cargo xtask <python-env | python-wheel [--dev] [--install] [--test] | interop | screenshots | bench [scale --points N [--dir D] [--in-memory]] | crash [--backend B] [--kills K] | race [--rounds R] | fuzz [--seconds N] [--target T] | spark [--install] [--days D] | ci>"
             );
             bail!("unknown or missing command")
         }

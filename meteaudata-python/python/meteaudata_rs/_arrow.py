@@ -137,3 +137,28 @@ def batch_to_series(batch: pa.RecordBatch) -> pd.Series:
         values = col.to_pandas()
         values = values.array if isinstance(values, pd.Series) else values
     return pd.Series(values, index=index, name=batch.schema.field(1).name, copy=False)
+
+
+_NANOS_PER_UNIT = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
+def with_unit(index: pd.Index, unit: str) -> pd.Index:
+    """``index`` in the time unit ``unit`` (``"us"``, ``"ns"``, …) when it is a datetime or
+    duration index and the conversion loses nothing; otherwise ``index`` as it is. The engine
+    works in nanoseconds; pandas users get back the unit they gave."""
+    factor = _NANOS_PER_UNIT.get(unit)
+    if factor is None or not isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)) or index.unit == unit:
+        return index
+    nanos = index.as_unit("ns").asi8
+    valid = nanos != np.iinfo(np.int64).min
+    if np.any(nanos[valid] % factor):
+        return index
+    return index.as_unit(unit)
+
+
+def unit_of_dtype(dtype_text) -> str:
+    """The unit of a dtype text such as ``datetime64[us, Europe/Paris]``; ``""`` for others."""
+    text = str(dtype_text or "")
+    if not text.startswith(("datetime64[", "timedelta64[")):
+        return ""
+    return text.split("[", 1)[1].split(",", 1)[0].rstrip("]").strip()

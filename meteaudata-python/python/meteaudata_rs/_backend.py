@@ -10,7 +10,7 @@ import pandas as pd
 import yaml
 
 from . import _native
-from ._arrow import batch_to_series, series_to_batch
+from ._arrow import batch_to_series, series_to_batch, unit_of_dtype, with_unit
 
 # What get_backend_type() answers, in Python meteaudata's words, for each engine backend.
 _PYTHON_TYPES = {
@@ -66,6 +66,12 @@ class Backend:
         if "index_metadata" in metadata:
             index_meta = IndexMetadata(**metadata["index_metadata"])
             series.index = IndexMetadata.reconstruct_index(series.index, index_meta)
+            series.index = with_unit(series.index, unit_of_dtype(index_meta.dtype))
+        dtype = metadata.get("values_dtype")
+        if dtype and str(series.dtype) != dtype:
+            # Arrow has no pandas dtype of its own (nullable Int64 comes back as float64 with
+            # NaN): the recorded one is restored, as Python's disk backend gives it.
+            series = series.astype(dtype)
         return series, metadata
 
     def delete(self, key: str) -> None:

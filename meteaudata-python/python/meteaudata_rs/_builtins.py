@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from . import _native
-from ._arrow import batch_to_series, series_to_batch
+from ._arrow import batch_to_series, series_to_batch, with_unit
 
 
 def _param(v: Any) -> Any:
@@ -99,7 +99,14 @@ def _require_time_index(input_series: list) -> None:
 def _apply(function: str, input_series: list, params: dict) -> list:
     batches = [series_to_batch(s) for s in input_series]
     out = _native.apply(function, batches, json.dumps(_param(params)))
-    return [(batch_to_series(b), _steps(steps, function)) for b, steps in out]
+    results = []
+    for i, (b, steps) in enumerate(out):
+        series = batch_to_series(b)
+        # pandas keeps the time unit of its input; so do we, where it loses nothing.
+        unit = getattr(input_series[min(i, len(input_series) - 1)].index, "unit", "")
+        series.index = with_unit(series.index, unit)
+        results.append((series, _steps(steps, function)))
+    return results
 
 
 def resample(input_series: list[pd.Series], frequency: str, *args, **kwargs) -> list:
@@ -214,6 +221,7 @@ def average_signals(
         series, list(input_series_names), units, bool(check_units), json.dumps(provenance)
     )
     averaged = batch_to_series(batch)
+    averaged.index = with_unit(averaged.index, getattr(input_signals[0].time_series[input_series_names[0]].series.index, "unit", ""))
     averaged.name = "AVERAGE_RAW"
     ts = TimeSeries(series=averaged, processing_steps=_steps(steps, "average_signals"))
     return [
