@@ -44,6 +44,9 @@ class Backend:
     def __init__(self, target: Union[str, Path]):
         self._target = str(target)
         self._store = _native.Store(self._target)
+        if self._store.backend_type() == "disk":
+            # As Python's disk backend: the directory is there once the backend is.
+            Path(self._target).mkdir(parents=True, exist_ok=True)
 
     # -- Python meteaudata's StorageBackend protocol --------------------------------------
     def save(self, data: pd.Series, key: str, metadata: Dict[str, Any]) -> None:
@@ -131,6 +134,19 @@ class Backend:
             shutil.rmtree(self._target, ignore_errors=True)
         else:
             self.clear()
+
+    # A backend is a handle on a store: copies of a dataset (Python meteaudata deep-copies
+    # signals before multivariate processing) share it, and a pickled one opens the same store.
+    def __copy__(self) -> "Backend":
+        return self
+
+    def __deepcopy__(self, memo) -> "Backend":
+        return self
+
+    def __reduce__(self):
+        if self._store.backend_type() == "memory":
+            raise TypeError("a meteaudata_rs memory backend lives in this process: it cannot be pickled")
+        return (Backend, (self._target,))
 
     def __repr__(self) -> str:
         return f"meteaudata_rs.Backend({self._target!r}, {self._store.backend_type()})"
