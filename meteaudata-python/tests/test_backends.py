@@ -172,10 +172,10 @@ def test_a_failed_save_keeps_what_was_saved(tmp_path):
     pd.testing.assert_series_equal(loaded, good, check_freq=False)
 
 
+# Python's SQL layout: test_interop writes a processed dataset there.
+@pytest.mark.parametrize("target", ["disk", "sqlite", "memory", "postgresql", "mysql", "s3", "azure"], indirect=True)
 def test_dataset_round_trip_with_history(target, dataset_name):
     """save_all / load_all of a processed dataset: values and histories come back."""
-    if target.endswith("layout=python"):
-        pytest.skip("covered by test_seed_examples (Python's SQL layout holds floats only)")
     raw = pd.Series(np.sin(np.arange(48) / 5.0), index=pd.date_range("2024-01-01", periods=48, freq="10min"), name="RAW")
     raw.iloc[[3, 4, 20]] = np.nan
     sig = Signal(input_data=raw, name="COD", provenance=DataProvenance(parameter="COD"), units="mg/L")

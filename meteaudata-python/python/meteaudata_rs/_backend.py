@@ -30,6 +30,19 @@ def _sql_url(url: str) -> str:
     return scheme + sep + rest
 
 
+def _already(index: pd.Index, meta) -> bool:
+    """Whether a datetime index from the engine already is what ``meta`` describes (zone,
+    frequency, name), so that Python meteaudata's ``reconstruct_index``, which rebuilds the
+    index point by point, can be skipped."""
+    return (
+        isinstance(index, pd.DatetimeIndex)
+        and meta.type == "DatetimeIndex"
+        and (None if index.tz is None else str(index.tz)) == meta.time_zone
+        and index.freqstr == meta.frequency
+        and index.name == meta.name
+    )
+
+
 class Backend:
     """A storage backend of the Rust engine with Python meteaudata's interface: hand it to
     ``Dataset.set_backend`` (or ``Signal``/``TimeSeries``) as you would one of
@@ -68,7 +81,8 @@ class Backend:
         metadata = yaml.safe_load(text) or {}
         if "index_metadata" in metadata:
             index_meta = IndexMetadata(**metadata["index_metadata"])
-            series.index = IndexMetadata.reconstruct_index(series.index, index_meta)
+            if not _already(series.index, index_meta):
+                series.index = IndexMetadata.reconstruct_index(series.index, index_meta)
             series.index = with_unit(series.index, unit_of_dtype(index_meta.dtype))
         dtype = metadata.get("values_dtype")
         if dtype and str(series.dtype) != dtype:
