@@ -3,17 +3,23 @@
 //! `apply` runs a univariate built-in by its Python name with the parameters Python meteaudata
 //! records for it (the same registry the CLI's `replay` uses, `meteaudata::processing::registry`),
 //! and `average` runs `average_signals`. Series cross as Arrow record batches; the steps go back
-//! as the YAML list Python meteaudata's `load_metadata_from_dict` turns into `ProcessingStep`s.
+//! as the JSON list Python meteaudata's `ProcessingStep(**step)` reads.
 
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
-use meteaudata::metadata::to_sorted_yaml;
 use meteaudata::processing::registry::{builtin, Builtin};
 use meteaudata::processing::AverageSignals;
 use meteaudata::{DataProvenance, Error, Parameters, Result, Series};
 use pyo3::prelude::*;
 
+use crate::convert::batch_for_python;
 use crate::errors::to_py;
+
+/// Steps as the JSON list Python meteaudata's `ProcessingStep(**step)` reads (the same
+/// document as the YAML metadata files hold).
+fn steps_json(steps: &[meteaudata::ProcessingStep]) -> Result<String> {
+    serde_json::to_string(steps).map_err(|e| Error::parse("processing steps as JSON", e))
+}
 
 /// The parameters from their JSON form: a mapping of plain JSON values, with the marker
 /// mappings of [`ParameterValue`](meteaudata::ParameterValue) (`__datetime__`, `__timedelta__`, `__float__`) for what JSON
@@ -27,14 +33,19 @@ fn batches(list: &[Bound<'_, PyAny>]) -> PyResult<Vec<RecordBatch>> {
     list.iter().map(RecordBatch::from_pyarrow_bound).collect()
 }
 
-/// Runs the univariate built-in `function` (its Python name) with `params_json` (see
-/// [`parameters`]) on each series; returns one `(batch, steps_yaml)` per output series.
+/// Runs the univariate built-in `function` (its Python name) on each series, with
+/// `params_json`: a JSON mapping of the parameters Python meteaudata records for it, with the
+/// marker mappings of [`ParameterValue`](meteaudata::ParameterValue) for instants, durations
+/// and non-finite floats. Returns one `(batch, steps_json)` per output series, its time index
+/// in `unit` (`s`, `ms`, `us`) where exact.
 #[pyfunction]
+#[pyo3(signature = (function, inputs, params_json, unit=None))]
 pub fn apply<'py>(
     py: Python<'py>,
     function: &str,
     inputs: Vec<Bound<'py, PyAny>>,
     params_json: &str,
+    unit: Option<String>,
 ) -> PyResult<Vec<(Bound<'py, PyAny>, String)>> {
     let inputs = batches(&inputs)?;
     let outputs = py
@@ -52,7 +63,12 @@ pub fn apply<'py>(
             transform
                 .apply(&series)?
                 .into_iter()
-                .map(|o| Ok((o.series.to_record_batch(), to_sorted_yaml(&o.steps)?)))
+                .map(|o| {
+                    Ok((
+                        batch_for_python(&o.series, unit.as_deref()),
+                        steps_json(&o.steps)?,
+                    ))
+                })
                 .collect::<Result<Vec<_>>>()
         })
         .map_err(to_py)?;
@@ -63,9 +79,10 @@ pub fn apply<'py>(
 }
 
 /// `average_signals`: the mean of `inputs` (one series per requested name, named
-/// `input_names`, from signals with `units`), as one batch and its steps' YAML.
-/// `provenance_json` is the `final_provenance` (a JSON mapping) or `null`.
+/// `input_names`, from signals with `units`), as one batch (time index in `unit` where exact)
+/// and its steps' JSON. `provenance_json` is the `final_provenance` (a JSON mapping) or `null`.
 #[pyfunction]
+#[pyo3(signature = (inputs, input_names, units, check_units, provenance_json, unit=None))]
 pub fn average<'py>(
     py: Python<'py>,
     inputs: Vec<Bound<'py, PyAny>>,
@@ -73,6 +90,7 @@ pub fn average<'py>(
     units: Vec<String>,
     check_units: bool,
     provenance_json: &str,
+    unit: Option<String>,
 ) -> PyResult<(Bound<'py, PyAny>, String)> {
     let inputs = batches(&inputs)?;
     let (batch, steps) = py
@@ -94,7 +112,10 @@ pub fn average<'py>(
                 .map(|((n, s), u)| (n.as_str(), s, u.as_str()))
                 .collect();
             let (mean, step) = average.average(&requested)?;
-            Ok::<_, Error>((mean.to_record_batch(), to_sorted_yaml(&[step])?))
+            Ok::<_, Error>((
+                batch_for_python(&mean, unit.as_deref()),
+                steps_json(&[step])?,
+            ))
         })
         .map_err(to_py)?;
     Ok((batch.to_pyarrow(py)?, steps))

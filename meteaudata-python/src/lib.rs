@@ -35,6 +35,7 @@
 //! run by `.ci/run` against the installed wheel; see the crate's README for the figures.
 
 pub mod builtins;
+pub mod convert;
 pub mod errors;
 pub mod store;
 

@@ -15,6 +15,7 @@ use meteaudata::storage::{SharedBackend, StorageConfig, StorageKey};
 use meteaudata::Series;
 use pyo3::prelude::*;
 
+use crate::convert::batch_for_python;
 use crate::errors::to_py;
 
 /// A storage backend of the Rust engine (disk, SQL or object store), keyed by Python
@@ -87,15 +88,30 @@ impl Store {
         .map_err(to_py)
     }
 
-    /// The series stored under `key` as a record batch, and its metadata document as YAML;
-    /// a missing key is a `KeyError`.
+    /// The series stored under `key` as a record batch (its time index in the unit the metadata
+    /// records, where exact), and its metadata document as YAML; a missing key is a `KeyError`.
     fn load<'py>(&self, py: Python<'py>, key: &str) -> PyResult<(Bound<'py, PyAny>, String)> {
         let key = self::key(key)?;
         let backend = Arc::clone(&self.backend);
         let (batch, yaml) = py
             .detach(move || {
                 let (series, metadata) = backend.load(&key)?;
-                Ok::<_, meteaudata::Error>((series.to_record_batch(), metadata.to_yaml()?))
+                // The index in the unit the saver's pandas used (recorded in index_metadata).
+                let unit = metadata
+                    .index_metadata
+                    .as_ref()
+                    .and_then(|m| m.dtype.split_once('['))
+                    .map(|(_, rest)| {
+                        rest.split([',', ']'])
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .to_string()
+                    });
+                Ok::<_, meteaudata::Error>((
+                    batch_for_python(&series, unit.as_deref()),
+                    metadata.to_yaml()?,
+                ))
             })
             .map_err(to_py)?;
         Ok((batch.to_pyarrow(py)?, yaml))

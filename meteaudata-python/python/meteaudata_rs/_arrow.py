@@ -36,7 +36,7 @@ def _index_array(idx: pd.Index, meta: dict) -> pa.Array:
         return pa.array(np.arange(idx.start, idx.stop, idx.step, dtype=np.int64))
     if isinstance(idx, pd.DatetimeIndex):
         meta[KIND] = "datetime"
-        return pa.array(idx.as_unit("ns"))
+        return pa.array(idx)  # in its own unit: the engine converts to nanoseconds
     if isinstance(idx, pd.TimedeltaIndex):
         meta[KIND] = "timedelta"
         return pa.array(idx.as_unit("ns"), type=pa.duration("ns"))
@@ -117,11 +117,27 @@ def _index_from(col: pa.Array, kind: str, meta: dict, name):
     else:
         return pd.Index(col.to_numpy(zero_copy_only=False), name=name)
     if freq is not None:
-        try:
-            idx.freq = freq
-        except ValueError:
-            pass  # the labels do not follow it (pandas would not keep it either)
+        _set_freq(idx, freq)
     return idx
+
+
+def _set_freq(idx, freq: str) -> None:
+    """Gives ``idx`` the frequency the engine recorded. pandas' public setter infers the
+    frequency of every label again to check it (8 ms per 10^6 points); the engine computed or
+    kept it, and the differential tests compare it with pandas', so it is set directly where
+    pandas allows, and through the checked setter otherwise."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+        tick = isinstance(offset, pd.tseries.offsets.Tick) or type(offset).__name__ == "Day"
+        if hasattr(type(idx), "_freq") and (isinstance(idx, pd.DatetimeIndex) or tick):
+            idx._freq = offset
+            return
+    except (AttributeError, TypeError, ValueError):
+        pass
+    try:
+        idx.freq = freq
+    except ValueError:
+        pass  # the labels do not follow it (pandas would not keep it either)
 
 
 def batch_to_series(batch: pa.RecordBatch) -> pd.Series:
@@ -137,28 +153,3 @@ def batch_to_series(batch: pa.RecordBatch) -> pd.Series:
         values = col.to_pandas()
         values = values.array if isinstance(values, pd.Series) else values
     return pd.Series(values, index=index, name=batch.schema.field(1).name, copy=False)
-
-
-_NANOS_PER_UNIT = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
-
-
-def with_unit(index: pd.Index, unit: str) -> pd.Index:
-    """``index`` in the time unit ``unit`` (``"us"``, ``"ns"``, …) when it is a datetime or
-    duration index and the conversion loses nothing; otherwise ``index`` as it is. The engine
-    works in nanoseconds; pandas users get back the unit they gave."""
-    factor = _NANOS_PER_UNIT.get(unit)
-    if factor is None or not isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)) or index.unit == unit:
-        return index
-    nanos = index.as_unit("ns").asi8
-    valid = nanos != np.iinfo(np.int64).min
-    if np.any(nanos[valid] % factor):
-        return index
-    return index.as_unit(unit)
-
-
-def unit_of_dtype(dtype_text) -> str:
-    """The unit of a dtype text such as ``datetime64[us, Europe/Paris]``; ``""`` for others."""
-    text = str(dtype_text or "")
-    if not text.startswith(("datetime64[", "timedelta64[")):
-        return ""
-    return text.split("[", 1)[1].split(",", 1)[0].rstrip("]").strip()

@@ -10,7 +10,12 @@ import pandas as pd
 import yaml
 
 from . import _native
-from ._arrow import batch_to_series, series_to_batch, unit_of_dtype, with_unit
+from ._arrow import batch_to_series, series_to_batch
+
+# libyaml's emitter and parser when PyYAML has them (the same documents, faster); the dumper is
+# the full one, as Python's disk backend's yaml.dump (metadata dicts hold enums).
+_Dumper = getattr(yaml, "CDumper", yaml.Dumper)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # What get_backend_type() answers, in Python meteaudata's words, for each engine backend.
 _PYTHON_TYPES = {
@@ -69,7 +74,7 @@ class Backend:
 
         metadata = dict(metadata)
         metadata["index_metadata"] = IndexMetadata.extract_index_metadata(data.index).model_dump()
-        text = yaml.dump(metadata, default_flow_style=False, allow_unicode=True)
+        text = yaml.dump(metadata, Dumper=_Dumper, default_flow_style=False, allow_unicode=True)
         self._store.save(key, series_to_batch(data), text)
 
     def load(self, key: str) -> Tuple[pd.Series, Dict[str, Any]]:
@@ -78,12 +83,11 @@ class Backend:
 
         batch, text = self._store.load(key)
         series = batch_to_series(batch)
-        metadata = yaml.safe_load(text) or {}
+        metadata = yaml.load(text, Loader=_SafeLoader) or {}
         if "index_metadata" in metadata:
             index_meta = IndexMetadata(**metadata["index_metadata"])
             if not _already(series.index, index_meta):
                 series.index = IndexMetadata.reconstruct_index(series.index, index_meta)
-            series.index = with_unit(series.index, unit_of_dtype(index_meta.dtype))
         dtype = metadata.get("values_dtype")
         if dtype and str(series.dtype) != dtype:
             # Arrow has no pandas dtype of its own (nullable Int64 comes back as float64 with

@@ -17,10 +17,9 @@ from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import _native
-from ._arrow import batch_to_series, series_to_batch, with_unit
+from ._arrow import batch_to_series, series_to_batch
 
 
 def _param(v: Any) -> Any:
@@ -75,7 +74,7 @@ def _steps(text: str, function: str = ""):
     from meteaudata.types import ProcessingStep
 
     steps = []
-    for d in yaml.safe_load(text):
+    for d in json.loads(text):
         params = d.get("parameters")
         if isinstance(params, dict):
             params = _python_value(params)
@@ -96,17 +95,17 @@ def _require_time_index(input_series: list) -> None:
             )
 
 
+def _unit(series: pd.Series):
+    """The time unit of a series' index (pandas keeps it through its operations; so do we,
+    where it loses nothing), or None."""
+    return getattr(series.index, "unit", None)
+
+
 def _apply(function: str, input_series: list, params: dict) -> list:
     batches = [series_to_batch(s) for s in input_series]
-    out = _native.apply(function, batches, json.dumps(_param(params)))
-    results = []
-    for i, (b, steps) in enumerate(out):
-        series = batch_to_series(b)
-        # pandas keeps the time unit of its input; so do we, where it loses nothing.
-        unit = getattr(input_series[min(i, len(input_series) - 1)].index, "unit", "")
-        series.index = with_unit(series.index, unit)
-        results.append((series, _steps(steps, function)))
-    return results
+    unit = _unit(input_series[0]) if input_series else None
+    out = _native.apply(function, batches, json.dumps(_param(params)), unit)
+    return [(batch_to_series(b), _steps(steps, function)) for b, steps in out]
 
 
 def resample(input_series: list[pd.Series], frequency: str, *args, **kwargs) -> list:
@@ -217,11 +216,16 @@ def average_signals(
     if len(zoned) > 1:
         raise TypeError("Cannot compare tz-naive and tz-aware timestamps")
     provenance = None if final_provenance is None else final_provenance.model_dump(mode="json")
+    first = input_signals[0].time_series[input_series_names[0]].series if input_signals else None
     batch, steps = _native.average(
-        series, list(input_series_names), units, bool(check_units), json.dumps(provenance)
+        series,
+        list(input_series_names),
+        units,
+        bool(check_units),
+        json.dumps(provenance),
+        None if first is None else _unit(first),
     )
     averaged = batch_to_series(batch)
-    averaged.index = with_unit(averaged.index, getattr(input_signals[0].time_series[input_series_names[0]].series.index, "unit", ""))
     averaged.name = "AVERAGE_RAW"
     ts = TimeSeries(series=averaged, processing_steps=_steps(steps, "average_signals"))
     return [
