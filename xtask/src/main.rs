@@ -13,8 +13,9 @@
 //!   run: N float points written chunk by chunk to a disk backend, resampled to 5 minutes and
 //!   interpolated, streamed (the `scale` example of the `meteaudata` crate, in release mode);
 //!   its last line is `scale: points=N seconds=S peak_rss_mib=M`.
-//! * `ci` — the checks CI runs, for a developer: fmt, clippy, docs, then the tests with the Python
-//!   reference environment (services and packages are `.ci/run`'s job).
+//! * `ci` — the checks CI runs, for a developer: fmt, clippy, docs, the wheel (dev profile,
+//!   installed), then the tests with the Python reference environment and the wheel's pytest
+//!   suite (services and packages are `.ci/run`'s job).
 //! * `crash [--backend disk|sqlite|postgres|mysql|all] [--kills K]` — the SIGKILL harness
 //!   (`crash.rs`): K kills of a worker saving, appending and deleting, then every acknowledged
 //!   write checked; prints `crash: backend=B kills=K acknowledged=A verified=V lost=L torn=T`.
@@ -154,9 +155,19 @@ fn ci() -> Result<()> {
         .args(["doc", "--workspace", "--no-deps", "-q"])
         .env("RUSTDOCFLAGS", "-D warnings"))?;
     let py = python_env()?;
+    // The wheel first: the differential test of the built-ins runs it too.
+    wheel::run_wheel(&["--dev".to_string(), "--install".to_string()])?;
     run(Command::new("cargo")
         .args(["test", "--workspace", "--all-features"])
-        .env("METEAUDATA_PYTHON", py))?;
+        .env("METEAUDATA_PYTHON", &py))?;
+    run(Command::new(&py).args([
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "meteaudata-python/tests",
+    ]))?;
     Ok(())
 }
 
