@@ -26,8 +26,10 @@
 //! * [`Store`](store::Store): one of the engine's backends (disk, SQLite, PostgreSQL,
 //!   MySQL/MariaDB, S3, Azure, GCS, local object stores, memory) keyed by Python meteaudata's
 //!   `dataset/signal/series` keys, its metadata travelling as the YAML text Python meteaudata's
-//!   disk backend writes;
+//!   disk backend writes, with range reads, appends and chunked scans ([`Chunks`](store::Chunks)) for series larger
+//!   than memory;
 //! * [`apply`](builtins::apply) and [`average`](builtins::average): the seven built-ins;
+//! * [`read_csv`](csv::read_csv): CSV files read as pandas reads them (DST policies included);
 //! * the mapping of the engine's errors onto the Python exceptions Python meteaudata raises
 //!   ([`errors`]).
 //!
@@ -36,6 +38,7 @@
 
 pub mod builtins;
 pub mod convert;
+pub mod csv;
 pub mod errors;
 pub mod store;
 
@@ -46,6 +49,8 @@ use pyo3::prelude::*;
 #[pyo3(name = "_native")]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<store::Store>()?;
+    m.add_class::<store::Chunks>()?;
+    m.add_function(wrap_pyfunction!(csv::read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(builtins::apply, m)?)?;
     m.add_function(wrap_pyfunction!(builtins::average, m)?)?;
     m.add(

@@ -11,8 +11,12 @@ use std::sync::Arc;
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use meteaudata::metadata::TimeSeriesMetadata;
-use meteaudata::storage::{SharedBackend, StorageConfig, StorageKey};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Mutex;
+
+use meteaudata::storage::{SharedBackend, StorageConfig, StorageKey, TimeRange};
 use meteaudata::Series;
+use meteaudata::{Error, Result};
 use pyo3::prelude::*;
 
 use crate::convert::batch_for_python;
@@ -24,6 +28,13 @@ use crate::errors::to_py;
 pub struct Store {
     backend: SharedBackend,
     target: String,
+}
+
+/// The time unit the saver's index had (`us` in `datetime64[us, UTC]`), as recorded.
+fn recorded_unit(metadata: &TimeSeriesMetadata) -> Option<String> {
+    let dtype = &metadata.index_metadata.as_ref()?.dtype;
+    let (_, rest) = dtype.split_once('[')?;
+    Some(rest.split([',', ']']).next()?.trim().to_string())
 }
 
 fn key(text: &str) -> PyResult<StorageKey> {
@@ -117,6 +128,64 @@ impl Store {
         Ok((batch.to_pyarrow(py)?, yaml))
     }
 
+    /// The points of `key` with instants in `[start, end)` (nanoseconds: UTC for a zoned
+    /// index, wall clock for a naive one; `None`: open), read with the backend's range reads
+    /// where it has them; like [`load`](Store::load) otherwise.
+    #[pyo3(signature = (key, start=None, end=None))]
+    fn load_range<'py>(
+        &self,
+        py: Python<'py>,
+        key: &str,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> PyResult<(Bound<'py, PyAny>, String)> {
+        let key = self::key(key)?;
+        let backend = Arc::clone(&self.backend);
+        let (batch, yaml) = py
+            .detach(move || {
+                let (series, metadata) = backend.load_range(&key, TimeRange::new(start, end))?;
+                let unit = recorded_unit(&metadata);
+                Ok::<_, meteaudata::Error>((
+                    batch_for_python(&series, unit.as_deref()),
+                    metadata.to_yaml()?,
+                ))
+            })
+            .map_err(to_py)?;
+        Ok((batch.to_pyarrow(py)?, yaml))
+    }
+
+    /// Adds the points of `batch` after those stored under `key` (same index kind and value
+    /// type; later instants), without rewriting the stored ones where the backend can.
+    fn append(&self, py: Python<'_>, key: &str, batch: &Bound<'_, PyAny>) -> PyResult<()> {
+        let key = self::key(key)?;
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let backend = Arc::clone(&self.backend);
+        py.detach(move || {
+            let series = Series::from_record_batch(&batch)?;
+            backend.append(&key, &series)
+        })
+        .map_err(to_py)
+    }
+
+    /// The points of `key` in stored order, `chunk_points` at a time (those in
+    /// `[start, end)` when a bound is given), as an iterator of record batches: the backend
+    /// reads one chunk ahead of Python, so memory holds about two chunks whatever the
+    /// series' length.
+    #[pyo3(signature = (key, chunk_points, start=None, end=None))]
+    fn scan(
+        &self,
+        py: Python<'_>,
+        key: &str,
+        chunk_points: usize,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> PyResult<Chunks> {
+        let key = self::key(key)?;
+        let backend = Arc::clone(&self.backend);
+        py.detach(move || Chunks::start(backend, key, chunk_points, TimeRange::new(start, end)))
+            .map_err(to_py)
+    }
+
     /// Whether `key` holds a series.
     fn exists(&self, py: Python<'_>, key: &str) -> PyResult<bool> {
         let key = self::key(key)?;
@@ -157,5 +226,67 @@ impl Store {
             self.target,
             self.backend.backend_type()
         )
+    }
+}
+
+/// Chunks of a stored series, read ahead by one chunk on a thread of their own (see
+/// [`Store::scan`]); iterate it for `(batch, unit)` pairs.
+#[pyclass(module = "meteaudata_rs._native")]
+pub struct Chunks {
+    receiver: Mutex<Receiver<Result<Series>>>,
+    unit: Option<String>,
+}
+
+impl Chunks {
+    fn start(
+        backend: SharedBackend,
+        key: StorageKey,
+        chunk_points: usize,
+        range: TimeRange,
+    ) -> Result<Chunks> {
+        // The first chunk (or the error of a missing key) comes back before this returns.
+        let (first_tx, first_rx) = sync_channel::<Result<Option<String>>>(1);
+        let (tx, receiver) = sync_channel::<Result<Series>>(1);
+        std::thread::spawn(move || {
+            let scan = match backend.scan(&key, range, chunk_points) {
+                Ok(scan) => scan,
+                Err(e) => {
+                    let _ = first_tx.send(Err(e));
+                    return;
+                }
+            };
+            let _ = first_tx.send(Ok(recorded_unit(scan.metadata())));
+            for chunk in scan {
+                // The reader is gone when Python dropped the iterator: stop reading.
+                if tx.send(chunk).is_err() {
+                    return;
+                }
+            }
+        });
+        let unit = first_rx
+            .recv()
+            .map_err(|_| Error::invalid_input("the scan thread ended before its first chunk"))??;
+        Ok(Chunks {
+            receiver: Mutex::new(receiver),
+            unit,
+        })
+    }
+}
+
+#[pymethods]
+impl Chunks {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let next = py.detach(|| self.receiver.lock().map(|r| r.recv().ok()).unwrap_or(None));
+        match next {
+            None => Ok(None),
+            Some(Err(e)) => Err(to_py(e)),
+            Some(Ok(series)) => Ok(Some(
+                batch_for_python(&series, self.unit.as_deref()).to_pyarrow(py)?,
+            )),
+        }
     }
 }

@@ -13,6 +13,7 @@ figures.
 
 from ._native import CorruptDataError, __version__
 from ._backend import Backend, create_backend
+from ._csv import read_csv
 from ._builtins import (
     average_signals,
     linear_interpolation,
@@ -32,6 +33,7 @@ __all__ = [
     "linear_interpolation",
     "normalize_index_to_numeric_delta",
     "predict_from_previous_point",
+    "read_csv",
     "replace_ranges",
     "resample",
     "subset",

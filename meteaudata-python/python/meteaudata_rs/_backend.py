@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Tuple, Union
+from typing import Any, Dict, Iterator, List, Tuple, Union
 
 import pandas as pd
 import yaml
@@ -33,6 +33,15 @@ def _sql_url(url: str) -> str:
     if sep and "+" in scheme:
         scheme = scheme.split("+", 1)[0]
     return scheme + sep + rest
+
+
+def _instant(t):
+    """A range bound as the engine's nanoseconds: UTC for a zoned bound, wall clock for a
+    naive one; ``None`` stays open."""
+    if t is None:
+        return None
+    t = pd.Timestamp(t)
+    return int(t.as_unit("ns").value)
 
 
 def _already(index: pd.Index, meta) -> bool:
@@ -94,6 +103,28 @@ class Backend:
             # NaN): the recorded one is restored, as Python's disk backend gives it.
             series = series.astype(dtype)
         return series, metadata
+
+    # -- beyond Python meteaudata: series larger than memory ----------------------------------
+    def load_range(self, key: str, start=None, end=None) -> Tuple[pd.Series, Dict[str, Any]]:
+        """The points of ``key`` with labels in ``[start, end)`` (a datetime index; ``None`` is
+        open), and its metadata. Backends with range reads (disk, SQL, object stores) read only
+        the blocks that hold them. Naive bounds are wall-clock times of a naive index; zoned
+        bounds are instants."""
+        batch, text = self._store.load_range(key, _instant(start), _instant(end))
+        return batch_to_series(batch), yaml.load(text, Loader=_SafeLoader) or {}
+
+    def iter_chunks(self, key: str, chunk_points: int = 1_000_000, start=None, end=None) -> Iterator[pd.Series]:
+        """The points of ``key`` as pandas Series of at most ``chunk_points`` points, in stored
+        order (only those in ``[start, end)`` when a bound is given). The backend reads one chunk
+        ahead: memory holds about two chunks, however long the series."""
+        for batch in self._store.scan(key, int(chunk_points), _instant(start), _instant(end)):
+            yield batch_to_series(batch)
+
+    def append(self, key: str, data: pd.Series) -> None:
+        """Adds the points of ``data`` after those stored under ``key`` (same index kind and
+        value type; a mismatch is a ``ValueError`` and adds nothing); backends with appends do
+        not rewrite the stored points."""
+        self._store.append(key, series_to_batch(data))
 
     def delete(self, key: str) -> None:
         """Deletes ``key``; ``KeyError`` when there is none."""
