@@ -130,7 +130,7 @@ impl Store {
 
     /// The points of `key` with instants in `[start, end)` (nanoseconds: UTC for a zoned
     /// index, wall clock for a naive one; `None`: open), read with the backend's range reads
-    /// where it has them; like [`load`](Store::load) otherwise.
+    /// where it has them; like `load` otherwise.
     #[pyo3(signature = (key, start=None, end=None))]
     fn load_range<'py>(
         &self,
@@ -230,7 +230,8 @@ impl Store {
 }
 
 /// Chunks of a stored series, read ahead by one chunk on a thread of their own (see
-/// [`Store::scan`]); iterate it for `(batch, unit)` pairs.
+/// `Store.scan` in Python); iterating it gives record batches, the time index in the unit
+/// the metadata records.
 #[pyclass(module = "meteaudata_rs._native")]
 pub struct Chunks {
     receiver: Mutex<Receiver<Result<Series>>>,
