@@ -68,7 +68,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::layout::{candidate_stems, DATA_SUFFIX, META_SUFFIX};
+use crate::layout::{candidate_stems, python_stem, DATA_SUFFIX, META_SUFFIX};
 use crate::parquet_read::{read_footer, read_series};
 use crate::{Footer, ReadAt};
 use meteaudata_core::metadata::TimeSeriesMetadata;
@@ -128,7 +128,11 @@ pub fn locate<F: StemFiles + ?Sized>(
             continue;
         };
         let footer = read_footer(Arc::clone(&data) as Arc<dyn ReadAt>)?;
-        if footer.key_of(&stem).as_ref() == Some(key) {
+        // A file Python wrote records no key: its name is the key with `/` replaced by `_`,
+        // which the name guess of `key_of` cannot always undo (`my_plant/COD_in#1/RAW#1`), so
+        // the name made from the requested key is accepted too.
+        let python_named = footer.key.is_none() && stem == python_stem(key);
+        if python_named || footer.key_of(&stem).as_ref() == Some(key) {
             return Ok(Some(Found { stem, footer, data }));
         }
     }

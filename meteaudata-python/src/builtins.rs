@@ -36,16 +36,16 @@ fn batches(list: &[Bound<'_, PyAny>]) -> PyResult<Vec<RecordBatch>> {
 /// Runs the univariate built-in `function` (its Python name) on each series, with
 /// `params_json`: a JSON mapping of the parameters Python meteaudata records for it, with the
 /// marker mappings of [`ParameterValue`](meteaudata::ParameterValue) for instants, durations
-/// and non-finite floats. Returns one `(batch, steps_json)` per output series, its time index
-/// in `unit` (`s`, `ms`, `us`) where exact.
+/// and non-finite floats. Returns one `(batch, steps_json)` per output series, the time index
+/// of output `i` in `units[i]` (`s`, `ms`, `us`: its input's unit) where exact.
 #[pyfunction]
-#[pyo3(signature = (function, inputs, params_json, unit=None))]
+#[pyo3(signature = (function, inputs, params_json, units=Vec::new()))]
 pub fn apply<'py>(
     py: Python<'py>,
     function: &str,
     inputs: Vec<Bound<'py, PyAny>>,
     params_json: &str,
-    unit: Option<String>,
+    units: Vec<Option<String>>,
 ) -> PyResult<Vec<(Bound<'py, PyAny>, String)>> {
     let inputs = batches(&inputs)?;
     let outputs = py
@@ -63,11 +63,10 @@ pub fn apply<'py>(
             transform
                 .apply(&series)?
                 .into_iter()
-                .map(|o| {
-                    Ok((
-                        batch_for_python(&o.series, unit.as_deref()),
-                        steps_json(&o.steps)?,
-                    ))
+                .enumerate()
+                .map(|(i, o)| {
+                    let unit = units.get(i).and_then(Option::as_deref);
+                    Ok((batch_for_python(&o.series, unit), steps_json(&o.steps)?))
                 })
                 .collect::<Result<Vec<_>>>()
         })

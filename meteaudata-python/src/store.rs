@@ -13,10 +13,12 @@ use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use meteaudata::metadata::TimeSeriesMetadata;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Mutex;
+use std::thread::JoinHandle;
 
 use meteaudata::storage::{SharedBackend, StorageConfig, StorageKey, TimeRange};
 use meteaudata::Series;
 use meteaudata::{Error, Result};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
 use crate::convert::batch_for_python;
@@ -169,8 +171,7 @@ impl Store {
 
     /// The points of `key` in stored order, `chunk_points` at a time (those in
     /// `[start, end)` when a bound is given), as an iterator of record batches: the backend
-    /// reads one chunk ahead of Python, so memory holds about two chunks whatever the
-    /// series' length.
+    /// reads ahead of Python, so memory holds about three chunks whatever the series' length.
     #[pyo3(signature = (key, chunk_points, start=None, end=None))]
     fn scan(
         &self,
@@ -183,6 +184,13 @@ impl Store {
         let key = self::key(key)?;
         let backend = Arc::clone(&self.backend);
         py.detach(move || Chunks::start(backend, key, chunk_points, TimeRange::new(start, end)))
+            .map_err(to_py)
+    }
+
+    /// The metadata document of `key` as YAML, without its data.
+    fn metadata(&self, py: Python<'_>, key: &str) -> PyResult<String> {
+        let key = self::key(key)?;
+        py.detach(|| self.backend.load_metadata(&key)?.to_yaml())
             .map_err(to_py)
     }
 
@@ -229,13 +237,17 @@ impl Store {
     }
 }
 
-/// Chunks of a stored series, read ahead by one chunk on a thread of their own (see
-/// `Store.scan` in Python); iterating it gives record batches, the time index in the unit
-/// the metadata records.
+/// Chunks of a stored series, read ahead on a thread of their own (see `Store.scan` in
+/// Python): one chunk waits in the channel while the thread reads the next, so memory holds
+/// about three chunks with the one Python has. Iterating it gives record batches, the time
+/// index in the unit the metadata records; a failure of the thread is an exception, never a
+/// short series.
 #[pyclass(module = "meteaudata_rs._native")]
 pub struct Chunks {
     receiver: Mutex<Receiver<Result<Series>>>,
+    reader: Mutex<Option<JoinHandle<()>>>,
     unit: Option<String>,
+    values_dtype: String,
 }
 
 impl Chunks {
@@ -246,9 +258,9 @@ impl Chunks {
         range: TimeRange,
     ) -> Result<Chunks> {
         // The first chunk (or the error of a missing key) comes back before this returns.
-        let (first_tx, first_rx) = sync_channel::<Result<Option<String>>>(1);
+        let (first_tx, first_rx) = sync_channel::<Result<(Option<String>, String)>>(1);
         let (tx, receiver) = sync_channel::<Result<Series>>(1);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let scan = match backend.scan(&key, range, chunk_points) {
                 Ok(scan) => scan,
                 Err(e) => {
@@ -256,7 +268,8 @@ impl Chunks {
                     return;
                 }
             };
-            let _ = first_tx.send(Ok(recorded_unit(scan.metadata())));
+            let meta = scan.metadata();
+            let _ = first_tx.send(Ok((recorded_unit(meta), meta.values_dtype.clone())));
             for chunk in scan {
                 // The reader is gone when Python dropped the iterator: stop reading.
                 if tx.send(chunk).is_err() {
@@ -264,12 +277,14 @@ impl Chunks {
                 }
             }
         });
-        let unit = first_rx
+        let (unit, values_dtype) = first_rx
             .recv()
             .map_err(|_| Error::invalid_input("the scan thread ended before its first chunk"))??;
         Ok(Chunks {
             receiver: Mutex::new(receiver),
+            reader: Mutex::new(Some(reader)),
             unit,
+            values_dtype,
         })
     }
 }
@@ -280,10 +295,25 @@ impl Chunks {
         slf
     }
 
+    /// The pandas dtype recorded for the values (each chunk is cast to it in Python).
+    #[getter]
+    fn values_dtype(&self) -> String {
+        self.values_dtype.clone()
+    }
+
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let next = py.detach(|| self.receiver.lock().map(|r| r.recv().ok()).unwrap_or(None));
         match next {
-            None => Ok(None),
+            // The reading thread is done: the end of the series, unless it failed on its way.
+            None => {
+                let reader = self.reader.lock().ok().and_then(|mut r| r.take());
+                match reader.map(|r| py.detach(|| r.join())) {
+                    Some(Err(_)) => Err(PyRuntimeError::new_err(
+                        "the thread reading the series failed before its end",
+                    )),
+                    _ => Ok(None),
+                }
+            }
             Some(Err(e)) => Err(to_py(e)),
             Some(Ok(series)) => Ok(Some(
                 batch_for_python(&series, self.unit.as_deref()).to_pyarrow(py)?,

@@ -142,9 +142,9 @@ import json, numpy as np, pandas as pd
 from meteaudata import DataProvenance, Dataset, Signal, resample
 from meteaudata.storage import StorageConfig, create_backend
 raw = pd.Series(np.arange(48.0), index=pd.date_range("2024-01-01", periods=48, freq="10min", tz="UTC"), name="RAW")
-sig = Signal(input_data=raw, name="COD", provenance=DataProvenance(parameter="COD"), units="mg/L")
-ds = Dataset(name="py", description="d", owner="o", purpose="p", project="q", signals={{"COD": sig}})
-ds.signals["COD#1"].process(["COD#1_RAW#1"], resample, "1h")
+sig = Signal(input_data=raw, name="COD_in", provenance=DataProvenance(parameter="COD"), units="mg/L")
+ds = Dataset(name="my_plant", description="d", owner="o", purpose="p", project="q", signals={{"COD": sig}})
+ds.signals["COD_in#1"].process(["COD_in#1_RAW#1"], resample, "1h")
 ds.set_backend(create_backend(StorageConfig.for_pandas_disk({str(tmp_path / 'disk')!r})))
 ds.save_all()
 ds.set_backend(create_backend(StorageConfig.for_sql({'sqlite:///' + str(tmp_path / 'py.db')!r})))
@@ -152,9 +152,19 @@ ds.save_all()
 print(json.dumps(True))
 """)
     for target in [StorageConfig.for_pandas_disk(tmp_path / "disk"), f"sqlite:///{tmp_path / 'py.db'}?layout=python"]:
+        # Underscores in names: the keys Python's save_all used find its files (on disk the
+        # file names are all Python recorded; list_keys can only guess how to split them).
         b = meteaudata_rs.create_backend(target)
-        assert b.list_keys() == ["py/COD#1/RAW#1", "py/COD#1/RESAMPLED#1"]
-        s, m = b.load("py/COD#1/RESAMPLED#1")
+        assert b.exists("my_plant/COD_in#1/RESAMPLED#1") and b.exists("my_plant/COD_in#1/RAW#1")
+        assert len(b.list_keys()) == 2
+        s, m = b.load("my_plant/COD_in#1/RESAMPLED#1")
         assert list(s.values) == [2.5 + 6 * i for i in range(8)]
         assert [st["suffix"] for st in m["processing_steps"]] == ["RESAMPLED"]
         assert str(s.index.tz) == "UTC"
+    # And Dataset.load_all through the wheel finds them all.
+    raw = pd.Series(np.zeros(48), index=pd.date_range("2024-01-01", periods=48, freq="10min", tz="UTC"), name="RAW")
+    sig = Signal(input_data=raw, name="COD_in", provenance=DataProvenance(parameter="COD"), units="mg/L")
+    ds = Dataset(name="my_plant", description="d", owner="o", purpose="p", project="q", signals={"COD": sig})
+    ds.set_backend(meteaudata_rs.create_backend(StorageConfig.for_pandas_disk(tmp_path / "disk")))
+    ds.load_all()
+    assert list(ds.signals["COD_in#1"].time_series["COD_in#1_RAW#1"].series.values) == list(np.arange(48.0))

@@ -2,9 +2,11 @@
 
 A series becomes a two-column batch: the index (named after it, or ``__index_level_0__``),
 then the values (named after the series). The schema metadata says what Arrow types alone
-cannot: the index kind, a RangeIndex's bounds, the frequency, category order. Numeric
-columns are handed over without copying where pyarrow can wrap the NumPy buffer, and never
-as one Python object per point.
+cannot: the index kind, a RangeIndex's bounds, the frequency, category order. Numeric and time
+columns are handed over without a Python object per point (without a copy where pyarrow can
+wrap the NumPy buffer); text goes through pandas' object arrays. What the engine cannot hold
+as it is (non-text objects, a boolean index, ordered categorical values, categories that are
+not text) is a TypeError, never a silent change.
 """
 
 from __future__ import annotations
@@ -20,13 +22,26 @@ ORDERED = "meteaudata:ordered"
 UNNAMED_INDEX = "__index_level_0__"
 
 
-def _strings(values) -> pa.Array:
+def _all_text(values) -> bool:
+    """Whether every non-missing value is a ``str`` (pandas' str dtype, or objects that are)."""
+    if pd.api.types.is_string_dtype(getattr(values, "dtype", None)) and not pd.api.types.is_object_dtype(values.dtype):
+        return True
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
+def _strings(values, what: str) -> pa.Array:
+    """Text as Arrow strings; anything that is not text is a TypeError (the engine would only
+    keep its text form, and Python would get different values back)."""
+    if not _all_text(values):
+        raise TypeError(f"{what} holds {pd.api.types.infer_dtype(values, skipna=True)} objects, not text: meteaudata_rs stores text, numbers, booleans and times")
     return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
 
 
-def _dictionary(cat: pd.Categorical) -> pa.Array:
+def _dictionary(cat: pd.Categorical, what: str) -> pa.Array:
+    if not _all_text(cat.categories):
+        raise TypeError(f"{what}: categories must be text for meteaudata_rs (got {cat.categories.dtype}); use .astype(str) first")
     codes = pa.array(np.asarray(cat.codes, dtype=np.int32), mask=np.asarray(cat.codes) < 0)
-    return pa.DictionaryArray.from_arrays(codes, _strings(cat.categories.astype(str)))
+    return pa.DictionaryArray.from_arrays(codes, _strings(cat.categories, what))
 
 
 def _index_array(idx: pd.Index, meta: dict) -> pa.Array:
@@ -43,13 +58,15 @@ def _index_array(idx: pd.Index, meta: dict) -> pa.Array:
     if isinstance(idx, pd.CategoricalIndex):
         meta[KIND] = "categorical"
         meta[ORDERED] = "true" if idx.ordered else "false"
-        return _dictionary(idx.values)
+        return _dictionary(idx.values, "the index")
     if isinstance(idx, pd.PeriodIndex):
         meta[KIND] = "period"
-        return _strings(idx.astype(str))
-    if pd.api.types.is_bool_dtype(idx.dtype) or pd.api.types.is_object_dtype(idx.dtype) or pd.api.types.is_string_dtype(idx.dtype):
+        return pa.array(np.asarray(idx.astype(str), dtype=object), type=pa.string())
+    if pd.api.types.is_bool_dtype(idx.dtype):
+        raise TypeError("a boolean index is not supported by meteaudata_rs")
+    if pd.api.types.is_object_dtype(idx.dtype) or pd.api.types.is_string_dtype(idx.dtype):
         meta[KIND] = "string"
-        return _strings(idx.astype(str))
+        return _strings(idx, "the index")
     if pd.api.types.is_integer_dtype(idx.dtype):
         meta[KIND] = "int"
         return pa.array(np.asarray(idx, dtype=np.int64))
@@ -62,7 +79,9 @@ def _index_array(idx: pd.Index, meta: dict) -> pa.Array:
 def _values_array(s: pd.Series) -> pa.Array:
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        return _dictionary(s.array)
+        if dtype.ordered:
+            raise TypeError("ordered categorical values are not supported by meteaudata_rs (their order would be lost); use .cat.as_unordered() or .astype(str)")
+        return _dictionary(s.array, f"series {s.name!r}")
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return pa.array(s.dt.as_unit("ns"))
     if pd.api.types.is_bool_dtype(dtype):
@@ -77,7 +96,7 @@ def _values_array(s: pd.Series) -> pa.Array:
         # NaN stays NaN (a float), as in pandas; it is not turned into a null.
         return pa.array(s.to_numpy(dtype=np.float64, na_value=np.nan), type=pa.float64())
     if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
-        return _strings(s)
+        return _strings(s, f"series {s.name!r}")
     raise TypeError(f"values of dtype {dtype} are not supported by meteaudata_rs")
 
 
@@ -122,15 +141,16 @@ def _index_from(col: pa.Array, kind: str, meta: dict, name):
 
 
 def _set_freq(idx, freq: str) -> None:
-    """Gives ``idx`` the frequency the engine recorded. pandas' public setter infers the
-    frequency of every label again to check it (8 ms per 10^6 points); the engine computed or
-    kept it, and the differential tests compare it with pandas', so it is set directly where
-    pandas allows, and through the checked setter otherwise."""
+    """Gives ``idx`` the frequency the engine recorded, when its labels follow it. For a fixed
+    step (``min``, ``h``, ``s``…) the check is one NumPy pass over the labels and the frequency
+    is set directly; pandas' public setter, used otherwise, infers the frequency of every label
+    again (8 ms per 10^6 points). A frequency the labels do not follow is not set."""
     try:
         offset = pd.tseries.frequencies.to_offset(freq)
-        tick = isinstance(offset, pd.tseries.offsets.Tick) or type(offset).__name__ == "Day"
-        if hasattr(type(idx), "_freq") and (isinstance(idx, pd.DatetimeIndex) or tick):
-            idx._freq = offset
+        if isinstance(offset, pd.tseries.offsets.Tick) and hasattr(type(idx), "_freq"):
+            nanos = idx.as_unit("ns").asi8
+            if len(nanos) < 2 or bool((np.diff(nanos) == offset.nanos).all()):
+                idx._freq = offset
             return
     except (AttributeError, TypeError, ValueError):
         pass

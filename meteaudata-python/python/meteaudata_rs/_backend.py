@@ -35,13 +35,24 @@ def _sql_url(url: str) -> str:
     return scheme + sep + rest
 
 
-def _instant(t):
-    """A range bound as the engine's nanoseconds: UTC for a zoned bound, wall clock for a
-    naive one; ``None`` stays open."""
+def _instant(t, zone=None):
+    """A range bound as the engine's nanoseconds: a zoned bound as its instant, a naive one as
+    a wall-clock time in ``zone`` (the index's) or, on a naive index, as it is; ``None`` stays
+    open."""
     if t is None:
         return None
     t = pd.Timestamp(t)
+    if t.tz is None and zone:
+        t = t.tz_localize(zone)
     return int(t.as_unit("ns").value)
+
+
+def _with_dtype(series: pd.Series, dtype) -> pd.Series:
+    """``series`` with the recorded values dtype (Arrow has no pandas dtype of its own:
+    nullable Int64 comes back as float64 with NaN)."""
+    if dtype and str(series.dtype) != dtype:
+        return series.astype(dtype)
+    return series
 
 
 def _already(index: pd.Index, meta) -> bool:
@@ -94,31 +105,48 @@ class Backend:
         series = batch_to_series(batch)
         metadata = yaml.load(text, Loader=_SafeLoader) or {}
         if "index_metadata" in metadata:
-            index_meta = IndexMetadata(**metadata["index_metadata"])
+            recorded = metadata["index_metadata"]
+            if isinstance(series.index, pd.DatetimeIndex) and series.index.freq is None and recorded.get("frequency"):
+                # The labels do not follow the recorded frequency (points appended off it): the
+                # labels are the truth. Python's reconstruct_index would rebuild the index from
+                # the stale frequency instead.
+                recorded["frequency"] = None
+            index_meta = IndexMetadata(**recorded)
             if not _already(series.index, index_meta):
                 series.index = IndexMetadata.reconstruct_index(series.index, index_meta)
-        dtype = metadata.get("values_dtype")
-        if dtype and str(series.dtype) != dtype:
-            # Arrow has no pandas dtype of its own (nullable Int64 comes back as float64 with
-            # NaN): the recorded one is restored, as Python's disk backend gives it.
-            series = series.astype(dtype)
+        # The recorded dtype, as Python's disk backend gives it.
+        series = _with_dtype(series, metadata.get("values_dtype"))
         return series, metadata
 
     # -- beyond Python meteaudata: series larger than memory ----------------------------------
     def load_range(self, key: str, start=None, end=None) -> Tuple[pd.Series, Dict[str, Any]]:
         """The points of ``key`` with labels in ``[start, end)`` (a datetime index; ``None`` is
         open), and its metadata. Backends with range reads (disk, SQL, object stores) read only
-        the blocks that hold them. Naive bounds are wall-clock times of a naive index; zoned
-        bounds are instants."""
-        batch, text = self._store.load_range(key, _instant(start), _instant(end))
-        return batch_to_series(batch), yaml.load(text, Loader=_SafeLoader) or {}
+        the blocks that hold them. Bounds are read as pandas reads them when slicing: a naive
+        bound on a zoned index is a wall-clock time in its zone."""
+        start, end = self._bounds(key, start, end)
+        batch, text = self._store.load_range(key, start, end)
+        metadata = yaml.load(text, Loader=_SafeLoader) or {}
+        return _with_dtype(batch_to_series(batch), metadata.get("values_dtype")), metadata
 
     def iter_chunks(self, key: str, chunk_points: int = 1_000_000, start=None, end=None) -> Iterator[pd.Series]:
         """The points of ``key`` as pandas Series of at most ``chunk_points`` points, in stored
-        order (only those in ``[start, end)`` when a bound is given). The backend reads one chunk
-        ahead: memory holds about two chunks, however long the series."""
-        for batch in self._store.scan(key, int(chunk_points), _instant(start), _instant(end)):
-            yield batch_to_series(batch)
+        order (only those in ``[start, end)`` when a bound is given, read as in ``load_range``).
+        The backend reads ahead on a thread of its own: memory holds about three chunks, however
+        long the series."""
+        lo, hi = self._bounds(key, start, end)
+        chunks = self._store.scan(key, int(chunk_points), lo, hi)
+        for batch in chunks:
+            yield _with_dtype(batch_to_series(batch), chunks.values_dtype)
+
+    def _bounds(self, key: str, start, end):
+        """Range bounds as the engine's nanoseconds (UTC for a zoned index, wall clock for a
+        naive one), naive bounds on a zoned index taken in its zone."""
+        if start is None and end is None:
+            return None, None
+        meta = yaml.load(self._store.metadata(key), Loader=_SafeLoader) or {}
+        zone = (meta.get("index_metadata") or {}).get("time_zone")
+        return _instant(start, zone), _instant(end, zone)
 
     def append(self, key: str, data: pd.Series) -> None:
         """Adds the points of ``data`` after those stored under ``key`` (same index kind and

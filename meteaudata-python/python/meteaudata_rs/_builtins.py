@@ -103,8 +103,8 @@ def _unit(series: pd.Series):
 
 def _apply(function: str, input_series: list, params: dict) -> list:
     batches = [series_to_batch(s) for s in input_series]
-    unit = _unit(input_series[0]) if input_series else None
-    out = _native.apply(function, batches, json.dumps(_param(params)), unit)
+    units = [_unit(s) for s in input_series]
+    out = _native.apply(function, batches, json.dumps(_param(params)), units)
     return [(batch_to_series(b), _steps(steps, function)) for b, steps in out]
 
 
