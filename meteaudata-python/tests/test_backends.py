@@ -159,6 +159,20 @@ def test_backend_protocol(target, dataset_name):
     assert [k for k in backend.list_keys() if k.startswith(dataset_name + "/")] == []
 
 
+def test_metadata_documents(tmp_path):
+    """Any part of a TimeSeries' metadata may be missing (as with Python's backends); a key
+    that is not part of it would be lost, so it is refused."""
+    backend = meteaudata_rs.create_backend(tmp_path)
+    series = cases()["float"]
+    backend.save(series, "d/A#1/RAW#1", {})
+    loaded, metadata = backend.load("d/A#1/RAW#1")
+    pd.testing.assert_series_equal(loaded, series, check_freq=True)
+    assert metadata["processing_steps"] == [] and metadata["values_dtype"] == "float64"
+    with pytest.raises(ValueError, match="operator"):
+        backend.save(series, "d/A#1/RAW#2", {**TimeSeries(series=series).metadata_dict(), "operator": "me"})
+    assert not backend.exists("d/A#1/RAW#2")
+
+
 def test_bad_keys_are_value_errors(tmp_path):
     backend = meteaudata_rs.create_backend(tmp_path)
     series = cases()["float"]

@@ -17,6 +17,9 @@ from ._arrow import batch_to_series, series_to_batch
 _Dumper = getattr(yaml, "CDumper", yaml.Dumper)
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# The keys of TimeSeries.metadata_dict() (and the engine's own context entry).
+_METADATA_KEYS = {"created_on", "index_metadata", "metadata_id", "processing_steps", "values_dtype", "meteaudata_rs"}
+
 # What get_backend_type() answers, in Python meteaudata's words, for each engine backend.
 _PYTHON_TYPES = {
     "disk": "pandas-disk",
@@ -93,6 +96,12 @@ class Backend:
         from meteaudata.types import IndexMetadata
 
         metadata = dict(metadata)
+        extra = sorted(set(metadata) - _METADATA_KEYS)
+        if extra:
+            # The engine stores Python meteaudata's metadata document; other keys would be lost.
+            raise ValueError(f"metadata keys {extra} are not part of a TimeSeries' metadata: meteaudata_rs backends store {sorted(_METADATA_KEYS)}")
+        metadata.setdefault("processing_steps", [])
+        metadata.setdefault("values_dtype", str(data.dtype))
         metadata["index_metadata"] = IndexMetadata.extract_index_metadata(data.index).model_dump()
         text = yaml.dump(metadata, Dumper=_Dumper, default_flow_style=False, allow_unicode=True)
         self._store.save(key, series_to_batch(data), text)
