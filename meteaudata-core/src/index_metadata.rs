@@ -44,3 +44,27 @@ pub struct IndexMetadata {
     /// pandas dtype string (`datetime64[ns]`, `int64`, `str`, ...).
     pub dtype: String,
 }
+
+impl IndexMetadata {
+    /// The time unit of a datetime or duration dtype (`us` in `datetime64[us, UTC]`); `None`
+    /// for other dtypes. pandas 3 makes microsecond indexes by default; the engine holds
+    /// nanoseconds, and this is the unit to give back.
+    ///
+    /// ```
+    /// use meteaudata_core::{Index, IndexMetadata};
+    /// let mut m = Index::datetime_nanos(vec![0], None).metadata();
+    /// assert_eq!(m.time_unit(), Some("ns"));
+    /// m.dtype = "datetime64[us, Europe/Paris]".into();
+    /// assert_eq!(m.time_unit(), Some("us"));
+    /// m.dtype = "int64".into();
+    /// assert_eq!(m.time_unit(), None);
+    /// ```
+    pub fn time_unit(&self) -> Option<&str> {
+        let rest = self
+            .dtype
+            .strip_prefix("datetime64[")
+            .or_else(|| self.dtype.strip_prefix("timedelta64["))?;
+        let unit = rest.split([',', ']']).next()?.trim();
+        (!unit.is_empty()).then_some(unit)
+    }
+}

@@ -33,6 +33,11 @@ fn batches(list: &[Bound<'_, PyAny>]) -> PyResult<Vec<RecordBatch>> {
     list.iter().map(RecordBatch::from_pyarrow_bound).collect()
 }
 
+/// The series of `batches` (converted without the GIL: time units are rescaled here).
+fn series_of(batches: &[RecordBatch]) -> Result<Vec<Series>> {
+    batches.iter().map(Series::from_record_batch).collect()
+}
+
 /// Runs the univariate built-in `function` (its Python name) on each series, with
 /// `params_json`: a JSON mapping of the parameters Python meteaudata records for it, with the
 /// marker mappings of [`ParameterValue`](meteaudata::ParameterValue) for instants, durations
@@ -56,10 +61,7 @@ pub fn apply<'py>(
                     "{function} is not a univariate built-in"
                 )));
             };
-            let series = inputs
-                .iter()
-                .map(Series::from_record_batch)
-                .collect::<Result<Vec<_>>>()?;
+            let series = series_of(&inputs)?;
             transform
                 .apply(&series)?
                 .into_iter()
@@ -94,10 +96,7 @@ pub fn average<'py>(
     let inputs = batches(&inputs)?;
     let (batch, steps) = py
         .detach(|| {
-            let series = inputs
-                .iter()
-                .map(Series::from_record_batch)
-                .collect::<Result<Vec<_>>>()?;
+            let series = series_of(&inputs)?;
             let mut average = AverageSignals::new().check_units(check_units);
             let provenance: Option<DataProvenance> = serde_json::from_str(provenance_json)
                 .map_err(|e| Error::invalid_input(format!("final_provenance: {e}")))?;

@@ -15,7 +15,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
-use meteaudata::storage::{SharedBackend, StorageConfig, StorageKey, TimeRange};
+use meteaudata::storage::{SharedBackend, StorageConfig, StorageKey, Stored, TimeRange};
 use meteaudata::Series;
 use meteaudata::{Error, Result};
 use pyo3::exceptions::PyRuntimeError;
@@ -32,11 +32,11 @@ pub struct Store {
     target: String,
 }
 
-/// The time unit the saver's index had (`us` in `datetime64[us, UTC]`), as recorded.
-fn recorded_unit(metadata: &TimeSeriesMetadata) -> Option<String> {
-    let dtype = &metadata.index_metadata.as_ref()?.dtype;
-    let (_, rest) = dtype.split_once('[')?;
-    Some(rest.split([',', ']']).next()?.trim().to_string())
+/// A stored series as Python receives it: the record batch, its time index in the unit the
+/// saver's index had (recorded in `index_metadata`, where exact), and the metadata as YAML.
+fn for_python((series, metadata): Stored) -> Result<(RecordBatch, String)> {
+    let unit = metadata.index_metadata.as_ref().and_then(|m| m.time_unit());
+    Ok((batch_for_python(&series, unit), metadata.to_yaml()?))
 }
 
 fn key(text: &str) -> PyResult<StorageKey> {
@@ -46,8 +46,8 @@ fn key(text: &str) -> PyResult<StorageKey> {
 #[pymethods]
 impl Store {
     /// Opens the backend `target` names: a directory path (disk), a SQL URL (`sqlite:///x.db`,
-    /// `postgresql://…`, `mysql://…`, with `?layout=python` for Python meteaudata's own
-    /// tables), an object-store URL (`s3://`, `az://`, `gs://`, `file://`, `memory://`), or
+    /// `postgresql://…`, `mysql://…`, SQLAlchemy's `mysql+pymysql://…` too, with
+    /// `?layout=python` for Python meteaudata's own tables), an object-store URL (`s3://`, `az://`, `gs://`, `file://`, `memory://`), or
     /// `memory` for a store in memory.
     #[new]
     fn new(py: Python<'_>, target: &str) -> PyResult<Self> {
@@ -55,8 +55,11 @@ impl Store {
             StorageConfig::memory()
         } else if StorageConfig::is_object_url(target) {
             StorageConfig::object(target)
-        } else if target.contains("://") {
-            StorageConfig::sql(target)
+        } else if let Some((scheme, rest)) = target.split_once("://") {
+            // SQLAlchemy URLs name a driver after the dialect (`mysql+pymysql://`): the
+            // dialect is what counts.
+            let dialect = scheme.split('+').next().unwrap_or(scheme);
+            StorageConfig::sql(format!("{dialect}://{rest}"))
         } else {
             StorageConfig::disk(target)
         };
@@ -107,25 +110,7 @@ impl Store {
         let key = self::key(key)?;
         let backend = Arc::clone(&self.backend);
         let (batch, yaml) = py
-            .detach(move || {
-                let (series, metadata) = backend.load(&key)?;
-                // The index in the unit the saver's pandas used (recorded in index_metadata).
-                let unit = metadata
-                    .index_metadata
-                    .as_ref()
-                    .and_then(|m| m.dtype.split_once('['))
-                    .map(|(_, rest)| {
-                        rest.split([',', ']'])
-                            .next()
-                            .unwrap_or("")
-                            .trim()
-                            .to_string()
-                    });
-                Ok::<_, meteaudata::Error>((
-                    batch_for_python(&series, unit.as_deref()),
-                    metadata.to_yaml()?,
-                ))
-            })
+            .detach(move || for_python(backend.load(&key)?))
             .map_err(to_py)?;
         Ok((batch.to_pyarrow(py)?, yaml))
     }
@@ -144,14 +129,7 @@ impl Store {
         let key = self::key(key)?;
         let backend = Arc::clone(&self.backend);
         let (batch, yaml) = py
-            .detach(move || {
-                let (series, metadata) = backend.load_range(&key, TimeRange::new(start, end))?;
-                let unit = recorded_unit(&metadata);
-                Ok::<_, meteaudata::Error>((
-                    batch_for_python(&series, unit.as_deref()),
-                    metadata.to_yaml()?,
-                ))
-            })
+            .detach(move || for_python(backend.load_range(&key, TimeRange::new(start, end))?))
             .map_err(to_py)?;
         Ok((batch.to_pyarrow(py)?, yaml))
     }
@@ -269,7 +247,8 @@ impl Chunks {
                 }
             };
             let meta = scan.metadata();
-            let _ = first_tx.send(Ok((recorded_unit(meta), meta.values_dtype.clone())));
+            let unit = meta.index_metadata.as_ref().and_then(|m| m.time_unit());
+            let _ = first_tx.send(Ok((unit.map(str::to_string), meta.values_dtype.clone())));
             for chunk in scan {
                 // The reader is gone when Python dropped the iterator: stop reading.
                 if tx.send(chunk).is_err() {

@@ -248,17 +248,16 @@ fn values_as_floats(series: &Series) -> Result<Vec<Option<f64>>> {
 /// pandas 3): the engine holds nanoseconds, and Python gets its own unit back.
 fn stored_index_metadata(series: &Series, given: Option<&IndexMetadata>) -> IndexMetadata {
     let mut actual = series.index().metadata();
-    let unit_free = |d: &str| -> Option<String> {
-        let (kind, rest) = d.split_once('[')?;
-        let zone = rest
-            .split_once(',')
-            .map(|(_, z)| z.trim_end_matches(']').trim());
-        Some(format!("{kind}|{}", zone.unwrap_or("")))
-    };
-    if let Some(given) = given.map(|g| g.dtype.as_str()) {
-        let time = given.starts_with("datetime64[") || given.starts_with("timedelta64[");
-        if time && unit_free(given).is_some() && unit_free(given) == unit_free(&actual.dtype) {
-            actual.dtype = given.to_string();
+    if let (Some(given), Some(have)) = (given, actual.time_unit()) {
+        // Kept when it is the index's own dtype but for the unit (same kind, same zone).
+        let same_but_unit = given.time_unit().is_some_and(|unit| {
+            given.dtype
+                == actual
+                    .dtype
+                    .replacen(&format!("[{have}"), &format!("[{unit}"), 1)
+        });
+        if same_but_unit {
+            actual.dtype = given.dtype.clone();
         }
     }
     actual

@@ -109,13 +109,11 @@ def series_to_batch(series: pd.Series) -> pa.RecordBatch:
     freq = getattr(series.index, "freqstr", None) if getattr(series.index, "freq", None) is not None else None
     if freq is not None:
         meta[FREQUENCY] = freq
+    values = _values_array(series)
     index_name = UNNAMED_INDEX if series.index.name is None else str(series.index.name)
     name = "" if series.name is None else str(series.name)
-    schema = pa.schema(
-        [pa.field(index_name, index.type), pa.field(name, _values_array(series).type)],
-        metadata=meta,
-    )
-    return pa.RecordBatch.from_arrays([index, _values_array(series)], schema=schema)
+    schema = pa.schema([pa.field(index_name, index.type), pa.field(name, values.type)], metadata=meta)
+    return pa.RecordBatch.from_arrays([index, values], schema=schema)
 
 
 def _index_from(col: pa.Array, kind: str, meta: dict, name):

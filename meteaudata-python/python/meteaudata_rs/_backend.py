@@ -30,14 +30,6 @@ _PYTHON_TYPES = {
 }
 
 
-def _sql_url(url: str) -> str:
-    """A SQLAlchemy URL as the engine reads it: the driver part (``mysql+pymysql``) dropped."""
-    scheme, sep, rest = url.partition("://")
-    if sep and "+" in scheme:
-        scheme = scheme.split("+", 1)[0]
-    return scheme + sep + rest
-
-
 def _instant(t, zone=None):
     """A range bound as the engine's nanoseconds: a zoned bound as its instant, a naive one as
     a wall-clock time in ``zone`` (the index's) or, on a naive index, as it is; ``None`` stays
@@ -48,6 +40,11 @@ def _instant(t, zone=None):
     if t.tz is None and zone:
         t = t.tz_localize(zone)
     return int(t.as_unit("ns").value)
+
+
+def _metadata(text: str) -> Dict[str, Any]:
+    """A metadata document from the engine as a dict (as Python's disk backend reads it)."""
+    return yaml.load(text, Loader=_SafeLoader) or {}
 
 
 def _with_dtype(series: pd.Series, dtype) -> pd.Series:
@@ -112,7 +109,7 @@ class Backend:
 
         batch, text = self._store.load(key)
         series = batch_to_series(batch)
-        metadata = yaml.load(text, Loader=_SafeLoader) or {}
+        metadata = _metadata(text)
         if "index_metadata" in metadata:
             recorded = metadata["index_metadata"]
             if isinstance(series.index, pd.DatetimeIndex) and series.index.freq is None and recorded.get("frequency"):
@@ -135,7 +132,7 @@ class Backend:
         bound on a zoned index is a wall-clock time in its zone."""
         start, end = self._bounds(key, start, end)
         batch, text = self._store.load_range(key, start, end)
-        metadata = yaml.load(text, Loader=_SafeLoader) or {}
+        metadata = _metadata(text)
         return _with_dtype(batch_to_series(batch), metadata.get("values_dtype")), metadata
 
     def iter_chunks(self, key: str, chunk_points: int = 1_000_000, start=None, end=None) -> Iterator[pd.Series]:
@@ -153,7 +150,7 @@ class Backend:
         naive one), naive bounds on a zoned index taken in its zone."""
         if start is None and end is None:
             return None, None
-        meta = yaml.load(self._store.metadata(key), Loader=_SafeLoader) or {}
+        meta = _metadata(self._store.metadata(key))
         zone = (meta.get("index_metadata") or {}).get("time_zone")
         return _instant(start, zone), _instant(end, zone)
 
@@ -240,14 +237,12 @@ class Backend:
 
 def create_backend(config: Any) -> Backend:
     """The engine backend for ``config``: a ``meteaudata.storage.StorageConfig``, a directory
-    path, or a URL (``sqlite:///x.db``, ``postgresql://…``, ``mysql://…`` with
-    ``?layout=python`` for Python meteaudata's SQL tables, ``s3://``, ``az://``, ``gs://``,
-    ``file://``, ``memory://``), or ``"memory"``."""
+    path, a SQL URL (``sqlite:///x.db``, ``postgresql://…``, ``mysql://…`` or SQLAlchemy's
+    ``mysql+pymysql://…``; ``?layout=python`` for Python meteaudata's SQL tables), an
+    object-store URL (``s3://``, ``az://``, ``gs://``, ``file://``, ``memory://``), or
+    ``"memory"``."""
     if isinstance(config, (str, Path)):
-        text = str(config)
-        if "://" in text and not text.startswith(("s3://", "az://", "abfs://", "gs://", "file://", "memory://")):
-            text = _sql_url(text)
-        return Backend(text)
+        return Backend(config)
     kind = getattr(config, "backend_type", None)
     kind = getattr(kind, "value", kind)
     if kind in ("pandas-disk", "polars"):
@@ -257,7 +252,7 @@ def create_backend(config: Any) -> Backend:
     if kind == "sql":
         if not config.connection_string:
             raise ValueError("connection_string is required for backend_type='sql'")
-        return Backend(_sql_url(config.connection_string))
+        return Backend(config.connection_string)
     if kind in ("pandas-memory", "memory"):
         return Backend("memory")
     raise ValueError(f"meteaudata_rs has no backend for backend_type={kind!r}")

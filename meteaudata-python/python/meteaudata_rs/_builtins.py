@@ -87,7 +87,7 @@ def _steps(text: str, function: str = ""):
 
 
 def _require_time_index(input_series: list) -> None:
-    # Python meteaudata raises IndexError with this text for these four functions.
+    # Python meteaudata raises IndexError with this text for these functions and average_signals.
     for col in input_series:
         if not isinstance(col.index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
             raise IndexError(
@@ -204,26 +204,18 @@ def average_signals(
         raise ValueError(
             f"Signals have different units: {set(units)}. Please provide signals with the same units."
         )
-    series = []
-    for signal, name in zip(input_signals, input_series_names):
-        col = signal.time_series[name].series
-        if not isinstance(col.index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
-            raise IndexError(
-                f"Series {col.name} has index type {type(col.index)}. Please provide either pd.DatetimeIndex or pd.TimedeltaIndex"
-            )
-        series.append(series_to_batch(col))
-    zoned = {isinstance(s.index, pd.DatetimeIndex) and s.index.tz is not None for s in (signal.time_series[n].series for signal, n in zip(input_signals, input_series_names))}
-    if len(zoned) > 1:
+    cols = [signal.time_series[name].series for signal, name in zip(input_signals, input_series_names)]
+    _require_time_index(cols)
+    if len({isinstance(c.index, pd.DatetimeIndex) and c.index.tz is not None for c in cols}) > 1:
         raise TypeError("Cannot compare tz-naive and tz-aware timestamps")
     provenance = None if final_provenance is None else final_provenance.model_dump(mode="json")
-    first = input_signals[0].time_series[input_series_names[0]].series if input_signals else None
     batch, steps = _native.average(
-        series,
+        [series_to_batch(c) for c in cols],
         list(input_series_names),
         units,
         bool(check_units),
         json.dumps(provenance),
-        None if first is None else _unit(first),
+        _unit(cols[0]) if cols else None,
     )
     averaged = batch_to_series(batch)
     averaged.name = "AVERAGE_RAW"
